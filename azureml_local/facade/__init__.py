@@ -1,0 +1,15 @@
+"""The whole public surface: real SDK import path -> our implementation.
+
+Each area keeps its own table (core, data, pipeline) so work on one area never
+touches another's file. ``tools/sync_facade.py`` writes the two-line facade
+module for every path listed here; ``tests/test_facade.py`` checks they agree.
+Values are ``"azureml_local.module:Name"``.
+"""
+from azureml_local.facade.core import SURFACE as _CORE
+from azureml_local.facade.data import SURFACE as _DATA
+from azureml_local.facade.pipeline import SURFACE as _PIPELINE
+
+SURFACE: dict[str, dict[str, str]] = {}
+for _table in (_CORE, _DATA, _PIPELINE):
+    for _path, _names in _table.items():
+        SURFACE.setdefault(_path, {}).update(_names)

@@ -1,0 +1,165 @@
+"""The workspace database: one SQLite file in WAL mode, shared by many processes.
+
+Why this shape:
+* WAL + ``busy_timeout`` lets the runner, every step process and the user's
+  notebook write concurrently without "database is locked" failures.
+* Writes go through :meth:`Database.transaction` (``BEGIN IMMEDIATE``), so a
+  multi-row change is all-or-nothing: no half-written run or dataset.
+* Schema changes are *migrations per area* (``store/migrations/<area>.py``, each
+  a list of SQL scripts); ``schema_versions`` records how far each area got, so
+  areas evolve independently and old workspaces are upgraded on open.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from azureml_local.exceptions import ProjectSystemException
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+class Database:
+    """A handle on one workspace database; cheap to share, one connection per thread."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+
+    # -- connections ---------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            return conn
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise self._unusable(exc) from exc
+        self._local.conn = conn
+        self._local.pid = os.getpid()
+        if not self._migrated:
+            with self._migrate_lock:
+                if not self._migrated:
+                    self._migrate(conn)
+                    self._migrated = True
+        return conn
+
+    def _unusable(self, exc: Exception) -> ProjectSystemException:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return ProjectSystemException(
+                f"The workspace database {self.path} stayed locked for {BUSY_TIMEOUT_MS // 1000} s "
+                "by another process. Close other programs using this workspace (or stop its service "
+                "with `azureml-local service stop`) and try again.")
+        return ProjectSystemException(
+            f"The workspace database {self.path} cannot be used ({exc}). It may be corrupted: move it "
+            "aside (the workspace then starts with an empty run history) or restore it from a backup.")
+
+    # -- queries -------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | dict = ()) -> sqlite3.Cursor:
+        """Run one statement (autocommit)."""
+        try:
+            return self._connection().execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "malformed" in str(exc):
+                raise self._unusable(exc) from exc
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise self._unusable(exc) from exc
+
+    def query(self, sql: str, params: Sequence[Any] | dict = ()) -> list[sqlite3.Row]:
+        return self.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict = ()) -> sqlite3.Row | None:
+        return self.execute(sql, params).fetchone()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception. Re-entrant per thread."""
+        conn = self._connection()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield conn
+            finally:
+                self._local.depth -= 1
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self._unusable(exc) from exc
+        self._local.depth = 1
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            self._local.depth = 0
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- migrations ----------------------------------------------------------
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_versions (area TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+            done = {r[0]: r[1] for r in conn.execute("SELECT area, version FROM schema_versions")}
+            for area, steps in migration_areas():
+                current = done.get(area, 0)
+                for version, script in enumerate(steps[current:], start=current + 1):
+                    for statement in _split_sql(script):
+                        conn.execute(statement)
+                    conn.execute("INSERT OR REPLACE INTO schema_versions(area, version) VALUES (?, ?)",
+                                 (area, version))
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise self._unusable(exc) from exc
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit mid-transaction)."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
+
+
+def migration_areas() -> list[tuple[str, list[str]]]:
+    """Every ``store/migrations/<area>.py`` module's ``STEPS`` list, sorted by area name."""
+    from azureml_local.store import migrations
+
+    areas = []
+    for info in sorted(pkgutil.iter_modules(migrations.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{migrations.__name__}.{info.name}")
+        areas.append((info.name, list(module.STEPS)))
+    return areas

@@ -1,0 +1,10 @@
+"""Workspace-level key/value settings (default datastore name, service info...)."""
+
+STEPS = [
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]

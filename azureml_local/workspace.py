@@ -1,0 +1,434 @@
+"""``azureml.core.Workspace``: a folder on this machine instead of an ARM resource.
+
+A workspace is identified, as in the cloud, by (subscription id, resource group,
+name); :func:`azureml_local.home.workspace_folder` maps that triple to a folder.
+Opening a workspace that has no folder yet creates it (users bring a cloud
+``config.json`` and expect it to work); set ``AZUREML_LOCAL_STRICT_WORKSPACES=1``
+to get the SDK's "not found" error instead.
+
+The class holds identity and lazily opened handles (database, blob store); all
+behaviour of experiments, data and compute lives in their own modules.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import threading
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from azureml_local.exceptions import UserErrorException, WorkspaceException
+from azureml_local.home import workspace_folder
+
+if TYPE_CHECKING:
+    from azureml_local.store.blobs.base import BlobStore
+    from azureml_local.store.db import Database
+
+DEFAULT_LOCATION = "local"
+_CONFIG_DIRS = (".azureml", "aml_config", None)
+_CONFIG_FILES = ("config.json", "project.json")
+_NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
+
+
+class Workspace:
+    """A local Azure ML workspace (same constructor and members as the SDK's)."""
+
+    DEFAULT_CPU_CLUSTER_CONFIGURATION = None
+    DEFAULT_GPU_CLUSTER_CONFIGURATION = None
+
+    def __init__(self, subscription_id: str, resource_group: str, workspace_name: str, auth: Any = None,
+                 _location: str | None = None, _disable_service_check: bool = False,
+                 _workspace_id: str | None = None, sku: str = "basic", tags: dict | None = None,
+                 _cloud: str = "AzureCloud"):
+        for label, value in (("subscription_id", subscription_id), ("resource_group", resource_group),
+                             ("workspace_name", workspace_name)):
+            if not isinstance(value, str) or not value:
+                raise UserErrorException(f"Workspace {label} must be a non-empty string, got {value!r}.")
+        self._subscription_id = subscription_id
+        self._resource_group = resource_group
+        self._workspace_name = workspace_name
+        self._auth = auth
+        self._folder = workspace_folder(subscription_id, resource_group, workspace_name)
+        self._lock = threading.Lock()
+        self._db: Database | None = None
+        self._blob_store: BlobStore | None = None
+        info = _read_info(self._folder)
+        if info is None:
+            if os.environ.get("AZUREML_LOCAL_STRICT_WORKSPACES") == "1":
+                raise WorkspaceException(
+                    f"Workspace not found: no local workspace '{workspace_name}' in resource group "
+                    f"'{resource_group}' (looked in {self._folder}). Create it with Workspace.create("
+                    f"name='{workspace_name}', subscription_id='{subscription_id}', "
+                    f"resource_group='{resource_group}') or unset AZUREML_LOCAL_STRICT_WORKSPACES.")
+            info = _create_folder(self._folder, (subscription_id, resource_group, workspace_name),
+                                  _location or DEFAULT_LOCATION, sku, tags or {}, _workspace_id)
+        self._info = info
+
+    # -- identity -----------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._workspace_name
+
+    @property
+    def subscription_id(self) -> str:
+        return self._subscription_id
+
+    @property
+    def resource_group(self) -> str:
+        return self._resource_group
+
+    @property
+    def location(self) -> str:
+        return self._info["location"]
+
+    @property
+    def sku(self) -> str:
+        return self._info.get("sku", "basic")
+
+    @property
+    def tags(self) -> dict:
+        return dict(self._info.get("tags") or {})
+
+    @property
+    def discovery_url(self) -> str:
+        return self._service_endpoint()
+
+    @property
+    def service_context(self) -> "Workspace":
+        return self
+
+    @property
+    def _workspace_id(self) -> str:
+        return self._info["workspace_id"]
+
+    @property
+    def _local_folder(self) -> Path:
+        """The folder holding this workspace's database, blobs and runs."""
+        return self._folder
+
+    def _service_endpoint(self) -> str:
+        """What ``AZUREML_SERVICE_ENDPOINT`` is set to for runs of this workspace."""
+        return "http://local.api.azureml.ms"
+
+    @property
+    def _arm_id(self) -> str:
+        return (f"/subscriptions/{self._subscription_id}/resourceGroups/{self._resource_group}"
+                f"/providers/Microsoft.MachineLearningServices/workspaces/{self._workspace_name}")
+
+    # -- handles --------------------------------------------------------------------
+    @property
+    def _store(self) -> "Database":
+        """The workspace database (opened, and migrated, on first use)."""
+        if self._db is None:
+            with self._lock:
+                if self._db is None:
+                    from azureml_local.store.db import Database
+
+                    self._db = Database(self._folder / "store.db")
+        return self._db
+
+    @property
+    def _blobs(self) -> "BlobStore":
+        """The workspace's blob storage (Azurite, Azure or plain folder)."""
+        if self._blob_store is None:
+            with self._lock:
+                if self._blob_store is None:
+                    from azureml_local.store.blobs.factory import open_blob_store
+
+                    self._blob_store = open_blob_store(self._folder)
+        return self._blob_store
+
+    def _secret(self) -> bytes:
+        """The key that signs this workspace's tokens (created with the workspace)."""
+        return (self._folder / "secret").read_bytes()
+
+    # -- construction -----------------------------------------------------------------
+    @staticmethod
+    def from_config(path: str | None = None, auth: Any = None, _logger: Any = None,
+                    _file_name: str | None = None) -> "Workspace":
+        """Find ``config.json`` (``path``, then ``.azureml/``, ``aml_config/``, ``.`` up the tree)."""
+        found = find_config_file(path, _file_name)
+        subscription_id, resource_group, workspace_name = read_config(found)
+        return Workspace.get(workspace_name, auth=auth, subscription_id=subscription_id,
+                             resource_group=resource_group)
+
+    @staticmethod
+    def get(name: str, auth: Any = None, subscription_id: str | None = None, resource_group: str | None = None,
+            location: str | None = None, cloud: str = "AzureCloud", id: str | None = None) -> "Workspace":
+        return Workspace(subscription_id or _default_subscription(), resource_group or f"{name}-rg", name,
+                         auth=auth, _location=location)
+
+    @staticmethod
+    def create(name: str, auth: Any = None, subscription_id: str | None = None, resource_group: str | None = None,
+               location: str | None = None, create_resource_group: bool = True, sku: str = "basic",
+               tags: dict | None = None, friendly_name: str | None = None, storage_account: str | None = None,
+               key_vault: str | None = None, app_insights: str | None = None,
+               container_registry: str | None = None, adb_workspace: str | None = None,
+               primary_user_assigned_identity: str | None = None, cmk_keyvault: str | None = None,
+               resource_cmk_uri: str | None = None, hbi_workspace: bool = False,
+               default_cpu_compute_target: Any = None, default_gpu_compute_target: Any = None,
+               private_endpoint_config: Any = None, private_endpoint_auto_approval: bool = True,
+               exist_ok: bool = False, show_output: bool = True, user_assigned_identity_for_cmk_encryption: Any = None,
+               system_datastores_auth_mode: str = "accessKey", v1_legacy_mode: Any = None) -> "Workspace":
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise UserErrorException(
+                f"Workspace name '{name}' is invalid: it must be 3-33 characters of letters, digits, '-' or '_' "
+                "and start with a letter or digit.")
+        subscription_id = subscription_id or _default_subscription()
+        resource_group = resource_group or f"{name}-rg"
+        folder = workspace_folder(subscription_id, resource_group, name)
+        if _read_info(folder) is not None and not exist_ok:
+            raise WorkspaceException(
+                "Workspace with name '{0}' already exists under resource group with name '{1}'.".format(
+                    name, resource_group))
+        if _read_info(folder) is None:
+            _create_folder(folder, (subscription_id, resource_group, name), location or DEFAULT_LOCATION,
+                           sku, tags or {}, None, friendly_name=friendly_name)
+            if show_output:
+                print(f"Deployed local workspace '{name}' in {folder}")
+        return Workspace(subscription_id, resource_group, name, auth=auth)
+
+    @staticmethod
+    def list(subscription_id: str, auth: Any = None, resource_group: str | None = None) -> dict[str, list["Workspace"]]:
+        """``{name: [Workspace]}`` of the local workspaces in a subscription (optionally one group)."""
+        from azureml_local.home import local_home, _safe
+
+        result: dict[str, list[Workspace]] = {}
+        sub_dir = local_home() / "workspaces" / _safe(subscription_id)
+        for info_file in sorted(sub_dir.glob("*/*/workspace.json")):
+            info = json.loads(info_file.read_text())
+            if resource_group and info["resource_group"] != resource_group:
+                continue
+            ws = Workspace(info["subscription_id"], info["resource_group"], info["name"], auth=auth)
+            result.setdefault(ws.name, []).append(ws)
+        return result
+
+    def write_config(self, path: str | None = None, file_name: str | None = None) -> None:
+        """Write ``config.json`` into ``<path>/.azureml/`` (``path`` defaults to the current folder)."""
+        folder = Path(path or ".") / ".azureml"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / (file_name or "config.json")).write_text(json.dumps({
+                "subscription_id": self._subscription_id,
+                "resource_group": self._resource_group,
+                "workspace_name": self._workspace_name,
+            }, indent=4))
+        except OSError as exc:
+            raise UserErrorException(
+                f"Could not write the config file to: {folder}\n{exc}\nPlease make sure you have write "
+                "permissions to the path.") from exc
+
+    def delete(self, delete_dependent_resources: bool = False, no_wait: bool = False) -> None:
+        """Remove the workspace's folder (database, blobs, runs)."""
+        import shutil
+
+        from azureml_local import service_control
+
+        service_control.stop_workspace_processes(self)
+        if self._db is not None:
+            self._db.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def get_details(self) -> dict[str, Any]:
+        return {
+            "id": self._arm_id,
+            "name": self._workspace_name,
+            "identity": {"type": "SystemAssigned"},
+            "location": self.location,
+            "type": "Microsoft.MachineLearningServices/workspaces",
+            "tags": self.tags,
+            "sku": self.sku,
+            "workspaceid": self._workspace_id,
+            "sdkTelemetryAppInsightsKey": "",
+            "description": "",
+            "friendlyName": self._info.get("friendly_name") or self._workspace_name,
+            "creationTime": self._info["created"],
+            "containerRegistry": "",
+            "keyVault": "",
+            "applicationInsights": "",
+            "storageAccount": f"local:{self._folder}",
+            "hbiWorkspace": False,
+            "provisioningState": "Succeeded",
+            "discoveryUrl": self._service_endpoint(),
+            "notebookInfo": {},
+            "v1LegacyMode": True,
+        }
+
+    def get_mlflow_tracking_uri(self, _with_auth: bool = False) -> str:
+        return (self._folder / "mlruns").as_uri()
+
+    # -- registries (implemented in their own modules) -----------------------------------
+    @property
+    def experiments(self) -> dict:
+        """``{name: Experiment}`` of the workspace's active experiments."""
+        from azureml_local.experiment import Experiment
+
+        return {e.name: e for e in Experiment.list(self)}
+
+    @property
+    def compute_targets(self) -> dict:
+        """``{name: ComputeTarget}``."""
+        from azureml_local.compute.compute_target import ComputeTarget
+
+        return {c.name: c for c in ComputeTarget.list(self)}
+
+    def get_default_compute_target(self, type: str) -> Any:
+        return None
+
+    @property
+    def environments(self) -> dict:
+        """``{name: Environment}`` (registered ones plus curated ``AzureML-*``)."""
+        from azureml_local.environment import Environment
+
+        return Environment.list(self)
+
+    @property
+    def models(self) -> dict:
+        """``{name: Model}`` (latest version of each)."""
+        from azureml_local.model import Model
+
+        latest: dict = {}
+        for m in Model.list(self, latest=True):
+            latest[m.name] = m
+        return latest
+
+    @property
+    def datastores(self) -> dict:
+        """``{name: Datastore}``."""
+        from azureml_local.data.datastore_registry import list_datastores
+
+        return list_datastores(self)
+
+    @property
+    def datasets(self) -> dict:
+        """``{name: Dataset}`` (latest version of each registered dataset)."""
+        from azureml_local.data.dataset_registry import workspace_datasets
+
+        return workspace_datasets(self)
+
+    def get_default_datastore(self) -> Any:
+        from azureml_local.data.datastore_registry import get_default_datastore
+
+        return get_default_datastore(self)
+
+    def set_default_datastore(self, name: str) -> None:
+        from azureml_local.data.datastore_registry import set_default_datastore
+
+        set_default_datastore(self, name)
+
+    def get_run(self, run_id: str) -> Any:
+        from azureml_local.run import Run
+
+        return Run.get(self, run_id)
+
+    # -- dunder ---------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Workspace) and self._folder == other._folder
+
+    def __hash__(self) -> int:
+        return hash(self._folder)
+
+    def __repr__(self) -> str:
+        return "Workspace.create(name='%s', subscription_id='%s', resource_group='%s')" % (
+            self._workspace_name, self._subscription_id, self._resource_group)
+
+    def __getstate__(self) -> dict:
+        return {"s": self._subscription_id, "r": self._resource_group, "n": self._workspace_name}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["s"], state["r"], state["n"])  # type: ignore[misc]
+
+
+# -- config files -----------------------------------------------------------------------
+def find_config_file(path: str | None = None, file_name: str | None = None) -> Path:
+    """The SDK's search: a file path as is; else each config dir/file name up the parents."""
+    start = Path(os.path.abspath(os.path.expanduser(path or ".")))
+    if start.is_file():
+        return start
+    names = [file_name] if file_name else list(_CONFIG_FILES)
+    for config_dir in _CONFIG_DIRS:
+        for name in names:
+            rel = Path(config_dir, name) if config_dir else Path(name)
+            current = start
+            while True:
+                candidate = current / rel
+                if candidate.is_file():
+                    return candidate
+                if current.parent == current:
+                    break
+                current = current.parent
+    raise UserErrorException(
+        "The workspace configuration file config.json, could not be found in {} or its parent "
+        "directories. Please check whether the workspace configuration file exists, or provide "
+        "the full path to the configuration file as an argument. You can download a configuration "
+        "file for your workspace, via http://ml.azure.com and clicking on the name of your "
+        "workspace in the right top. To create a local workspace and its config.json here, run "
+        "`azureml-local init` (or call Workspace.create(name=..., subscription_id=..., "
+        "resource_group=...).write_config()).".format(start))
+
+
+def read_config(path: Path) -> tuple[str, str, str]:
+    """``(subscription_id, resource_group, workspace_name)`` from a config file (also the legacy ``Id`` form)."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise UserErrorException(f"The workspace configuration file {path} is not valid JSON: {exc}") from exc
+    if isinstance(data, dict) and "Id" in data and "subscription_id" not in data:
+        parts = str(data["Id"]).strip("/").split("/")
+        try:
+            return parts[1], parts[3], parts[7]
+        except IndexError:
+            pass
+    missing = [k for k in ("subscription_id", "resource_group", "workspace_name")
+               if not isinstance(data, dict) or not data.get(k)]
+    if missing:
+        raise UserErrorException(
+            f"The workspace configuration file {path} lacks {', '.join(missing)}. It must hold "
+            '{"subscription_id": "...", "resource_group": "...", "workspace_name": "..."}.')
+    return data["subscription_id"], data["resource_group"], data["workspace_name"]
+
+
+# -- the workspace folder --------------------------------------------------------------------
+def _default_subscription() -> str:
+    return os.environ.get("AZUREML_LOCAL_SUBSCRIPTION", "00000000-0000-0000-0000-000000000000")
+
+
+def _read_info(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "workspace.json").read_text())
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        raise WorkspaceException(
+            f"The local workspace file {folder / 'workspace.json'} is corrupted ({exc}). Restore it or "
+            "delete the workspace folder to start again.") from exc
+
+
+def _create_folder(folder: Path, identity: tuple[str, str, str], location: str, sku: str, tags: dict,
+                   workspace_id: str | None, friendly_name: str | None = None) -> dict:
+    """Create the workspace folder; the identity file appears last and atomically (hard link)."""
+    info = {
+        "subscription_id": identity[0], "resource_group": identity[1], "name": identity[2],
+        "workspace_id": workspace_id or str(uuid.uuid4()), "location": location, "sku": sku, "tags": tags,
+        "friendly_name": friendly_name, "created": datetime.now(timezone.utc).isoformat(),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    secret_file = folder / "secret"
+    if not secret_file.exists():
+        tmp = folder / f".secret.{os.getpid()}"
+        tmp.write_bytes(secrets.token_bytes(32))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, secret_file)
+    tmp = folder / f".workspace.json.{os.getpid()}"
+    tmp.write_text(json.dumps(info, indent=2))
+    try:
+        os.link(tmp, folder / "workspace.json")  # fails if another process won the race
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return json.loads((folder / "workspace.json").read_text())
