@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up (scripts/setup.sh) and run the whole test suite against a real Azurite.
+# The tests start their own Azurite (tests/conftest.py) from node_modules/.bin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+# pytest exits 5 when it collected no test: with `set -e` that fails this script, as it must.
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
