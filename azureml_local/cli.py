@@ -1,0 +1,95 @@
+"""``azureml-local``: set up, create a local workspace, and manage its background processes.
+
+    azureml-local setup                      install Azurite (npm) into ~/.azureml-local/node
+    azureml-local init [--name N] [--subscription-id S] [--resource-group R] [--path DIR]
+                                             create a local workspace and write .azureml/config.json
+    azureml-local info [--path DIR]          where the workspace in config.json lives, and its backends
+    azureml-local service status|stop [--path DIR]
+                                             the workspace runner (and its Azurite)
+
+Each command only parses arguments and calls a function of the package.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _workspace(path: str | None):
+    from azureml_local.workspace import Workspace
+
+    return Workspace.from_config(path)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from azureml_local.store.azurite import install_azurite
+
+    print(f"Azurite installed: {install_azurite()}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from azureml_local.workspace import Workspace
+
+    ws = Workspace.create(args.name, subscription_id=args.subscription_id, resource_group=args.resource_group,
+                          exist_ok=True, show_output=False)
+    ws.write_config(path=args.path)
+    print(f"Local workspace '{ws.name}' ready in {ws._local_folder}; config written to {args.path}/.azureml/config.json")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    ws = _workspace(args.path)
+    info = {"name": ws.name, "subscription_id": ws.subscription_id, "resource_group": ws.resource_group,
+            "folder": str(ws._local_folder), "blob_backend": ws._blobs.kind}
+    print(json.dumps(info, indent=2))
+    return 0
+
+
+def cmd_service(args: argparse.Namespace) -> int:
+    from azureml_local import service_control
+
+    ws = _workspace(args.path)
+    if args.action == "stop":
+        service_control.stop_workspace_processes(ws)
+        print("stopped")
+    else:
+        print(json.dumps(service_control.service_status(ws), indent=2, default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="azureml-local", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="install Azurite with npm").set_defaults(func=cmd_setup)
+    init = sub.add_parser("init", help="create a local workspace and its config.json")
+    init.add_argument("--name", default="local-workspace")
+    init.add_argument("--subscription-id", default="00000000-0000-0000-0000-000000000000")
+    init.add_argument("--resource-group", default="local-rg")
+    init.add_argument("--path", default=".")
+    init.set_defaults(func=cmd_init)
+    info = sub.add_parser("info", help="show the workspace of config.json")
+    info.add_argument("--path", default=None)
+    info.set_defaults(func=cmd_info)
+    service = sub.add_parser("service", help="status or stop of the workspace runner")
+    service.add_argument("action", choices=["status", "stop"])
+    service.add_argument("--path", default=None)
+    service.set_defaults(func=cmd_service)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from azureml_local.exceptions import AzureMLException
+
+    try:
+        return args.func(args)
+    except AzureMLException as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
