@@ -1,0 +1,1 @@
+"""Pipeline execution: from a stored definition to step processes (see docs/reuse.md)."""

@@ -1,0 +1,87 @@
+"""Reads and writes of the pipeline tables (``store/migrations/pipelines.py``).
+
+Statuses are stored in the run-history vocabulary (NotStarted, Queued, Running,
+Completed, Failed, Canceled, CancelRequested); the run classes map them to the
+PipelineRun/StepRun vocabulary (Finished...) on the way out.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from azureml_local.pipeline.execution import records
+
+if TYPE_CHECKING:
+    from azureml_local.workspace import Workspace
+
+TERMINAL = ("Completed", "Failed", "Canceled")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def pipeline_row(ws: "Workspace", run_id: str) -> dict | None:
+    row = ws._store.query_one("SELECT * FROM pipeline_runs WHERE run_id = ?", (run_id,))
+    return dict(row) if row is not None else None
+
+
+def set_pipeline_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None) -> None:
+    """Move a pipeline run to ``status`` (terminal statuses are final)."""
+    fields = ["status = ?"]
+    params: list[Any] = [status]
+    if status == "Running":
+        fields.append("start_utc = COALESCE(start_utc, ?)")
+        params.append(now())
+    if status in TERMINAL:
+        fields.append("end_utc = ?")
+        params.append(now())
+    if error is not None:
+        fields.append("error = ?")
+        params.append(json.dumps(error))
+    params.append(run_id)
+    cur = ws._store.execute(
+        f"UPDATE pipeline_runs SET {', '.join(fields)} WHERE run_id = ? AND status NOT IN ('Completed','Failed','Canceled')",
+        params)
+    if cur.rowcount:
+        records.set_status(ws, run_id, status, error)
+
+
+def step_rows(ws: "Workspace", pipeline_run_id: str) -> list[dict]:
+    rows = ws._store.query("SELECT * FROM pipeline_step_runs WHERE pipeline_run_id = ? ORDER BY created_utc, rowid",
+                           (pipeline_run_id,))
+    return [dict(r) for r in rows]
+
+
+def step_row(ws: "Workspace", step_run_id: str) -> dict | None:
+    row = ws._store.query_one("SELECT * FROM pipeline_step_runs WHERE step_run_id = ?", (step_run_id,))
+    if row is None:
+        row = ws._store.query_one("SELECT * FROM pipeline_step_runs WHERE reused_run_id = ? ORDER BY created_utc DESC",
+                                  (step_run_id,))
+    return dict(row) if row is not None else None
+
+
+def insert_step(ws: "Workspace", step_run_id: str, pipeline_run_id: str, node_id: str, name: str,
+                status: str = "Queued") -> None:
+    ws._store.execute(
+        "INSERT INTO pipeline_step_runs(step_run_id, pipeline_run_id, node_id, name, status, created_utc)"
+        " VALUES (?,?,?,?,?,?)", (step_run_id, pipeline_run_id, node_id, name, status, now()))
+
+
+def update_step(ws: "Workspace", step_run_id: str, **values: Any) -> None:
+    """Set columns of a step row; ``status`` also stamps start/end times and mirrors to run history."""
+    status = values.get("status")
+    if status == "Running":
+        values.setdefault("start_utc", now())
+    if status in TERMINAL:
+        values.setdefault("end_utc", now())
+    for key in ("outputs", "key_parts", "error"):
+        if key in values and not isinstance(values[key], (str, type(None))):
+            values[key] = json.dumps(values[key])
+    cols = ", ".join(f"{k} = ?" for k in values)
+    ws._store.execute(f"UPDATE pipeline_step_runs SET {cols} WHERE step_run_id = ?",
+                      [*values.values(), step_run_id])
+    if status:
+        err = values.get("error")
+        records.set_status(ws, step_run_id, status, json.loads(err) if isinstance(err, str) else None)

@@ -1,0 +1,159 @@
+"""Step reuse: a durable store of finished steps keyed by what determines their outputs.
+
+The cloud reuses a step when its *definition* (module fingerprint: name, ports,
+parameters, arguments, ``allow_reuse``, source-directory hash) and its inputs'
+*definitions* are unchanged; changed data behind an unchanged dataset is served
+stale. Here the reuse key is made of named parts:
+
+* ``definition:<part>`` - the construction side's ``fingerprint_parts`` (or the
+  whole ``fingerprint`` when no parts are given);
+* ``parameter:<name>``  - the value this run gives each pipeline parameter the
+  step uses (a changed value re-runs the step, as in the cloud);
+* ``input:<name>``      - for ``step_output`` inputs the producing step run id (a
+  re-run producer means new data); for datasets / datastore paths their
+  *content identity* (definition + blob etags, from ``data.run_inputs``).
+
+``AZUREML_LOCAL_REUSE=definition`` switches the data inputs back to the cloud's
+definition-only rule (dataset id/version, datastore + path). See docs/reuse.md.
+Every decision comes with a sentence saying which part changed, for the step log.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from azureml_local.workspace import Workspace
+
+REUSE_MODE_ENV = "AZUREML_LOCAL_REUSE"
+CONTENT, DEFINITION = "content", "definition"
+
+
+def reuse_mode() -> str:
+    """``content`` (default: data identity folded in) or ``definition`` (the cloud's rule)."""
+    mode = (os.environ.get(REUSE_MODE_ENV) or CONTENT).strip().lower()
+    return DEFINITION if mode == DEFINITION else CONTENT
+
+
+def is_known_fingerprint(ws: "Workspace", fingerprint: str) -> bool:
+    """Whether a step with this definition fingerprint has finished before (the SDK's
+    "eligible to reuse" print at submit time; the data part is only decided at run time)."""
+    if not fingerprint:
+        return False
+    row = ws._store.query_one("SELECT 1 FROM reuse_entries WHERE fingerprint = ? LIMIT 1", (fingerprint,))
+    return row is not None
+
+
+@dataclass
+class ReuseKey:
+    """The key of one step execution and the named parts it was made of."""
+
+    fingerprint: str
+    parts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        blob = json.dumps(sorted(self.parts.items()), separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def _short(value: Any) -> str:
+    """A stable digest of any JSON-able value (parts stay small in the store)."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def compute_key(step: dict, parameter_values: dict[str, Any], input_identity: Callable[[dict], str],
+                mode: str | None = None) -> ReuseKey:
+    """Build the reuse key of ``step`` (a definition step dict).
+
+    ``input_identity(input_dict)`` returns the identity of one input under ``mode``:
+    the executor supplies it because it knows producer run ids and the data layer.
+    """
+    mode = mode or reuse_mode()
+    parts: dict[str, str] = {}
+    fp_parts = step.get("fingerprint_parts") or {}
+    if fp_parts:
+        for name, value in fp_parts.items():
+            parts[f"definition:{name}"] = _short(value)
+    else:
+        parts["definition"] = _short(step.get("fingerprint") or step)
+    for name in sorted(used_parameters(step)):
+        parts[f"parameter:{name}"] = _short(parameter_values.get(name))
+    for inp in step.get("inputs") or []:
+        parts[f"input:{inp['name']}"] = _short(input_identity(inp))
+    parts["reuse_mode"] = mode
+    return ReuseKey(step.get("fingerprint") or parts.get("definition", ""), parts)
+
+
+def used_parameters(step: dict) -> set[str]:
+    """Names of the pipeline parameters a step's arguments, inputs or runconfig refer to."""
+    names = {a["parameter"] for a in step.get("arguments") or [] if isinstance(a, dict) and "parameter" in a}
+    names.update(i["parameter"] for i in step.get("inputs") or [] if i.get("kind") == "datapath_parameter")
+    for value in (step.get("params") or {}).values():
+        if isinstance(value, dict) and "parameter" in value:
+            names.add(value["parameter"])
+    names.update((step.get("runconfig_pipeline_params") or {}).values())
+    return {n for n in names if isinstance(n, str)}
+
+
+def find_reusable(ws: "Workspace", key: ReuseKey) -> dict | None:
+    """The stored entry for this key, if its step finished successfully before."""
+    row = ws._store.query_one("SELECT * FROM reuse_entries WHERE reuse_key = ?", (key.digest,))
+    if row is None:
+        return None
+    entry = dict(row)
+    entry["outputs"] = json.loads(entry["outputs"])
+    return entry
+
+
+def record(ws: "Workspace", key: ReuseKey, step_name: str, step_run_id: str, pipeline_run_id: str,
+           node_id: str, outputs: dict) -> None:
+    """Remember a successful step run (atomic: a half-finished step is never recorded)."""
+    now = datetime.now(timezone.utc).isoformat()
+    ws._store.execute(
+        "INSERT OR REPLACE INTO reuse_entries(reuse_key, fingerprint, step_name, step_run_id, pipeline_run_id,"
+        " node_id, outputs, key_parts, created_utc) VALUES (?,?,?,?,?,?,?,?,?)",
+        (key.digest, key.fingerprint, step_name, step_run_id, pipeline_run_id, node_id, json.dumps(outputs),
+         json.dumps(key.parts), now))
+
+
+def forget_run(ws: "Workspace", step_run_id: str) -> None:
+    """Drop entries pointing at a step run whose outputs are gone."""
+    ws._store.execute("DELETE FROM reuse_entries WHERE step_run_id = ?", (step_run_id,))
+
+
+def previous_parts(ws: "Workspace", step_name: str, exclude_pipeline_run: str) -> tuple[str, dict] | None:
+    """``(step_run_id, key parts)`` of the latest earlier run of a step with this name."""
+    row = ws._store.query_one(
+        "SELECT step_run_id, key_parts FROM pipeline_step_runs WHERE name = ? AND pipeline_run_id != ?"
+        " AND key_parts IS NOT NULL ORDER BY created_utc DESC LIMIT 1", (step_name, exclude_pipeline_run))
+    if row is None:
+        return None
+    return row["step_run_id"], json.loads(row["key_parts"])
+
+
+def explain(key: ReuseKey, previous: tuple[str, dict] | None) -> str:
+    """Which named parts differ from the previous run of the step (for the "why re-run" line)."""
+    if previous is None:
+        return "no previous run of this step"
+    prev_id, prev_parts = previous
+    changed = sorted(k for k in set(key.parts) | set(prev_parts) if key.parts.get(k) != prev_parts.get(k))
+    if not changed:
+        return f"same key as the previous run {prev_id} but its entry is gone (its outputs were not kept)"
+    return f"changed since the previous run {prev_id}: {', '.join(_describe(c) for c in changed)}"
+
+
+def _describe(part: str) -> str:
+    kind, _, name = part.partition(":")
+    if kind == "input":
+        return f"input '{name}' (data or producing run)"
+    if kind == "parameter":
+        return f"pipeline parameter '{name}'"
+    if kind == "definition":
+        return f"step definition '{name}'" if name else "step definition"
+    return part
