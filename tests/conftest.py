@@ -8,6 +8,14 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def azurite_session():
+    """One in-memory Azurite for the session; every workspace's blobs go there (docs/storage.md)."""
+    from azureml_local.store.azurite_testing import session_azurite
+
+    yield from session_azurite()
+
+
 @pytest.fixture(autouse=True)
 def local_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Isolate each test: a fresh workspace root and a fresh current directory."""
