@@ -19,7 +19,9 @@ SURFACE: dict[str, dict[str, str]] = {
     "azureml.core": {
         "VERSION": "azureml_local:SDK_VERSION",
         "Workspace": "azureml_local.workspace:Workspace",
+        "Datastore": "azureml_local.data.datastore:Datastore",
     },
+    "azureml.core.datastore": {"Datastore": "azureml_local.data.datastore:Datastore"},
     "azureml.core.workspace": {
         "Workspace": "azureml_local.workspace:Workspace",
     },
