@@ -8,8 +8,9 @@ Values are ``"azureml_local.module:Name"``.
 from azureml_local.facade.core import SURFACE as _CORE
 from azureml_local.facade.data import SURFACE as _DATA
 from azureml_local.facade.pipeline import SURFACE as _PIPELINE
+from azureml_local.facade.core_registry import SURFACE as _CORE_REGISTRY
 
 SURFACE: dict[str, dict[str, str]] = {}
-for _table in (_CORE, _DATA, _PIPELINE):
+for _table in (_CORE, _DATA, _PIPELINE, _CORE_REGISTRY):
     for _path, _names in _table.items():
         SURFACE.setdefault(_path, {}).update(_names)

@@ -1,0 +1,57 @@
+"""Facade table for environments, run configuration, compute targets, models and authentication.
+
+Kept apart from ``core.py`` so this area's entries never collide with others' edits.
+"""
+
+_ENV = "azureml_local.environment"
+_SEC = "azureml_local.environment_sections"
+_RC = "azureml_local.runconfig"
+_CD = "azureml_local.conda_dependencies:CondaDependencies"
+
+_ENVIRONMENT_NAMES = {
+    "Environment": f"{_ENV}:Environment",
+    "EnvironmentReference": f"{_ENV}:EnvironmentReference",
+    "ImageBuildDetails": f"{_ENV}:ImageBuildDetails",
+    "DockerImageDetails": f"{_ENV}:DockerImageDetails",
+    "CondaDependencies": _CD,
+    "DEFAULT_CPU_IMAGE": f"{_SEC}:DEFAULT_CPU_IMAGE",
+    "DEFAULT_GPU_IMAGE": f"{_SEC}:DEFAULT_GPU_IMAGE",
+    **{n: f"{_SEC}:{n}" for n in (
+        "PythonSection", "PythonEnvironment", "DockerSection", "DockerEnvironment", "DockerBuildContext",
+        "DockerImagePlatform", "SparkSection", "SparkEnvironment", "SparkPackage", "RSection", "RCranPackage",
+        "RGitHubPackage", "ContainerRegistry", "DatabricksSection")},
+}
+
+_RUNCONFIG_NAMES = {
+    "RunConfiguration": f"{_RC}:RunConfiguration",
+    "CondaDependencies": _CD,
+    "Environment": f"{_ENV}:Environment",
+    **{n: f"{_RC}:{n}" for n in (
+        "DEFAULT_CPU_IMAGE", "DEFAULT_GPU_IMAGE", "MPI_CPU_IMAGE", "MPI_GPU_IMAGE", "LOCAL_RUNCONFIG_NAME",
+        "SUPPORTED_DATAREF_MODES", "SUPPORTED_DELIVERY_MECHANISM", "SUPPORTED_PYTORCH_BACKENDS",
+        "ContainerRegistry", "AzureContainerRegistry", "HdiConfiguration", "TensorflowConfiguration",
+        "MpiConfiguration", "PyTorchConfiguration", "ApplicationEndpointConfiguration", "ParallelTaskConfiguration",
+        "AmlComputeConfiguration", "KubernetesComputeConfiguration", "EnvironmentDefinition", "SparkConfiguration",
+        "HistoryConfiguration", "DataReferenceConfiguration", "DockerConfiguration", "DataPath", "Dataset", "Uri",
+        "DataLocation", "Data", "DatacacheConfiguration", "DatasetRegistrationOptions", "RegistrationOptions",
+        "GlobsOptions", "UploadOptions", "MountOptions", "OutputOptions", "OutputData", "PythonSection",
+        "PythonEnvironment", "DockerSection", "DockerEnvironment", "SparkSection", "SparkEnvironment",
+        "SparkPackage", "MavenLibrary", "PyPiLibrary", "RCranLibrary", "JarLibrary", "EggLibrary")},
+}
+
+SURFACE: dict[str, dict[str, str]] = {
+    "azureml.core": {
+        "Environment": f"{_ENV}:Environment",
+        "RunConfiguration": f"{_RC}:RunConfiguration",
+    },
+    "azureml.core.environment": _ENVIRONMENT_NAMES,
+    "azureml.core.conda_dependencies": {"CondaDependencies": _CD},
+    "azureml.core.runconfig": _RUNCONFIG_NAMES,
+    "azureml.core.container_registry": {
+        "ContainerRegistry": f"{_SEC}:ContainerRegistry",
+        "RegistryIdentity": f"{_SEC}:RegistryIdentity",
+    },
+    "azureml.core.databricks": {n: f"{_SEC}:{n}" for n in (
+        "MavenLibrary", "PyPiLibrary", "RCranLibrary", "JarLibrary", "EggLibrary", "DatabricksCluster",
+        "DatabricksSection")},
+}
