@@ -28,6 +28,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,10 @@ class Scope:
         self.bindings: dict[str, tuple] = {}
         self.stars: list[str] = []
         self.all: list[str] | None = None
-        self._collect(ast.parse(text).body, fallback=False)
+        with warnings.catch_warnings():  # the SDK has invalid escapes in docstrings
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+        self._collect(tree.body, fallback=False)
 
     def _abs(self, module: str | None, level: int) -> str:
         if not level:
