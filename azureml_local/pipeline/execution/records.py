@@ -1,4 +1,4 @@
-"""The bridge to the generic run history (the run engineer's ``runs`` area).
+"""The bridge to the generic run history (``azureml_local.runs.records``).
 
 Pipeline-specific state lives in ``pipeline_runs`` / ``pipeline_step_runs``; the
 generic record (type, status, times, tags, properties, logs, metrics) lives in the
@@ -18,26 +18,38 @@ if TYPE_CHECKING:
 def _runs_api() -> Any | None:
     """The run history module, when it exists (imported lazily)."""
     try:
-        return importlib.import_module("azureml_local.runs.store")
+        return importlib.import_module("azureml_local.runs.records")
     except ImportError:
         return None
 
 
+def available() -> bool:
+    return _runs_api() is not None
+
+
 def create_run(ws: "Workspace", run_id: str, experiment_name: str, run_type: str, parent_run_id: str | None = None,
                name: str | None = None, tags: dict | None = None, properties: dict | None = None,
-               definition: dict | None = None, target: str | None = None, status: str = "NotStarted") -> None:
-    """Create the run-history record of a pipeline or step run."""
+               definition: dict | None = None, target: str = "local", status: str = "NotStarted",
+               enqueue: bool = False, display_name: str | None = None) -> None:
+    """Create the run-history record of a pipeline or step run (optionally queued for the runner)."""
     api = _runs_api()
     if api is None:
         return
-    api.create_run(ws, run_id=run_id, experiment_name=experiment_name, run_type=run_type,
-                   parent_run_id=parent_run_id, display_name=name, tags=tags or {}, properties=properties or {},
-                   definition=definition, target=target, status=status)
+    api.create_run(ws, experiment_name, run_id, run_type=run_type, status=status, parent_run_id=parent_run_id,
+                   name=name, display_name=display_name or name, target=target or "local",
+                   definition=definition, properties=properties or {}, tags=tags or {},
+                   enqueue_handler="" if enqueue else None)
 
 
-def set_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None) -> None:
+def set_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None, **columns: Any) -> None:
     """Mirror a status change (run-history vocabulary: Running, Completed, Failed, Canceled...)."""
     api = _runs_api()
     if api is None:
         return
-    api.set_status(ws, run_id, status, error=error)
+    api.set_status(ws, run_id, status, error=error, start=status == "Running", **columns)
+
+
+def add_properties(ws: "Workspace", run_id: str, properties: dict) -> None:
+    api = _runs_api()
+    if api is not None:
+        api.add_properties(ws, run_id, properties)

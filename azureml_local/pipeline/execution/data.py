@@ -1,0 +1,129 @@
+"""Data for step runs: datastore blobs <-> local folders, and the identity of inputs for reuse.
+
+Datasets and datastore paths go through the data layer (``azureml_local.data``,
+imported lazily); step outputs never leave the machine on their way to the next
+step: the consumer reads the producer's local folder while the upload to the
+datastore runs in the background.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from azureml_local.exceptions import UserErrorException
+
+if TYPE_CHECKING:
+    from azureml_local.store.blobs.base import BlobStore
+    from azureml_local.workspace import Workspace
+
+
+def container_for(ws: "Workspace", datastore_name: str | None) -> tuple["BlobStore", str]:
+    """``(blob store, container)`` behind a datastore name (``None`` -> the default datastore)."""
+    try:
+        from azureml_local.data import datastore_registry
+    except ImportError:  # data layer not installed: only the default blob container exists
+        from azureml_local.store.containers import default_blob_container
+
+        container = default_blob_container(ws)
+        ws._blobs.create_container(container)
+        return ws._blobs, container
+    name = datastore_name or datastore_registry.get_default_name(ws)
+    datastore = datastore_registry.load_datastore(ws, name)
+    container_fn = getattr(datastore, "_container", None)
+    if container_fn is None:
+        raise UserErrorException(f"Datastore '{name}' ({datastore.datastore_type}) cannot hold pipeline data "
+                                 "locally; use an Azure Blob or File datastore.")
+    return datastore._blob_store(), container_fn(create=True)
+
+
+def default_datastore_name(ws: "Workspace") -> str:
+    try:
+        from azureml_local.data import datastore_registry
+
+        return datastore_registry.get_default_name(ws)
+    except ImportError:
+        return "workspaceblobstore"
+
+
+def folder_items(local_dir: Path, prefix: str) -> list[tuple[str, str]]:
+    """``(blob name, local path)`` of every file under ``local_dir``."""
+    prefix = prefix.strip("/")
+    items = []
+    for root, _dirs, files in os.walk(local_dir):
+        for f in files:
+            full = Path(root) / f
+            rel = full.relative_to(local_dir).as_posix()
+            items.append((f"{prefix}/{rel}" if prefix else rel, str(full)))
+    return sorted(items)
+
+
+def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Path, overwrite: bool = True) -> int:
+    """Upload a step's output folder to ``datastore/path``; returns the number of files."""
+    store, container = container_for(ws, datastore_name)
+    items = folder_items(local_dir, path)
+    if items:
+        store.upload_files(container, items, overwrite=overwrite)
+    return len(items)
+
+
+def download_prefix(ws: "Workspace", datastore_name: str, path: str, local_dir: Path) -> Path:
+    """Fetch ``datastore/path`` (a folder or one file) into ``local_dir``; returns the local path."""
+    store, container = container_for(ws, datastore_name)
+    path = path.strip("/")
+    single = store.get_info(container, path) if path else None
+    if single is not None:
+        target = local_dir / Path(path).name
+        store.download_file(container, path, target)
+        return target
+    pairs = [(b.name, str(local_dir / b.name[len(path):].lstrip("/"))) for b in store.list_blobs(container, path + "/" if path else "")]
+    local_dir.mkdir(parents=True, exist_ok=True)
+    if pairs:
+        store.download_files(container, pairs)
+    return local_dir
+
+
+def blob_identity(ws: "Workspace", datastore_name: str, path: str) -> str:
+    """Content identity of a datastore path: names, sizes and etags of the blobs it covers."""
+    try:
+        from azureml_local.data import run_inputs
+
+        return run_inputs.datastore_path_identity(ws, datastore_name, path)
+    except (ImportError, AttributeError):
+        pass
+    store, container = container_for(ws, datastore_name)
+    path = (path or "").strip("/")
+    h = hashlib.sha256(f"{datastore_name}:{path}".encode())
+    info = store.get_info(container, path) if path else None
+    blobs = [info] if info is not None else list(store.list_blobs(container, path + "/" if path else ""))
+    for b in blobs:
+        h.update(f"|{b.name}:{b.size}:{b.etag}".encode())
+    return h.hexdigest()
+
+
+def dataset_identity(ws: "Workspace", dataset: dict) -> str:
+    """Content identity of a dataset input (definition + etags), from the data layer."""
+    try:
+        from azureml_local.data import run_inputs
+
+        return run_inputs.dataset_identity(ws, _dataset_object(ws, dataset))
+    except (ImportError, AttributeError):
+        return json.dumps(dataset, sort_keys=True)
+
+
+def _dataset_object(ws: "Workspace", dataset: dict) -> Any:
+    from azureml_local.data import dataset_registry
+
+    return dataset_registry.get_dataset_by_id(ws, dataset["id"])
+
+
+def resolve_datapath(value: Any) -> tuple[str | None, str]:
+    """``(datastore, path)`` of a DataPath parameter value as stored in the definition/parameters."""
+    if isinstance(value, dict):
+        return value.get("datastore") or value.get("datastore_name"), value.get("path") or value.get("path_on_datastore") or ""
+    if isinstance(value, str):
+        return None, value
+    raise UserErrorException(f"A DataPath pipeline parameter got a value of type {type(value).__name__}; "
+                             "pass a DataPath(datastore, path_on_datastore).")

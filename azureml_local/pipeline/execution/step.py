@@ -1,0 +1,358 @@
+"""Execute (or reuse) one step of a pipeline run as a child StepRun.
+
+Order of work for a step: decide reuse from its key (docs/reuse.md) -> record the
+child run -> bind inputs (producer folders read in place, data from datastores) and
+output folders -> run the script in a working copy of its snapshot -> hand the
+outputs to a background upload, which records the reuse entry once the data is
+safely in the datastore.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from azureml_local.pipeline import reuse
+from azureml_local.pipeline.execution import data, launcher, records, state
+from azureml_local.pipeline.execution.context import PipelineContext, StepResult
+from azureml_local.pipeline.execution.invocation import Bindings, build_argv, build_env
+
+STEP_RUN_TYPE = "azureml.StepRun"
+REUSED_STEP_RUN_TYPE = "azureml.ReusedStepRun"
+
+
+def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
+    """Run one step to its end; never raises for the step's own failures (they become the result)."""
+    ws = ctx.ws
+    step_run_id = str(uuid.uuid4())
+    node_id, name = step["node_id"], step.get("name") or step["node_id"]
+    state.insert_step(ws, step_run_id, ctx.pipeline_run_id, node_id, name)
+    try:
+        key = reuse.compute_key(step, ctx.parameters, lambda inp: _input_identity(ctx, inp))
+        entry, reason = _decide(ctx, step, key)
+    except Exception as exc:  # a broken input (missing datastore...) fails this step, not the pipeline process
+        key, entry, reason = None, None, f"could not compute the reuse key: {exc}"
+    tags = {"azureml.nodeid": node_id, "azureml.pipeline": ctx.pipeline_run_id}
+    run_dir = ws._local_folder / "runs" / step_run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if key is not None:
+        state.update_step(ws, step_run_id, reuse_key=key.digest, fingerprint=key.fingerprint,
+                          key_parts=key.parts, reason=reason)
+    if entry is not None:
+        return _reuse(ctx, step, step_run_id, run_dir, key, entry, reason, tags)
+    records.create_run(ws, step_run_id, ctx.experiment_name, STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
+                       name=name, tags=tags, target=step.get("compute_target") or "local", status="Queued",
+                       properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
+                                   "StepType": step.get("kind", "PythonScriptStep")},
+                       definition={"node_id": node_id, "script": step.get("script_name")})
+    _log(run_dir, f"Re-running step '{name}': {reason}.")
+    try:
+        return _run(ctx, step, step_run_id, run_dir, key)
+    except Exception as exc:  # setup errors (bad data binding...) fail the step with a clear message
+        import traceback
+
+        _log(run_dir, "".join(traceback.format_exception(exc)))
+        error = _error(f"Step '{name}' could not start: {exc}")
+        state.update_step(ws, step_run_id, status="Failed", error=error)
+        return StepResult(node_id, step_run_id, "Failed", error=error)
+
+
+# -- reuse ------------------------------------------------------------------------------
+def _decide(ctx: PipelineContext, step: dict, key: reuse.ReuseKey) -> tuple[dict | None, str]:
+    if ctx.regenerate_outputs:
+        return None, "regenerate_outputs=True"
+    if not step.get("allow_reuse", True):
+        return None, "allow_reuse=False"
+    entry = reuse.find_reusable(ctx.ws, key)
+    if entry is not None and _outputs_available(ctx, entry["outputs"]):
+        return entry, f"same step definition, parameters and inputs as step run {entry['step_run_id']}"
+    if entry is not None:
+        reuse.forget_run(ctx.ws, entry["step_run_id"])
+        return None, f"the outputs of the matching step run {entry['step_run_id']} are gone"
+    return None, reuse.explain(key, reuse.previous_parts(ctx.ws, step.get("name") or step["node_id"],
+                                                         ctx.pipeline_run_id))
+
+
+def _outputs_available(ctx: PipelineContext, outputs: dict) -> bool:
+    for out in outputs.values():
+        local = out.get("local_path")
+        if local and os.path.isdir(local):
+            continue
+        try:
+            store, container = data.container_for(ctx.ws, out.get("datastore"))
+            if next(iter(store.list_blobs(container, out["path"].strip("/") + "/")), None) is None:
+                return False
+        except Exception:
+            return False
+    return True
+
+
+def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key: reuse.ReuseKey, entry: dict,
+           reason: str, tags: dict) -> StepResult:
+    ws, name = ctx.ws, step.get("name") or step["node_id"]
+    props = {"azureml.reusedrunid": entry["step_run_id"], "azureml.reusednodeid": entry["node_id"],
+             "azureml.reusedpipeline": entry["pipeline_run_id"], "azureml.nodeid": step["node_id"],
+             "azureml.pipeline": ctx.pipeline_run_id}
+    records.create_run(ws, step_run_id, ctx.experiment_name, REUSED_STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
+                       name=name, tags={**tags, **props}, properties=props, status="Running",
+                       target=step.get("compute_target") or "local")
+    _log(run_dir, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.")
+    state.update_step(ws, step_run_id, status="Completed", reused_run_id=entry["step_run_id"],
+                      reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
+                      outputs=entry["outputs"])
+    return StepResult(step["node_id"], step_run_id, "Completed", outputs=entry["outputs"],
+                      reused_from=entry["step_run_id"], key=key)
+
+
+def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
+    kind = inp.get("kind")
+    content = reuse.reuse_mode() == reuse.CONTENT
+    if kind == "step_output":
+        producer = ctx.results.get(inp["producer"])
+        run_id = (producer.reused_from or producer.step_run_id) if producer else None
+        return {"producer_run": run_id, "output": inp.get("output"), "mode": inp.get("mode")}
+    if kind == "dataset":
+        ds = inp.get("dataset") or {}
+        base = {"dataset": ds.get("id"), "version": ds.get("version"), "mode": inp.get("mode")}
+        return {**base, "content": data.dataset_identity(ctx.ws, ds)} if content else base
+    if kind == "datastore_path":
+        base = {"datastore": inp.get("datastore"), "path": inp.get("path"), "mode": inp.get("mode")}
+        return {**base, "content": data.blob_identity(ctx.ws, inp.get("datastore") or
+                                                      data.default_datastore_name(ctx.ws), inp.get("path") or "")} \
+            if content else base
+    if kind == "datapath_parameter":
+        ds_name, path = data.resolve_datapath(ctx.parameters.get(inp["parameter"]))
+        base = {"datastore": ds_name, "path": path, "mode": inp.get("mode")}
+        return {**base, "content": data.blob_identity(ctx.ws, ds_name or data.default_datastore_name(ctx.ws), path)} \
+            if content else base
+    return inp
+
+
+# -- a real run --------------------------------------------------------------------------
+def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key: reuse.ReuseKey | None) -> StepResult:
+    ws, name = ctx.ws, step.get("name") or step["node_id"]
+    work_dir = _working_copy(ctx, step, run_dir)
+    bindings = Bindings(parameters=dict(ctx.parameters))
+    outputs = _bind_outputs(ctx, step, step_run_id, work_dir, bindings)
+    _bind_inputs(ctx, step, run_dir, bindings)
+    argv = _command(step, bindings)
+    env = dict(os.environ)
+    env.update(_run_env(ctx, step_run_id, step))
+    env.update(build_env(step, bindings))
+    pid_holder: dict[str, int] = {}
+
+    def started(pid: int) -> None:
+        pid_holder["pid"] = pid
+        state.update_step(ws, step_run_id, status="Running", pid=pid)
+
+    timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
+    outcome = launcher.run_process(argv, work_dir, env, run_dir, ctx.cancel, timeout, on_start=started)
+    _upload_artifacts(ctx, step_run_id, run_dir, work_dir)
+    if outcome.status != "Completed":
+        trace = launcher.traceback_from_log(run_dir / launcher.DRIVER_LOG)
+        message = outcome.reason if outcome.status == "Canceled" else (
+            f"Step '{name}' failed: {outcome.reason}\n{trace}".rstrip())
+        error = _error(message)
+        state.update_step(ws, step_run_id, status=outcome.status, error=error)
+        return StepResult(step["node_id"], step_run_id, outcome.status, outputs=outputs, error=error)
+    result = StepResult(step["node_id"], step_run_id, "Completed", outputs=outputs, key=key)
+    state.update_step(ws, step_run_id, outputs=outputs)
+    result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result)
+    state.update_step(ws, step_run_id, status="Completed")
+    return result
+
+
+def _working_copy(ctx: PipelineContext, step: dict, run_dir: Path) -> Path:
+    """A private copy of the step's snapshot (the user may edit the source after submit)."""
+    snapshot_id = step.get("snapshot_id")
+    src = ctx.ws._local_folder / "snapshots" / snapshot_id if snapshot_id else None
+    if src is None or not src.is_dir():
+        source = step.get("source_directory")
+        if not source:
+            work = run_dir / "wd"
+            work.mkdir(parents=True, exist_ok=True)
+            return work
+        try:
+            from azureml_local.engine.snapshot import snapshot
+
+            _, src = snapshot(ctx.ws, source)
+        except ImportError:
+            src = Path(source)
+    work = run_dir / "wd"
+    try:
+        from azureml_local.engine.snapshot import materialize
+
+        return materialize(src, work)
+    except ImportError:
+        shutil.copytree(src, work, dirs_exist_ok=True)
+        return work
+
+
+def _fill(template: str, run_id: str, output_name: str) -> str:
+    return template.replace("{run-id}", run_id).replace("{output-name}", output_name).strip("/")
+
+
+def _bind_outputs(ctx: PipelineContext, step: dict, step_run_id: str, work_dir: Path, b: Bindings) -> dict:
+    outputs: dict[str, dict] = {}
+    for out in step.get("outputs") or []:
+        oname, kind = out["name"], out.get("kind", "output_file_dataset")
+        default_path = "azureml/{run-id}/{output-name}" if kind == "pipeline_data" else "dataset/{run-id}/{output-name}"
+        if out.get("source"):
+            local = (work_dir / out["source"]).resolve()
+        elif out.get("path_on_compute"):
+            local = (work_dir / out["path_on_compute"]).resolve()
+        else:
+            local = ctx.run_root / "data" / step_run_id / oname
+        local.mkdir(parents=True, exist_ok=True)
+        outputs[oname] = {"kind": kind, "local_path": str(local),
+                          "datastore": out.get("datastore") or ctx.default_datastore or data.default_datastore_name(ctx.ws),
+                          "path": _fill(out.get("path") or default_path, step_run_id, oname),
+                          "tabular": out.get("tabular"), "register": out.get("register"),
+                          "mode": out.get("mode", "mount")}
+        b.outputs[oname] = str(local)
+        if kind == "output_file_dataset":
+            b.file_dataset_outputs.add(oname)
+    return outputs
+
+
+def _bind_inputs(ctx: PipelineContext, step: dict, run_dir: Path, b: Bindings) -> None:
+    for inp in step.get("inputs") or []:
+        iname, kind, mode = inp["name"], inp.get("kind"), inp.get("mode") or "mount"
+        b.input_modes[iname] = mode
+        if kind == "step_output":
+            producer = ctx.results[inp["producer"]]
+            out = producer.outputs[inp["output"]]
+            local = out.get("local_path")
+            if not local or not os.path.isdir(local):  # reused from a run whose local folder is gone
+                local = str(data.download_prefix(ctx.ws, out["datastore"], out["path"], run_dir / "inputs" / iname))
+            tabular = inp.get("tabular") or out.get("tabular")
+            if tabular:
+                b.inputs[iname] = _tabular_input(ctx, producer, out, tabular)
+                b.input_modes[iname] = "direct"
+            else:
+                b.inputs[iname] = local
+            if out.get("kind") == "output_file_dataset" or tabular:
+                b.dataset_inputs.add(iname)
+        elif kind == "dataset":
+            b.inputs[iname] = _dataset_input(ctx, inp, run_dir)
+            b.dataset_inputs.add(iname)
+        elif kind in ("datastore_path", "datapath_parameter"):
+            if kind == "datapath_parameter":
+                ds_name, path = data.resolve_datapath(ctx.parameters.get(inp["parameter"]))
+            else:
+                ds_name, path = inp.get("datastore"), inp.get("path") or ""
+            ds_name = ds_name or ctx.default_datastore or data.default_datastore_name(ctx.ws)
+            target = Path(inp["path_on_compute"]) if inp.get("path_on_compute") else run_dir / "inputs" / iname
+            b.inputs[iname] = str(data.download_prefix(ctx.ws, ds_name, path, target))
+        else:
+            raise ValueError(f"Unknown input kind {kind!r} for input '{iname}'")
+
+
+def _dataset_input(ctx: PipelineContext, inp: dict, run_dir: Path) -> str:
+    ds = inp.get("dataset") or {}
+    mode = inp.get("mode") or "direct"
+    if mode == "direct":
+        return str(ds.get("id"))
+    from azureml_local.data import run_inputs  # mount/download need the data layer
+
+    dataset = data._dataset_object(ctx.ws, ds)
+    config = dataset.as_named_input(inp["name"])
+    config = config.as_download(inp.get("path_on_compute")) if mode == "download" else config.as_mount(
+        inp.get("path_on_compute"))
+    value, _env = run_inputs.prepare_input(ctx.ws, config, run_dir)
+    return value
+
+
+def _tabular_input(ctx: PipelineContext, producer: StepResult, out: dict, tabular: dict) -> str:
+    """A TabularDataset over the producer's output (needs the upload to have finished)."""
+    if producer.upload is not None:
+        producer.upload.result()
+    from azureml_local.data import run_inputs
+
+    return run_inputs.tabular_dataset_for_output(ctx.ws, out["datastore"], out["path"], tabular)
+
+
+def _command(step: dict, b: Bindings) -> list[str]:
+    if step.get("command"):
+        command = step["command"]
+        if isinstance(command, str):
+            return ["/bin/sh", "-c", command]
+        return build_argv(command, b)
+    script = step.get("script_name")
+    if not script:
+        raise ValueError(f"Step '{step.get('name')}' has neither script_name nor command.")
+    return [sys.executable, script, *build_argv(step.get("arguments") or [], b)]
+
+
+def _run_env(ctx: PipelineContext, step_run_id: str, step: dict) -> dict[str, str]:
+    try:
+        from azureml_local.engine.env import run_environment
+
+        return run_environment(ctx.ws, step_run_id, ctx.experiment_name, target=step.get("compute_target") or "local")
+    except ImportError:
+        from azureml_local.home import local_home
+
+        return {"AZUREML_RUN_ID": step_run_id, "AZUREML_ARM_PROJECT_NAME": ctx.experiment_name,
+                "AZUREML_LOCAL_HOME": str(local_home())}
+
+
+def _upload_artifacts(ctx: PipelineContext, step_run_id: str, run_dir: Path, work_dir: Path) -> None:
+    """Logs and ``./outputs`` become the step run's artifacts (best effort, like the engine)."""
+    try:
+        from azureml_local.runs import artifacts
+    except ImportError:
+        return
+    items = artifacts.folder_items(run_dir / "azureml-logs", "azureml-logs")
+    items += artifacts.folder_items(run_dir / "user_logs", "user_logs")
+    if (work_dir / "outputs").is_dir():
+        items += artifacts.folder_items(work_dir / "outputs", "outputs")
+    if items:
+        try:
+            artifacts.upload_paths(ctx.ws, step_run_id, items)
+        except Exception as exc:  # never turn a finished script into a failure because of its logs
+            _log(run_dir, f"Could not upload run artifacts: {exc}")
+
+
+def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
+    """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
+    for oname, out in result.outputs.items():
+        data.upload_folder(ctx.ws, out["datastore"], out["path"], Path(out["local_path"]))
+        if out.get("register"):
+            _register(ctx, oname, out)
+    if result.key is not None:
+        reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
+                     ctx.pipeline_run_id, step["node_id"], result.outputs)
+
+
+def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
+    try:
+        from azureml_local.data import run_inputs
+    except ImportError:
+        return
+    fn = getattr(run_inputs, "register_output", None)
+    if fn is not None:
+        fn(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
+
+
+def _log(run_dir: Path, line: str) -> None:
+    path = run_dir / launcher.DRIVER_LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        f.write(f"[azureml-local] {line}\n")
+
+
+def _error(message: str) -> dict:
+    try:
+        from azureml_local.runs.records import error_dict
+
+        return error_dict(message)
+    except ImportError:
+        return {"error": {"code": "UserError", "message": message}}
+
+
+def load_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
