@@ -1,0 +1,147 @@
+"""Step fingerprints: the SDK's module hash plus the source directory's content hash.
+
+``ModuleDef.calculate_hash`` (SDK graph.py:138-187) hashes a sorted list of strings
+(``name_``, ``input_``, ``output_``, ``param_``, ``deterministic_``, ``execution_``,
+``version_``, ``arguments_``); the fingerprint is ``<sha256>_<content hash>``. Locally the
+service's node-level comparison is folded in too (script, command, compute target,
+run configuration), because here the fingerprint *is* the reuse key. Each part is kept
+by name in ``fingerprint_parts`` so the executor can say which one changed. Values of
+pipeline parameters and the content identity of data inputs are added by the executor
+at run time (they are not known when the definition is built).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+EMPTY_CONTENT_HASH = "00000000000000000000000000000000"
+
+
+def step_parts(step: dict, annotated_texts: list[str], params_text: dict[str, str]) -> dict[str, Any]:
+    """The named parts of a step's reuse key (JSON-able)."""
+    inputs = []
+    for i in step["inputs"]:
+        text = "input_" + i["name"] + ",ds_mode_" + str(i.get("mode"))
+        if i.get("path_on_compute"):
+            text += ",ds_path_" + str(i["path_on_compute"])
+        inputs.append(text)
+    outputs = []
+    for o in step["outputs"]:
+        text = "output_%s,ds_name_%s,ds_mode_%s,ds_path_%s" % (o["name"], o.get("datastore"), o.get("mode"), o.get("path"))
+        if o.get("path_on_compute"):
+            text += ",ds_path_on_compute_" + str(o["path_on_compute"])
+        if o.get("tabular"):
+            text += ",tabular_" + json.dumps(o["tabular"], sort_keys=True, default=str)
+        outputs.append(text)
+    return {
+        "name": "name_" + step["name"],
+        "inputs": sorted(inputs),
+        "outputs": sorted(outputs),
+        "params": sorted("param_%s,val_%s" % (k, v) for k, v in params_text.items()),
+        "allow_reuse": "deterministic_%s" % step.get("allow_reuse", True),
+        "execution": "execution_%s" % step.get("execution_type", "escloud"),
+        "version": "version_%s" % step.get("version"),
+        "arguments": "arguments_" + ",".join(annotated_texts),
+        "script": "script_%s" % step.get("script_name"),
+        "command": "command_%s" % (" ".join(step["command"]) if step.get("command") else None),
+        "compute_target": "compute_%s" % step.get("compute_target"),
+        "runconfig": "runconfig_" + hashlib.sha256(
+            json.dumps(step.get("runconfig") or {}, sort_keys=True, default=str).encode()).hexdigest()[:16],
+        "run_after": "run_after_%d" % len(step.get("run_after") or []),
+    }
+
+
+def fingerprint(parts: dict[str, Any], content_hash: str) -> str:
+    """``sha256(sorted module strings joined by '_')`` + ``'_'`` + content hash."""
+    flat: list[str] = []
+    for value in parts.values():
+        flat.extend(value if isinstance(value, list) else [value])
+    digest = hashlib.sha256("_".join(sorted(flat)).encode("utf-8")).hexdigest()
+    return digest + "_" + content_hash
+
+
+# -- content hash of a source directory --------------------------------------------------------
+def content_hash(source_directory: str) -> str:
+    """Hash of the files under ``source_directory`` (``.amlignore`` / ``.gitignore`` honoured).
+
+    Uses the engine's stat-cached ``hash_directory`` when present, else the local fallback
+    below (same rule, cache keyed on (path, size, mtime)) so unchanged files are not re-read.
+    """
+    try:
+        from azureml_local.engine.snapshot import hash_directory
+    except ImportError:
+        return _fallback_hash(source_directory)
+    return hash_directory(source_directory)
+
+
+_cache: dict[str, tuple[int, int, str]] = {}
+_cache_lock = threading.Lock()
+
+
+def _fallback_hash(source_directory: str) -> str:
+    root = Path(source_directory)
+    ignore = _ignore_matcher(root)
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        dirnames[:] = sorted(d for d in dirnames if not ignore(os.path.normpath(os.path.join(rel_dir, d)), True))
+        for fname in filenames:
+            rel = os.path.normpath(os.path.join(rel_dir, fname))
+            if not ignore(rel, False):
+                files.append(rel)
+    if not files:
+        return EMPTY_CONTENT_HASH
+    total = hashlib.sha256()
+    for rel in sorted(files):
+        total.update(rel.replace(os.sep, "/").encode())
+        total.update(_file_digest(root / rel).encode())
+    return total.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    st = path.stat()
+    key = str(path)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+        return hit[2]
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    with _cache_lock:
+        _cache[key] = (st.st_size, st.st_mtime_ns, h.hexdigest())
+    return h.hexdigest()
+
+
+def _ignore_matcher(root: Path):
+    import fnmatch
+
+    patterns: list[str] = []
+    for name in (".amlignore", ".gitignore"):
+        f = root / name
+        if f.is_file():
+            patterns = [ln.strip() for ln in f.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+            break
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        rel = rel.replace(os.sep, "/")
+        base = rel.rsplit("/", 1)[-1]
+        hit = False
+        for pat in patterns:
+            neg = pat.startswith("!")
+            p = pat[1:] if neg else pat
+            if p.endswith("/"):
+                if not is_dir:
+                    continue
+                p = p[:-1]
+            p = p.lstrip("/")
+            if fnmatch.fnmatch(rel, p) or ("/" not in p and fnmatch.fnmatch(base, p)):
+                hit = not neg
+        return hit
+
+    return ignored

@@ -1,0 +1,170 @@
+"""``azureml.pipeline.core.Pipeline``: steps -> graph at construction, definition + run at submit.
+
+Construction builds the graph and describes every step (so the SDK's construction
+errors: unknown compute, missing script, unconnected inputs, raise from ``Pipeline()``).
+``submit`` validates parameters, snapshots and fingerprints the steps, prints what the
+SDK prints and hands the JSON definition to ``submission.start_pipeline_run``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from azureml_local.pipeline import definition as definition_mod
+from azureml_local.pipeline.graph_build import GraphBuilder
+
+_log = logging.getLogger(__name__)
+
+_SUBMIT_KWARGS = ("continue_on_step_failure", "regenerate_outputs", "pipeline_parameters", "pipeline_params",
+                  "parent_run_id", "_parent_run_id", "enable_email_notification", "credential_passthrough")
+
+
+def _submit_pipeline(pipeline: "Pipeline", workspace: Any, experiment_name: str, **kwargs: Any) -> Any:
+    """``Experiment.submit(pipeline, ...)``: the SDK's accepted kwargs; unknown ones are ignored (as in the SDK)."""
+    params = kwargs.get("pipeline_parameters")
+    if "pipeline_params" in kwargs:
+        _log.warning("The 'pipeline_params' argument is deprecated. Please use 'pipeline_parameters' instead.")
+        params = kwargs["pipeline_params"] if params is None else params
+    return pipeline.submit(experiment_name, pipeline_parameters=params,
+                           continue_on_step_failure=bool(kwargs.get("continue_on_step_failure", False)),
+                           regenerate_outputs=bool(kwargs.get("regenerate_outputs", False)),
+                           parent_run_id=kwargs.get("parent_run_id", kwargs.get("_parent_run_id")),
+                           enable_email_notification=kwargs.get("enable_email_notification"),
+                           credential_passthrough=kwargs.get("credential_passthrough"),
+                           _tags=kwargs.get("tags"))
+
+
+class Pipeline:
+    """A collection of steps run as one reusable workflow."""
+
+    def __init__(self, workspace: Any, steps: Any, description: str | None = None, default_datastore: Any = None,
+                 default_source_directory: str | None = None, resolve_closure: bool = True,
+                 _workflow_provider: Any = None, _service_endpoint: Any = None, **kwargs: Any):
+        self._enable_email_notification = None
+        for key, value in kwargs.items():
+            if key == "enable_email_notification":
+                self._enable_email_notification = value
+            else:
+                raise ValueError("parameter %s is not recognized for Pipeline " % key)
+        self._workspace = workspace
+        self._name = description
+        self._description = description
+        self._default_source_directory = default_source_directory
+        self._default_datastore = _default_datastore_name(workspace, default_datastore)
+        self._context = definition_mod.BuildContext(workspace, self._default_datastore, default_source_directory)
+        self._graph = GraphBuilder(resolve_closure=resolve_closure).build(steps)
+        cycle = self._graph.find_cycle()
+        if cycle is not None:
+            raise ValueError(cycle)
+        self._described = definition_mod.describe(self._graph, self._context)
+        self._parameters = definition_mod.parameters(self._graph)
+
+    @property
+    def graph(self) -> Any:
+        """The step graph (nodes keyed by 8-character node ids)."""
+        return self._graph
+
+    @property
+    def service_endpoint(self) -> str:
+        return self._workspace._service_endpoint()
+
+    @property
+    def description(self) -> str | None:
+        return self._description
+
+    def validate(self) -> list[str]:
+        """Errors as the SDK lists them (empty when valid); when valid, prints what would be created."""
+        errors: list[str] = []
+        cycle = self._graph.find_cycle()
+        if cycle:
+            errors.append(cycle)
+        node_ids = set(self._graph.nodes)
+        for step in self._described:
+            for inp in step["inputs"]:
+                if inp.get("kind") == "step_output" and inp["producer"] not in node_ids:
+                    errors.append("Edge src[Missing] dst[%s (%s)]" % (inp["name"], step["node_id"]))
+        if not errors:
+            definition = self._definition(snapshot=False)
+            for step in definition["steps"]:
+                if not _eligible(self._workspace, step):
+                    print("Step %s is ready to be created [%s]" % (step["name"], step["node_id"]))
+        return errors
+
+    def _definition(self, snapshot: bool = True) -> dict:
+        """The JSON definition (``docs/pipeline-definition.md``) with fingerprints."""
+        return definition_mod.finalize(self._described, self._parameters, self._context, self._description,
+                                       snapshot=snapshot)
+
+    def _validate_parameters(self, pipeline_parameters: dict | None) -> None:
+        from azureml_local.pipeline.graph_params import check_submitted
+
+        check_submitted(self._parameters, pipeline_parameters)
+
+    def submit(self, experiment_name: str, pipeline_parameters: dict | None = None,
+               continue_on_step_failure: bool = False, regenerate_outputs: bool = False,
+               parent_run_id: str | None = None, credential_passthrough: Any = None, **kwargs: Any) -> Any:
+        """Start a run of this pipeline in ``experiment_name``; returns the ``PipelineRun``."""
+        tags = kwargs.pop("_tags", None)
+        for key in kwargs:
+            if key != "enable_email_notification":
+                raise ValueError("parameter %s is not recognized for method Graph.submit " % key)
+        self._validate_parameters(pipeline_parameters)
+        definition = self._definition()
+        definition["continue_on_step_failure"] = bool(continue_on_step_failure)
+        for step in definition["steps"]:
+            reusable = step["allow_reuse"] and not regenerate_outputs and _eligible(self._workspace, step)
+            print("Created step %s [%s][%s], (%s)" % (
+                step["name"], step["node_id"], step["fingerprint"][:36],
+                "This step is eligible to reuse a previous run's output" if reusable
+                else "This step will run and generate new outputs"))
+        from azureml_local.pipeline.submission import start_pipeline_run
+
+        run = start_pipeline_run(self._workspace, experiment_name, definition,
+                                 pipeline_parameters=pipeline_parameters, regenerate_outputs=regenerate_outputs,
+                                 continue_on_step_failure=continue_on_step_failure, tags=tags,
+                                 parent_run_id=parent_run_id)
+        print("Submitted PipelineRun", run.id)
+        print("Link to Azure Machine Learning Portal:", _portal_url(run))
+        return run
+
+    def publish(self, name: str | None = None, description: str | None = None, version: str | None = None,
+                continue_on_step_failure: bool | None = None) -> Any:
+        """Store this pipeline's definition as a PublishedPipeline (implemented by the publish module)."""
+        from azureml_local.pipeline.published import publish_definition
+
+        definition = self._definition()
+        if continue_on_step_failure is not None:
+            definition["continue_on_step_failure"] = bool(continue_on_step_failure)
+        return publish_definition(self._workspace, definition, name=name, description=description,
+                                  version=version, continue_on_step_failure=continue_on_step_failure)
+
+    @staticmethod
+    def load_yaml(workspace: Any, filename: str, _workflow_provider: Any = None, _service_endpoint: Any = None) -> Any:
+        raise NotImplementedError("Pipeline.load_yaml (ModuleStep pipelines) is not supported by azureml-local yet.")
+
+
+def _default_datastore_name(workspace: Any, default_datastore: Any) -> str:
+    from azureml_local.pipeline.builder_io import datastore_name
+
+    if default_datastore is not None:
+        return datastore_name(default_datastore)  # type: ignore[return-value]
+    try:
+        store = workspace.get_default_datastore()
+    except (ImportError, AttributeError):
+        store = None
+    return datastore_name(store, "workspaceblobstore")  # type: ignore[return-value]
+
+
+def _eligible(ws: Any, step: dict) -> bool:
+    try:
+        from azureml_local.pipeline.reuse import is_known_fingerprint
+    except ImportError:
+        return False
+    return is_known_fingerprint(ws, step["fingerprint"])
+
+
+def _portal_url(run: Any) -> str:
+    get_url = getattr(run, "get_portal_url", None)
+    if callable(get_url):
+        return get_url()
+    return "file://" + str(run._workspace._local_folder / "runs" / run.id)

@@ -1,0 +1,1 @@
+"""Step types (``azureml.pipeline.steps``): one module per step type."""
