@@ -1,0 +1,40 @@
+"""The environment variables the cloud job runtime gives a script (sdk-v1-behaviour.md section a).
+
+Set for real, so ``Run.get_context()`` and code reading ``os.environ`` directly
+both work. ``AZUREML_LOCAL_HOME`` lets the child find the same workspace folder.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from azureml_local.home import local_home
+
+if TYPE_CHECKING:
+    from azureml_local.workspace import Workspace
+
+
+def run_environment(ws: "Workspace", run_id: str, experiment_name: str, experiment_id: str | None = None,
+                    target: str = "local") -> dict[str, str]:
+    """Env vars identifying ``run_id`` of ``experiment_name`` in ``ws`` (token included)."""
+    from azureml_local.tokens import DEFAULT_TTL_SECONDS, issue_token
+
+    token = issue_token(ws, run_id, run_id=run_id, experiment=experiment_name)
+    import time
+
+    return {
+        "AZUREML_RUN_ID": run_id,
+        "AZUREML_ARM_SUBSCRIPTION": ws.subscription_id,
+        "AZUREML_ARM_RESOURCEGROUP": ws.resource_group,
+        "AZUREML_ARM_WORKSPACE_NAME": ws.name,
+        "AZUREML_ARM_PROJECT_NAME": experiment_name,
+        "AZUREML_EXPERIMENT_ID": experiment_id or "",
+        "AZUREML_WORKSPACE_ID": ws._workspace_id,
+        "AZUREML_RUN_TOKEN": token,
+        "AZUREML_RUN_TOKEN_EXPIRY": str(int(time.time()) + DEFAULT_TTL_SECONDS),
+        "AZUREML_SERVICE_ENDPOINT": ws._service_endpoint(),
+        "AZUREML_DISCOVERY_SERVICE_ENDPOINT": ws._service_endpoint() + "/discovery",
+        "AZUREML_OUTPUT_DIRECTORY": "outputs",
+        "AZUREML_TARGET_TYPE": target,
+        "AZUREML_LOCAL_HOME": str(local_home().resolve()),
+        "PYTHONUNBUFFERED": "1",
+    }

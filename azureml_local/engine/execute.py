@@ -1,0 +1,199 @@
+"""Execute one :class:`ScriptJob` as one run: the unit every run type builds on.
+
+Blocking and thread-safe: the runner calls it in a worker thread per run, and
+pipeline handlers call it for each step (in parallel threads if they like).
+
+Run folder layout (``<workspace>/runs/<run id>/``)::
+
+    wd/                         working copy of the snapshot (process cwd)
+    logs/user_logs/std_log.txt  stdout + stderr of the process
+    logs/azureml-logs/70_driver_log.txt   hard link to the same file
+
+Status path: Running -> Finalizing -> Completed | Failed | Canceled.
+A Failed run's error holds the script's own traceback.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from azureml_local.engine.job import ScriptJob
+from azureml_local.runs import artifacts, records
+
+if TYPE_CHECKING:
+    from azureml_local.workspace import Workspace
+
+STD_LOG = "user_logs/std_log.txt"
+DRIVER_LOG = "azureml-logs/70_driver_log.txt"
+_POLL = 0.25
+
+
+def run_folder(ws: "Workspace", run_id: str) -> Path:
+    return ws._local_folder / "runs" / run_id
+
+
+def log_paths(ws: "Workspace", run_id: str) -> dict[str, Path]:
+    """``{artifact log name: local file}`` of a run (files may not exist yet)."""
+    logs = run_folder(ws, run_id) / "logs"
+    return {DRIVER_LOG: logs / DRIVER_LOG, STD_LOG: logs / STD_LOG}
+
+
+def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
+    """Run ``job`` to the end and return the run's final status."""
+    row = records.get_run_row(ws, job.run_id)
+    folder = run_folder(ws, job.run_id)
+    work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
+    if not records.set_status(ws, job.run_id, "Running", start=True, only_from=records.RUNNING_STATES,
+                              runner_pid=os.getpid(), work_dir=str(work_dir)):
+        return records.get_status(ws, job.run_id)  # canceled before it started
+    logs = log_paths(ws, job.run_id)
+    logs[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
+    logs[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
+    with open(logs[STD_LOG], "ab") as log:
+        if not logs[DRIVER_LOG].exists():
+            os.link(logs[STD_LOG], logs[DRIVER_LOG])
+        try:
+            _prepare(ws, job, row, work_dir)
+        except Exception as exc:  # noqa: BLE001 - any setup failure fails the run with its message
+            log.write(f"azureml-local: could not prepare the run: {exc}\n".encode())
+            log.flush()
+            return _finish(ws, job, work_dir, "Failed",
+                           records.error_dict(f"Preparing the run failed: {exc}", code="UserError"))
+        exit_code, reason = _launch_and_wait(ws, job, work_dir, log)
+    if reason == "canceled":
+        return _finish(ws, job, work_dir, "Canceled")
+    if reason == "timeout":
+        return _finish(ws, job, work_dir, "Failed", records.error_dict(
+            f"The run exceeded its maximum duration of {job.timeout_seconds} seconds and was stopped "
+            "(max_run_duration_seconds).", code="UserError"))
+    if exit_code != 0:
+        return _finish(ws, job, work_dir, "Failed", _script_error(job, exit_code, logs[STD_LOG]))
+    records.set_status(ws, job.run_id, "Finalizing", only_from=("Running",))
+    try:
+        for hook in job.after_process:
+            hook(job, work_dir, exit_code)
+    except Exception as exc:  # noqa: BLE001
+        return _finish(ws, job, work_dir, "Failed",
+                       records.error_dict(f"Finalizing the run's outputs failed: {exc}", code="SystemError"))
+    return _finish(ws, job, work_dir, "Completed")
+
+
+def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path) -> None:
+    from azureml_local.engine.env import run_environment
+    from azureml_local.engine.snapshot import materialize
+
+    if job.snapshot_dir is not None:
+        materialize(job.snapshot_dir, work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    (work_dir / "outputs").mkdir(exist_ok=True)
+    if job.script and job.command is None and not (work_dir / job.script).is_file():
+        raise FileNotFoundError(f"the script '{job.script}' is not in the source directory")
+    env = run_environment(ws, job.run_id, job.experiment_name, row["experiment_id"], job.target)
+    env.update({str(k): str(v) for k, v in job.environment_variables.items()})
+    job.environment_variables = env
+    for hook in job.before_launch:
+        hook(job, work_dir)
+
+
+def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log) -> tuple[int | None, str]:
+    env = dict(os.environ)
+    env.update(job.environment_variables)
+    argv = job.argv()
+    proc = subprocess.Popen(argv, cwd=work_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True, shell=isinstance(argv, str))
+    records.update_run(ws, job.run_id, pid=proc.pid)
+    deadline = time.monotonic() + job.timeout_seconds if job.timeout_seconds else None
+    waiter = _ExitWaiter(proc)
+    try:
+        while True:
+            if waiter.wait(_POLL):
+                return proc.wait(), "exited"
+            if deadline is not None and time.monotonic() > deadline:
+                _kill(proc)
+                return None, "timeout"
+            if records.get_status(ws, job.run_id) in ("CancelRequested", "Canceled"):
+                _kill(proc)
+                return None, "canceled"
+    finally:
+        waiter.close()
+
+
+class _ExitWaiter:
+    """Wake the moment the process exits (Linux pidfd), not on a sleep/poll tick."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.proc = proc
+        try:
+            self.fd: int | None = os.pidfd_open(proc.pid)
+        except (AttributeError, OSError):
+            self.fd = None
+
+    def wait(self, timeout: float) -> bool:
+        if self.fd is None:
+            try:
+                self.proc.wait(timeout=timeout)
+                return True
+            except subprocess.TimeoutExpired:
+                return False
+        import select
+
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        return bool(ready) or self.proc.poll() is not None
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    kill_process_group(proc.pid)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        kill_process_group(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> None:
+    """Signal a run's process group (scripts start their own session)."""
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
+    text = log_file.read_text(errors="replace") if log_file.exists() else ""
+    idx = text.rfind("Traceback (most recent call last):")
+    tail = text[idx:].strip() if idx >= 0 else "\n".join(text.strip().splitlines()[-20:])
+    process = "python" if job.command is None else "command"
+    message = (f"Execution failed. User process '{process}' exited with status code {exit_code}. "
+               f"Please check log file '{STD_LOG}' for error details. Error: {tail}")
+    return records.error_dict(message, code="UserError")
+
+
+def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error: dict | None = None) -> str:
+    """Upload outputs and logs (what exists), then record the final status."""
+    items: list[tuple[str, str]] = []
+    for folder, prefix in job.output_uploads:
+        local = Path(folder) if os.path.isabs(folder) else work_dir / folder
+        if local.is_dir():
+            items += artifacts.folder_items(local, prefix)
+    for name, path in log_paths(ws, job.run_id).items():
+        if path.exists():
+            items.append((name, str(path)))
+    try:
+        artifacts.upload_paths(ws, job.run_id, items)
+    except Exception as exc:  # noqa: BLE001 - the run still needs a final status
+        if status == "Completed":
+            status, error = "Failed", records.error_dict(f"Uploading the run's files failed: {exc}",
+                                                         code="SystemError")
+    records.set_status(ws, job.run_id, status, error=error, pid=None)
+    return status

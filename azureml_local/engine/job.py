@@ -1,0 +1,60 @@
+"""``ScriptJob``: everything needed to execute one script as one run.
+
+Built by the script-run handler (ScriptRunConfig) and by pipeline steps; run
+with :func:`azureml_local.engine.execute_script_job`. Plain data plus optional
+hooks, so callers add data binding without the engine knowing about datasets.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Union
+
+Hook = Callable[["ScriptJob", Path], None]
+AfterHook = Callable[["ScriptJob", Path, int], None]
+
+
+@dataclass
+class ScriptJob:
+    """One script execution, attached to an existing run row (``run_id``).
+
+    * ``snapshot_dir``: read-only source (usually from ``engine.snapshot.snapshot``),
+      copied into ``working_dir`` before launch; ``None`` = run in ``working_dir`` as is.
+    * ``script`` + ``arguments`` run as ``python script *arguments``; or ``command``
+      (a list = argv, a str = shell command line) instead of a script.
+    * ``environment_variables`` are added on top of the run-context variables.
+    * ``output_uploads``: ``(folder, artifact prefix)`` pairs uploaded as run
+      artifacts after the process (relative folders are inside ``working_dir``);
+      missing folders are skipped.
+    * ``before_launch(job, working_dir)`` hooks may edit ``arguments`` /
+      ``environment_variables`` (data binding); an exception fails the run.
+    * ``after_process(job, working_dir, exit_code)`` hooks run after a successful
+      exit, before the run turns Completed (e.g. upload/register outputs).
+    * ``timeout_seconds``: the process is killed and the run Failed after this long.
+    """
+
+    run_id: str
+    experiment_name: str
+    snapshot_dir: Union[str, Path, None] = None
+    script: str | None = None
+    arguments: list = field(default_factory=list)
+    command: Union[list, str, None] = None
+    environment_variables: dict = field(default_factory=dict)
+    working_dir: Union[str, Path, None] = None
+    output_uploads: list = field(default_factory=lambda: [("outputs", "outputs")])
+    timeout_seconds: float | None = None
+    before_launch: list = field(default_factory=list)
+    after_process: list = field(default_factory=list)
+    python: str = sys.executable
+    target: str = "local"
+
+    def argv(self) -> list[str] | str:
+        """What is launched (shell string for a ``str`` command)."""
+        if self.command is not None:
+            if isinstance(self.command, str):
+                return self.command
+            return [str(c) for c in self.command]
+        if not self.script:
+            raise ValueError("ScriptJob needs a script or a command")
+        return [self.python, str(self.script), *[str(a) for a in self.arguments]]

@@ -1,0 +1,123 @@
+"""Run artifacts: files stored in blob storage, indexed in ``run_artifacts``.
+
+Blobs live in ``artifacts_container(ws)`` under ``run_artifact_prefix(run_id)``;
+the index table makes ``get_file_names`` one query and records sizes.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from azureml_local.store.containers import artifacts_container, run_artifact_prefix
+
+if TYPE_CHECKING:
+    from azureml_local.workspace import Workspace
+
+_READY: set[tuple[int, str]] = set()
+
+
+def _container(ws: "Workspace") -> str:
+    """The artifacts container, created once per process and blob store."""
+    name = artifacts_container(ws)
+    key = (id(ws._blobs), name)
+    if key not in _READY:
+        ws._blobs.create_container(name)
+        _READY.add(key)
+    return name
+
+
+def artifact_uri(run_id: str, path: str) -> str:
+    """``aml://artifactId/ExperimentRun/dcid.<run>/<path>``: the SDK's data location of artifact metrics."""
+    return f"aml://artifactId/{run_artifact_prefix(run_id)}{path}"
+
+
+def normalize(name: str) -> str:
+    name = str(name).replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name.lstrip("/")
+
+
+def upload_bytes(ws: "Workspace", run_id: str, name: str, data: bytes) -> None:
+    name = normalize(name)
+    blob = run_artifact_prefix(run_id) + name
+    info = ws._blobs.upload_bytes(_container(ws), blob, data, overwrite=True)
+    _index(ws, run_id, [(name, blob, info.size)])
+
+
+def upload_paths(ws: "Workspace", run_id: str, items: Iterable[tuple[str, str | os.PathLike[str]]]) -> list[str]:
+    """Upload ``(artifact name, local file)`` pairs; returns the artifact names."""
+    pairs = [(normalize(n), p) for n, p in items]
+    if not pairs:
+        return []
+    for name, path in pairs:
+        if not os.path.isfile(path):
+            from azureml_local.exceptions import UserErrorException
+
+            raise UserErrorException(f"Cannot upload '{path}' as run file '{name}': no such file.")
+    prefix = run_artifact_prefix(run_id)
+    infos = ws._blobs.upload_files(_container(ws), [(prefix + n, p) for n, p in pairs], overwrite=True)
+    _index(ws, run_id, [(n, prefix + n, i.size) for (n, _), i in zip(pairs, infos)])
+    return [n for n, _ in pairs]
+
+
+def folder_items(local_dir: str | os.PathLike[str], prefix: str) -> list[tuple[str, str]]:
+    """``(prefix/relative path, file)`` for every file under ``local_dir`` (sorted)."""
+    root = Path(local_dir)
+    items = []
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            full = Path(dirpath) / f
+            rel = full.relative_to(root).as_posix()
+            items.append((f"{prefix.rstrip('/')}/{rel}" if prefix else rel, str(full)))
+    return sorted(items)
+
+
+def _index(ws: "Workspace", run_id: str, rows: list[tuple[str, str, int]]) -> None:
+    with ws._store.transaction() as conn:
+        conn.executemany("INSERT OR REPLACE INTO run_artifacts(run_id, path, blob_name, size) VALUES (?,?,?,?)",
+                         [(run_id, n, b, s) for n, b, s in rows])
+
+
+def list_names(ws: "Workspace", run_id: str) -> list[str]:
+    return [r["path"] for r in ws._store.query("SELECT path FROM run_artifacts WHERE run_id=? ORDER BY path",
+                                               (run_id,))]
+
+
+def blob_name(ws: "Workspace", run_id: str, name: str) -> str | None:
+    row = ws._store.query_one("SELECT blob_name FROM run_artifacts WHERE run_id=? AND path=?",
+                              (run_id, normalize(name)))
+    return row["blob_name"] if row else None
+
+
+def read_bytes(ws: "Workspace", run_id: str, name: str) -> bytes:
+    blob = blob_name(ws, run_id, name)
+    if blob is None:
+        raise _missing(run_id, name)
+    return ws._blobs.download_bytes(_container(ws), blob)
+
+
+def download(ws: "Workspace", run_id: str, name: str, path: str | os.PathLike[str]) -> None:
+    blob = blob_name(ws, run_id, name)
+    if blob is None:
+        raise _missing(run_id, name)
+    ws._blobs.download_file(_container(ws), blob, path)
+
+
+def download_many(ws: "Workspace", run_id: str, pairs: list[tuple[str, str]]) -> None:
+    rows = {r["path"]: r["blob_name"] for r in ws._store.query(
+        "SELECT path, blob_name FROM run_artifacts WHERE run_id=?", (run_id,))}
+    items = []
+    for name, path in pairs:
+        if name not in rows:
+            raise _missing(run_id, name)
+        items.append((rows[name], path))
+    ws._blobs.download_files(_container(ws), items)
+
+
+def _missing(run_id: str, name: str) -> Exception:
+    from azureml_local.exceptions import UserErrorException
+
+    return UserErrorException(f"File with path {name} was not found in run {run_id}. "
+                              "Use run.get_file_names() to see the run's files.")
