@@ -130,7 +130,7 @@ def forget_run(ws: "Workspace", step_run_id: str) -> None:
 def previous_parts(ws: "Workspace", step_name: str, exclude_pipeline_run: str) -> tuple[str, dict] | None:
     """``(step_run_id, key parts)`` of the latest earlier run of a step with this name."""
     row = ws._store.query_one(
-        "SELECT step_run_id, key_parts FROM pipeline_step_runs WHERE name = ? AND pipeline_run_id != ?"
+        "SELECT COALESCE(reused_run_id, step_run_id) AS step_run_id, key_parts FROM pipeline_step_runs WHERE name = ? AND pipeline_run_id != ?"
         " AND key_parts IS NOT NULL ORDER BY created_utc DESC LIMIT 1", (step_name, exclude_pipeline_run))
     if row is None:
         return None

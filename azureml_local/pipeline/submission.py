@@ -16,6 +16,7 @@ from azureml_local.exceptions import UserErrorException
 
 if TYPE_CHECKING:
     from azureml_local.pipeline.pipeline_run import PipelineRun
+    from azureml_local.pipeline.reuse import reuse_mode
     from azureml_local.workspace import Workspace
 
 PIPELINE_RUN_TYPE = "azureml.PipelineRun"
@@ -32,6 +33,7 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     """
     from azureml_local.pipeline.execution import dispatch, records
     from azureml_local.pipeline.pipeline_run import PipelineRun
+    from azureml_local.pipeline.reuse import reuse_mode
 
     _check_definition(definition)
     params = _json_parameters(pipeline_parameters or {})
@@ -47,13 +49,14 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     with ws._store.transaction():
         ws._store.execute(
             "INSERT INTO pipeline_runs(run_id, experiment_name, definition, parameters, regenerate_outputs,"
-            " continue_on_step_failure, parent_run_id, pipeline_id, status, created_utc)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " continue_on_step_failure, parent_run_id, pipeline_id, status, created_utc, reuse_mode)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, experiment_name, json.dumps(definition), json.dumps(params), int(bool(regenerate_outputs)),
-             int(bool(continue_on_step_failure)), parent_run_id, pipeline_id, "NotStarted", now))
+             int(bool(continue_on_step_failure)), parent_run_id, pipeline_id, "NotStarted", now, reuse_mode()))
         records.create_run(ws, run_id, experiment_name, PIPELINE_RUN_TYPE, parent_run_id=parent_run_id,
                            name=definition.get("description") or None, tags=tags or {},
-                           properties=properties, definition=definition)
+                           properties=properties, definition=definition,
+                           enqueue_handler=dispatch.HANDLER if dispatch.use_runner() else None)
     dispatch.queue_pipeline_run(ws, run_id)
     return PipelineRun._for_id(ws, experiment_name, run_id)
 

@@ -35,6 +35,7 @@ class PipelineContext:
     parameters: dict[str, Any]
     regenerate_outputs: bool
     run_root: Path
+    reuse_mode: str = "content"
     cancel: threading.Event = field(default_factory=threading.Event)
     results: dict[str, StepResult] = field(default_factory=dict)
     uploads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="upload"))

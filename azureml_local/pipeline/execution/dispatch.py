@@ -1,10 +1,11 @@
 """Hand a recorded pipeline run to something that executes it.
 
-Preferred: the workspace runner (the run engineer's long-lived service), which
-has a handler registered for ``azureml.PipelineRun`` (see :mod:`.handler`).
-Fallback while no runner is available: a detached orchestrator process per
-pipeline run (``python -m azureml_local.pipeline.execution``), so the run goes
-on when the submitting process exits.
+Normal path: the run is queued in the run history with :data:`HANDLER` and the
+workspace runner (``azureml_local.service``) is woken; it calls the handler in its
+own long-lived process, so runs go on after the submitting process exits and no
+Python start-up is paid per run. ``AZUREML_LOCAL_PIPELINE_INPROCESS=1`` (or no
+runner available) starts a detached ``python -m azureml_local.pipeline.execution``
+for the run instead.
 """
 from __future__ import annotations
 
@@ -18,34 +19,38 @@ if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
 
 RUN_TYPE = "azureml.PipelineRun"
+HANDLER = "azureml_local.pipeline.execution.orchestrator:handle_pipeline_run"
 
 
-def _runner() -> object | None:
+def use_runner() -> bool:
+    if os.environ.get("AZUREML_LOCAL_PIPELINE_INPROCESS") == "1":
+        return False
     try:
-        module = importlib.import_module("azureml_local.service_control")
+        importlib.import_module("azureml_local.service_control")
+        importlib.import_module("azureml_local.runs.records")
     except ImportError:
-        return None
-    return module if hasattr(module, "enqueue_run") else None
+        return False
+    return True
 
 
 def queue_pipeline_run(ws: "Workspace", run_id: str) -> None:
-    """Queue the run for the workspace runner, or start a detached orchestrator for it."""
-    if os.environ.get("AZUREML_LOCAL_PIPELINE_INPROCESS") != "1":
-        runner = _runner()
-        if runner is not None:
-            runner.enqueue_run(ws, run_id, RUN_TYPE)  # type: ignore[attr-defined]
-            return
+    """Wake the workspace runner for the (already queued) run, or start a detached orchestrator."""
+    if use_runner():
+        from azureml_local import service_control
+
+        service_control.wake(ws)
+        return
     spawn_orchestrator(ws, run_id)
 
 
 def spawn_orchestrator(ws: "Workspace", run_id: str) -> subprocess.Popen:
     """A detached ``python -m azureml_local.pipeline.execution`` for one run."""
+    from azureml_local.home import local_home
+
     log_dir = ws._local_folder / "runs" / run_id
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    from azureml_local.home import local_home
-
-    env["AZUREML_LOCAL_HOME"] = str(local_home())
+    env["AZUREML_LOCAL_HOME"] = str(local_home().resolve())
     with open(log_dir / "orchestrator.log", "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "azureml_local.pipeline.execution", ws.subscription_id, ws.resource_group,

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 CANCEL_POLL_SECONDS = 0.05
 
 
+def handle_pipeline_run(ws: "Workspace", run_id: str) -> None:
+    """The runner's handler for ``azureml.PipelineRun`` (registered in :mod:`.dispatch` as HANDLER)."""
+    run_pipeline(ws, run_id)
+
+
 def run_pipeline(ws: "Workspace", run_id: str) -> str:
     """Execute pipeline run ``run_id`` to a terminal status and return it (run-history vocabulary)."""
     row = state.pipeline_row(ws, run_id)
@@ -34,7 +39,11 @@ def run_pipeline(ws: "Workspace", run_id: str) -> str:
     ctx = PipelineContext(ws=ws, pipeline_run_id=run_id, experiment_name=row["experiment_name"],
                           definition=definition, parameters=resolve_parameters(definition, json.loads(row["parameters"])),
                           regenerate_outputs=bool(row["regenerate_outputs"]),
-                          run_root=ws._local_folder / "runs" / run_id)
+                          run_root=ws._local_folder / "runs" / run_id,
+                          reuse_mode=row.get("reuse_mode") or "content")
+    if row["cancel_requested"]:
+        state.set_pipeline_status(ws, run_id, "Canceled")
+        return "Canceled"
     state.set_pipeline_status(ws, run_id, "Running")
     try:
         status, error = _Scheduler(ctx, bool(row["continue_on_step_failure"])).run()

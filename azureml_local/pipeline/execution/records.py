@@ -30,23 +30,39 @@ def available() -> bool:
 def create_run(ws: "Workspace", run_id: str, experiment_name: str, run_type: str, parent_run_id: str | None = None,
                name: str | None = None, tags: dict | None = None, properties: dict | None = None,
                definition: dict | None = None, target: str = "local", status: str = "NotStarted",
-               enqueue: bool = False, display_name: str | None = None) -> None:
-    """Create the run-history record of a pipeline or step run (optionally queued for the runner)."""
+               enqueue_handler: str | None = None, display_name: str | None = None) -> None:
+    """Create the run-history record of a pipeline or step run (queued for the runner with ``enqueue_handler``)."""
     api = _runs_api()
     if api is None:
         return
     api.create_run(ws, experiment_name, run_id, run_type=run_type, status=status, parent_run_id=parent_run_id,
                    name=name, display_name=display_name or name, target=target or "local",
                    definition=definition, properties=properties or {}, tags=tags or {},
-                   enqueue_handler="" if enqueue else None)
+                   enqueue_handler=enqueue_handler)
 
 
-def set_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None, **columns: Any) -> None:
-    """Mirror a status change (run-history vocabulary: Running, Completed, Failed, Canceled...)."""
+def set_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None, **columns: Any) -> bool:
+    """Record a status change (run-history vocabulary: Running, Completed, Failed, Canceled...).
+
+    Terminal statuses are final: a run already Completed/Failed/Canceled is left alone.
+    """
     api = _runs_api()
     if api is None:
-        return
-    api.set_status(ws, run_id, status, error=error, start=status == "Running", **columns)
+        return True
+    return api.set_status(ws, run_id, status, error=error, start=status == "Running",
+                          only_from=ACTIVE, **columns)
+
+
+def get_status(ws: "Workspace", run_id: str) -> str | None:
+    """The run-history status, or None when there is no run history."""
+    api = _runs_api()
+    if api is None:
+        return None
+    return api.get_status(ws, run_id)
+
+
+ACTIVE = ("NotStarted", "Queued", "Preparing", "Provisioning", "Starting", "Running", "Unapproved",
+          "NotResponding", "Pausing", "Paused", "CancelRequested", "Finalizing")
 
 
 def add_properties(ws: "Workspace", run_id: str, properties: dict) -> None:

@@ -7,6 +7,7 @@ PipelineRun/StepRun vocabulary (Finished...) on the way out.
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,17 @@ def set_pipeline_status(ws: "Workspace", run_id: str, status: str, error: dict |
         f"UPDATE pipeline_runs SET {', '.join(fields)} WHERE run_id = ? AND status NOT IN ('Completed','Failed','Canceled')",
         params)
     if cur.rowcount:
-        records.set_status(ws, run_id, status, error)
+        extra = {"runner_pid": os.getpid()} if status == "Running" else {}
+        records.set_status(ws, run_id, status, error, **extra)
+
+
+def pipeline_status(ws: "Workspace", run_id: str) -> str:
+    """Current status (run history first: the runner's orphan recovery writes there)."""
+    status = records.get_status(ws, run_id)
+    if status is None:
+        row = pipeline_row(ws, run_id)
+        status = row["status"] if row else "NotStarted"
+    return status
 
 
 def step_rows(ws: "Workspace", pipeline_run_id: str) -> list[dict]:
@@ -84,4 +95,5 @@ def update_step(ws: "Workspace", step_run_id: str, **values: Any) -> None:
                       [*values.values(), step_run_id])
     if status:
         err = values.get("error")
-        records.set_status(ws, step_run_id, status, json.loads(err) if isinstance(err, str) else None)
+        extra = {"runner_pid": os.getpid(), "pid": values["pid"]} if status == "Running" and values.get("pid") else {}
+        records.set_status(ws, step_run_id, status, json.loads(err) if isinstance(err, str) else None, **extra)

@@ -32,7 +32,7 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     node_id, name = step["node_id"], step.get("name") or step["node_id"]
     state.insert_step(ws, step_run_id, ctx.pipeline_run_id, node_id, name)
     try:
-        key = reuse.compute_key(step, ctx.parameters, lambda inp: _input_identity(ctx, inp))
+        key = reuse.compute_key(step, ctx.parameters, lambda inp: _input_identity(ctx, inp), ctx.reuse_mode)
         entry, reason = _decide(ctx, step, key)
     except Exception as exc:  # a broken input (missing datastore...) fails this step, not the pipeline process
         key, entry, reason = None, None, f"could not compute the reuse key: {exc}"
@@ -110,7 +110,7 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, ke
 
 def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
     kind = inp.get("kind")
-    content = reuse.reuse_mode() == reuse.CONTENT
+    content = ctx.reuse_mode == reuse.CONTENT
     if kind == "step_output":
         producer = ctx.results.get(inp["producer"])
         run_id = (producer.reused_from or producer.step_run_id) if producer else None

@@ -65,4 +65,7 @@ STEPS = [
     );
     CREATE INDEX reuse_entries_fingerprint ON reuse_entries(fingerprint);
     """,
+    """
+    ALTER TABLE pipeline_runs ADD COLUMN reuse_mode TEXT;  -- content | definition, fixed at submit
+    """,
 ]
