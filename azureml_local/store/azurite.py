@@ -155,9 +155,10 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _is_azurite(pid: int) -> bool:
-    """Guard against pid reuse: the process's command line must mention azurite (where /proc exists)."""
+    """Guard against pid reuse: the command line must be one we start (where /proc exists)."""
     try:
-        return b"azurite" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        return b"--blobHost" in args and any(b"azurite" in a for a in args)
     except FileNotFoundError:
         return not Path("/proc/self").exists() and _pid_alive(pid)
     except OSError:
@@ -192,10 +193,13 @@ def pinned_port() -> int:
 
 
 def start_azurite(location: str | os.PathLike[str] | None, log_path: str | os.PathLike[str], *,
-                  port: int = 0, in_memory: bool = False, timeout: float = START_TIMEOUT) -> AzuriteInstance:
-    """Start a detached ``azurite-blob`` and wait for its listen line (no instance.json bookkeeping).
+                  port: int = 0, in_memory: bool = False, detached: bool = True,
+                  timeout: float = START_TIMEOUT) -> AzuriteInstance:
+    """Start ``azurite-blob`` and wait for its listen line (no instance.json bookkeeping).
 
-    ``location=None`` with ``in_memory=True`` keeps all data in memory (tests).
+    ``detached`` puts it in its own session, so it outlives this process and a
+    Ctrl-C in the terminal does not reach it. ``location=None`` with
+    ``in_memory=True`` keeps all data in memory (tests).
     """
     binary = find_azurite()
     if binary is None:
@@ -216,7 +220,7 @@ def start_azurite(location: str | os.PathLike[str] | None, log_path: str | os.Pa
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=str(location or log_path.parent))
+                                start_new_session=detached, cwd=str(location or log_path.parent))
     _CHILDREN[proc.pid] = proc
     deadline = time.monotonic() + timeout
     while True:

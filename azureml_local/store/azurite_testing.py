@@ -30,7 +30,7 @@ def session_azurite() -> Iterator[AzuriteInstance | None]:
         return
     log = Path(tempfile.mkdtemp(prefix="azureml-local-test-azurite-")) / "azurite.log"
     try:
-        inst = start_azurite(None, log, in_memory=True)
+        inst = start_azurite(None, log, in_memory=True, detached=False)  # dies with a Ctrl-C'd session
     except AzuriteNotAvailableError as exc:
         _state["error"] = exc.message
         yield None

@@ -1,0 +1,174 @@
+"""Lifecycle of a workspace's own Azurite: real processes, real ports, real files."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from azureml_local.exceptions import ProjectSystemException, UserErrorException
+from azureml_local.store import azurite
+from azureml_local.store.azurite import (AzuriteNotAvailableError, azurite_status, ensure_azurite, find_azurite,
+                                         install_azurite, stop_azurite)
+from azureml_local.store.azurite_testing import require_azurite
+
+
+@pytest.fixture
+def ws_folder(tmp_path):
+    """A workspace folder whose Azurite is always stopped afterwards."""
+    require_azurite()
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    yield folder
+    stop_azurite(folder)
+
+
+def _alive(pid: int) -> bool:
+    return azurite._pid_alive(pid)
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_start_reuse_and_graceful_stop(ws_folder):
+    inst = ensure_azurite(ws_folder)
+    recorded = json.loads((ws_folder / "azurite" / "instance.json").read_text())
+    assert recorded["pid"] == inst.pid and recorded["port"] == inst.port and recorded["started_at"]
+    assert _alive(inst.pid)
+    with socket.create_connection(("127.0.0.1", inst.port), timeout=2):
+        pass
+    assert ensure_azurite(ws_folder) == inst  # same process reuses it
+    assert azurite_status(ws_folder) == inst
+    assert stop_azurite(ws_folder) is True
+    assert not _alive(inst.pid)
+    assert not (ws_folder / "azurite" / "instance.json").exists()
+    assert azurite_status(ws_folder) is None
+    assert stop_azurite(ws_folder) is False
+
+
+def test_reuse_from_a_second_process_and_survives_its_starter(ws_folder):
+    code = ("import json,sys; from azureml_local.store.azurite import ensure_azurite; "
+            "i = ensure_azurite(sys.argv[1]); print(json.dumps([i.pid, i.port]))")
+    first = json.loads(subprocess.run([sys.executable, "-c", code, str(ws_folder)], check=True,
+                                      capture_output=True, text=True).stdout)
+    # the starting process has exited; Azurite (detached) keeps running and is reused
+    assert _alive(first[0])
+    second = json.loads(subprocess.run([sys.executable, "-c", code, str(ws_folder)], check=True,
+                                       capture_output=True, text=True).stdout)
+    assert second == first
+    inst = ensure_azurite(ws_folder)
+    assert [inst.pid, inst.port] == first
+
+
+def test_concurrent_starts_make_one_instance(ws_folder):
+    code = ("import json,sys; from azureml_local.store.azurite import ensure_azurite; "
+            "i = ensure_azurite(sys.argv[1]); print(json.dumps([i.pid, i.port]))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(ws_folder)], stdout=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = {out for out in (p.communicate()[0] for p in procs)}
+    assert len(results) == 1
+
+
+def test_data_survives_a_graceful_restart(ws_folder):
+    from azureml_local.store.blobs.azure import AzureBlobStore
+
+    inst = ensure_azurite(ws_folder)
+    store = AzureBlobStore(inst.connection_string)
+    store.create_container("keep")
+    store.upload_bytes("keep", "a.txt", b"kept")
+    store.close()
+    stop_azurite(ws_folder)
+    again = ensure_azurite(ws_folder)
+    assert again.pid != inst.pid
+    store = AzureBlobStore(again.connection_string)
+    assert store.download_bytes("keep", "a.txt") == b"kept"
+    store.close()
+
+
+def test_stale_instance_file_is_replaced(ws_folder):
+    folder = ws_folder / "azurite"
+    folder.mkdir()
+    for pid in (_dead_pid(), os.getpid()):  # a dead pid, and a live pid that is not Azurite
+        (folder / "instance.json").write_text(json.dumps({"pid": pid, "port": 1, "host": "127.0.0.1"}))
+        inst = ensure_azurite(ws_folder)
+        assert inst.pid != pid and _alive(inst.pid)
+        stop_azurite(ws_folder)
+    (folder / "instance.json").write_text("{not json")
+    assert ensure_azurite(ws_folder).port > 0
+
+
+def test_pinned_port(ws_folder, monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("AZUREML_LOCAL_AZURITE_PORT", str(port))
+    assert ensure_azurite(ws_folder).port == port
+
+
+def test_pinned_port_taken(ws_folder, monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        monkeypatch.setenv("AZUREML_LOCAL_AZURITE_PORT", str(s.getsockname()[1]))
+        with pytest.raises(UserErrorException, match="already in use"):
+            ensure_azurite(ws_folder)
+    assert not (ws_folder / "azurite" / "instance.json").exists()
+    monkeypatch.setenv("AZUREML_LOCAL_AZURITE_PORT", "http")
+    with pytest.raises(UserErrorException, match="port number"):
+        ensure_azurite(ws_folder)
+
+
+def test_missing_binary(tmp_path, monkeypatch):
+    monkeypatch.setenv("AZUREML_LOCAL_AZURITE", str(tmp_path / "nope"))
+    with pytest.raises(AzuriteNotAvailableError, match="azureml-local setup"):
+        ensure_azurite(tmp_path / "ws")
+    monkeypatch.delenv("AZUREML_LOCAL_AZURITE")
+    monkeypatch.setattr(azurite, "azurite_candidates", lambda: [tmp_path / "none"])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_azurite() is None
+    with pytest.raises(AzuriteNotAvailableError, match="npm install azurite@3.35.0"):
+        ensure_azurite(tmp_path / "ws")
+
+
+def test_missing_node(tmp_path, monkeypatch):
+    monkeypatch.setenv("AZUREML_LOCAL_AZURITE", require_azurite() and str(find_azurite()))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(AzuriteNotAvailableError, match="Node.js"):
+        ensure_azurite(tmp_path / "ws")
+
+
+def test_azurite_that_exits_at_start_shows_its_output(tmp_path, monkeypatch):
+    fake = tmp_path / "azurite-blob"
+    fake.write_text("#!/bin/sh\necho 'Error: something Azurite-ish went wrong' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("AZUREML_LOCAL_AZURITE", str(fake))
+    with pytest.raises(ProjectSystemException, match="something Azurite-ish went wrong") as err:
+        ensure_azurite(tmp_path / "ws")
+    assert "exit code 3" in err.value.message
+    assert not (tmp_path / "ws" / "azurite" / "instance.json").exists()
+
+
+def test_stop_waits_for_a_slow_process_then_kills(tmp_path):
+    """SIGTERM first; SIGKILL only after the wait (here a process that ignores SIGTERM)."""
+    proc = subprocess.Popen([sys.executable, "-c", "import signal,time; signal.signal(signal.SIGTERM, "
+                             "signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"],
+                            stdout=subprocess.PIPE)
+    proc.stdout.readline()
+    t0 = time.monotonic()
+    assert azurite.terminate(proc.pid, timeout=0.5) is True
+    assert time.monotonic() - t0 >= 0.5
+    assert proc.wait(timeout=5) == -signal.SIGKILL
+
+
+def test_install_without_npm(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(UserErrorException, match="npm was not found"):
+        install_azurite()
+    assert not Path(tmp_path / "home" / "node" / "node_modules").exists()
