@@ -8,7 +8,19 @@ consumer's dataset (no dataprep engine locally).
 from __future__ import annotations
 
 from copy import copy
+from enum import Enum
 from typing import Any
+
+try:  # the data layer's enum when present (same class users import from azureml.data)
+    from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
+except ImportError:  # pragma: no cover - until the data layer ships it
+    class PromoteHeadersBehavior(Enum):  # type: ignore[no-redef]
+        """How delimited files' header rows are read (SDK values)."""
+
+        NO_HEADERS = 0
+        ONLY_FIRST_FILE_HAS_HEADERS = 1
+        COMBINE_ALL_FILES_HEADERS = 2
+        ALL_FILES_HAVE_SAME_HEADERS = 3
 
 
 class PipelineOutputAbstractDataset:
@@ -80,7 +92,8 @@ class PipelineOutputFileDataset(PipelineOutputAbstractDataset):
     def as_direct(self) -> "PipelineOutputFileDataset":
         return self._set_mode("direct", None)
 
-    def parse_delimited_files(self, include_path: bool = False, separator: str = ",", header: Any = None,
+    def parse_delimited_files(self, include_path: bool = False, separator: str = ",",
+                              header: Any = PromoteHeadersBehavior.ALL_FILES_HAVE_SAME_HEADERS,
                               partition_format: str | None = None, file_extension: str | None = "",
                               set_column_types: dict | None = None,
                               quoted_line_breaks: bool = False) -> "PipelineOutputTabularDataset":
@@ -88,7 +101,7 @@ class PipelineOutputFileDataset(PipelineOutputAbstractDataset):
             file_extension = {",": ".csv", "\t": ".tsv"}.get(separator)
         spec = {"format": "delimited", "separator": separator, "include_path": include_path,
                 "partition_format": partition_format, "file_extension": file_extension,
-                "header": str(header) if header is not None else "all_files_have_same_header",
+                "header": getattr(header, "name", str(header)).lower(),
                 "set_column_types": {k: str(v) for k, v in (set_column_types or {}).items()}}
         return PipelineOutputTabularDataset(self, spec)
 

@@ -64,7 +64,6 @@ class Pipeline:
         """The step graph (nodes keyed by 8-character node ids)."""
         return self._graph
 
-    @property
     def service_endpoint(self) -> str:
         return self._workspace._service_endpoint()
 
