@@ -116,7 +116,7 @@ class _Scheduler:
             while pending or running:
                 if not canceled and self._cancel_requested():
                     canceled = True
-                    ctx.cancel.set()
+                    self._stop_running_steps()
                 if not ctx.cancel.is_set():
                     self._start_ready(pool, pending, running, busy, failed)
                 elif not running:
@@ -136,8 +136,8 @@ class _Scheduler:
                         failed.add(node)
                         if result.status == "Failed" and first_error is None:
                             first_error = result.error
-                        if not self.continue_on_failure and not canceled:
-                            ctx.cancel.set()
+                        if not self.continue_on_failure and not ctx.cancel.is_set():
+                            self._stop_running_steps()
         finally:
             pool.shutdown(wait=True)
         upload_error = self._wait_uploads()
@@ -164,6 +164,15 @@ class _Scheduler:
             busy[compute] = busy.get(compute, 0) + 1
             step = pending.pop(node)
             running[pool.submit(execute_step, self.ctx, step)] = node
+
+    def _stop_running_steps(self) -> None:
+        """Ask the engine to kill every step process of this pipeline run (it polls CancelRequested)."""
+        from azureml_local.pipeline.execution import records
+
+        self.ctx.cancel.set()
+        for row in state.step_rows(self.ctx.ws, self.ctx.pipeline_run_id):
+            if row["status"] not in state.TERMINAL:
+                records.set_status(self.ctx.ws, row["step_run_id"], "CancelRequested")
 
     def _cancel_requested(self) -> bool:
         row = self.ctx.ws._store.query_one("SELECT cancel_requested FROM pipeline_runs WHERE run_id = ?",

@@ -80,7 +80,7 @@ def insert_step(ws: "Workspace", step_run_id: str, pipeline_run_id: str, node_id
         " VALUES (?,?,?,?,?,?)", (step_run_id, pipeline_run_id, node_id, name, status, now()))
 
 
-def update_step(ws: "Workspace", step_run_id: str, **values: Any) -> None:
+def update_step(ws: "Workspace", step_run_id: str, mirror: bool = True, **values: Any) -> None:
     """Set columns of a step row; ``status`` also stamps start/end times and mirrors to run history."""
     status = values.get("status")
     if status == "Running":
@@ -93,7 +93,7 @@ def update_step(ws: "Workspace", step_run_id: str, **values: Any) -> None:
     cols = ", ".join(f"{k} = ?" for k in values)
     ws._store.execute(f"UPDATE pipeline_step_runs SET {cols} WHERE step_run_id = ?",
                       [*values.values(), step_run_id])
-    if status:
+    if status and mirror:
         err = values.get("error")
         extra = {"runner_pid": os.getpid(), "pid": values["pid"]} if status == "Running" and values.get("pid") else {}
         records.set_status(ws, step_run_id, status, json.loads(err) if isinstance(err, str) else None, **extra)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution import data, launcher, records, state
+from azureml_local.pipeline.execution import data, records, state
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.pipeline.execution.invocation import Bindings, build_argv, build_env
 
@@ -38,7 +37,6 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
         key, entry, reason = None, None, f"could not compute the reuse key: {exc}"
     tags = {"azureml.nodeid": node_id, "azureml.pipeline": ctx.pipeline_run_id}
     run_dir = ws._local_folder / "runs" / step_run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
     if key is not None:
         state.update_step(ws, step_run_id, reuse_key=key.digest, fingerprint=key.fingerprint,
                           key_parts=key.parts, reason=reason)
@@ -49,13 +47,13 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
                        properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
                                    "StepType": step.get("kind", "PythonScriptStep")},
                        definition={"node_id": node_id, "script": step.get("script_name")})
-    _log(run_dir, f"Re-running step '{name}': {reason}.")
+    _log(ws, step_run_id, f"Re-running step '{name}': {reason}.")
     try:
         return _run(ctx, step, step_run_id, run_dir, key)
     except Exception as exc:  # setup errors (bad data binding...) fail the step with a clear message
         import traceback
 
-        _log(run_dir, "".join(traceback.format_exception(exc)))
+        _log(ws, step_run_id, "".join(traceback.format_exception(exc)))
         error = _error(f"Step '{name}' could not start: {exc}")
         state.update_step(ws, step_run_id, status="Failed", error=error)
         return StepResult(node_id, step_run_id, "Failed", error=error)
@@ -100,7 +98,7 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, ke
     records.create_run(ws, step_run_id, ctx.experiment_name, REUSED_STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
                        name=name, tags={**tags, **props}, properties=props, status="Running",
                        target=step.get("compute_target") or "local")
-    _log(run_dir, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.")
+    _log(ws, step_run_id, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.")
     state.update_step(ws, step_run_id, status="Completed", reused_run_id=entry["step_run_id"],
                       reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
                       outputs=entry["outputs"])
@@ -134,62 +132,60 @@ def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
 
 # -- a real run --------------------------------------------------------------------------
 def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key: reuse.ReuseKey | None) -> StepResult:
-    ws, name = ctx.ws, step.get("name") or step["node_id"]
-    work_dir = _working_copy(ctx, step, run_dir)
+    """Execute the step's script through the run engine (logs, artifacts, status, traceback)."""
+    from azureml_local.engine import ScriptJob, execute_script_job
+
+    ws = ctx.ws
     bindings = Bindings(parameters=dict(ctx.parameters))
-    outputs = _bind_outputs(ctx, step, step_run_id, work_dir, bindings)
-    _bind_inputs(ctx, step, run_dir, bindings)
-    argv = _command(step, bindings)
-    env = dict(os.environ)
-    env.update(_run_env(ctx, step_run_id, step))
-    env.update(build_env(step, bindings))
-    pid_holder: dict[str, int] = {}
+    outputs: dict[str, dict] = {}
 
-    def started(pid: int) -> None:
-        pid_holder["pid"] = pid
-        state.update_step(ws, step_run_id, status="Running", pid=pid)
+    def bind(job: "ScriptJob", work_dir: Path) -> None:
+        outputs.update(_bind_outputs(ctx, step, step_run_id, work_dir, bindings))
+        _bind_inputs(ctx, step, run_dir, bindings)
+        command = _command(step, bindings)
+        if step.get("command"):
+            job.command = command
+        else:
+            job.arguments = command[2:]
+        job.environment_variables.update(build_env(step, bindings))
+        state.update_step(ws, step_run_id, status="Running", mirror=False)
 
+    snapshot_dir = _snapshot_dir(ctx, step)
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
-    outcome = launcher.run_process(argv, work_dir, env, run_dir, ctx.cancel, timeout, on_start=started)
-    _upload_artifacts(ctx, step_run_id, run_dir, work_dir)
-    if outcome.status != "Completed":
-        trace = launcher.traceback_from_log(run_dir / launcher.DRIVER_LOG)
-        message = outcome.reason if outcome.status == "Canceled" else (
-            f"Step '{name}' failed: {outcome.reason}\n{trace}".rstrip())
-        error = _error(message)
-        state.update_step(ws, step_run_id, status=outcome.status, error=error)
-        return StepResult(step["node_id"], step_run_id, outcome.status, outputs=outputs, error=error)
-    result = StepResult(step["node_id"], step_run_id, "Completed", outputs=outputs, key=key)
-    state.update_step(ws, step_run_id, outputs=outputs)
-    result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result)
-    state.update_step(ws, step_run_id, status="Completed")
+    job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
+                    command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
+                    target=step.get("compute_target") or "local")
+    if ctx.cancel.is_set():
+        records.set_status(ws, step_run_id, "Canceled")
+        state.update_step(ws, step_run_id, status="Canceled", mirror=False)
+        return StepResult(step["node_id"], step_run_id, "Canceled")
+    status = execute_script_job(ws, job)
+    error = _run_error(ws, step_run_id) if status != "Completed" else None
+    state.update_step(ws, step_run_id, status=status, error=error, outputs=outputs, mirror=False)
+    result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
+    if status == "Completed":
+        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result)
     return result
 
 
-def _working_copy(ctx: PipelineContext, step: dict, run_dir: Path) -> Path:
-    """A private copy of the step's snapshot (the user may edit the source after submit)."""
+def _run_error(ws: Any, run_id: str) -> dict | None:
+    row = ws._store.query_one("SELECT error FROM runs WHERE run_id = ?", (run_id,))
+    return json.loads(row["error"]) if row and row["error"] else None
+
+
+def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
+    """The step's snapshot (taken at submit); snapshot the source directory now if it is missing."""
     snapshot_id = step.get("snapshot_id")
-    src = ctx.ws._local_folder / "snapshots" / snapshot_id if snapshot_id else None
-    if src is None or not src.is_dir():
-        source = step.get("source_directory")
-        if not source:
-            work = run_dir / "wd"
-            work.mkdir(parents=True, exist_ok=True)
-            return work
-        try:
-            from azureml_local.engine.snapshot import snapshot
+    if snapshot_id:
+        src = ctx.ws._local_folder / "snapshots" / snapshot_id
+        if src.is_dir():
+            return src
+    source = step.get("source_directory")
+    if not source:
+        return None
+    from azureml_local.engine.snapshot import snapshot
 
-            _, src = snapshot(ctx.ws, source)
-        except ImportError:
-            src = Path(source)
-    work = run_dir / "wd"
-    try:
-        from azureml_local.engine.snapshot import materialize
-
-        return materialize(src, work)
-    except ImportError:
-        shutil.copytree(src, work, dirs_exist_ok=True)
-        return work
+    return snapshot(ctx.ws, source)[1]
 
 
 def _fill(template: str, run_id: str, output_name: str) -> str:
@@ -288,35 +284,6 @@ def _command(step: dict, b: Bindings) -> list[str]:
     return [sys.executable, script, *build_argv(step.get("arguments") or [], b)]
 
 
-def _run_env(ctx: PipelineContext, step_run_id: str, step: dict) -> dict[str, str]:
-    try:
-        from azureml_local.engine.env import run_environment
-
-        return run_environment(ctx.ws, step_run_id, ctx.experiment_name, target=step.get("compute_target") or "local")
-    except ImportError:
-        from azureml_local.home import local_home
-
-        return {"AZUREML_RUN_ID": step_run_id, "AZUREML_ARM_PROJECT_NAME": ctx.experiment_name,
-                "AZUREML_LOCAL_HOME": str(local_home())}
-
-
-def _upload_artifacts(ctx: PipelineContext, step_run_id: str, run_dir: Path, work_dir: Path) -> None:
-    """Logs and ``./outputs`` become the step run's artifacts (best effort, like the engine)."""
-    try:
-        from azureml_local.runs import artifacts
-    except ImportError:
-        return
-    items = artifacts.folder_items(run_dir / "azureml-logs", "azureml-logs")
-    items += artifacts.folder_items(run_dir / "user_logs", "user_logs")
-    if (work_dir / "outputs").is_dir():
-        items += artifacts.folder_items(work_dir / "outputs", "outputs")
-    if items:
-        try:
-            artifacts.upload_paths(ctx.ws, step_run_id, items)
-        except Exception as exc:  # never turn a finished script into a failure because of its logs
-            _log(run_dir, f"Could not upload run artifacts: {exc}")
-
-
 def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
     """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
     for oname, out in result.outputs.items():
@@ -338,8 +305,12 @@ def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
         fn(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
 
 
-def _log(run_dir: Path, line: str) -> None:
-    path = run_dir / launcher.DRIVER_LOG
+def _log(ws: Any, run_id: str, line: str) -> None:
+    """A line of our own in the step's log (the engine appends the script's output after it)."""
+    from azureml_local.engine import log_paths
+    from azureml_local.engine.execute import STD_LOG
+
+    path = log_paths(ws, run_id)[STD_LOG]
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as f:
         f.write(f"[azureml-local] {line}\n")
