@@ -180,7 +180,7 @@ def params_problem(sdk: list[list[str]], ours: list[tuple], drop_first: bool) ->
     return f"SDK {fmt_sdk(sdk_view)} vs ours {fmt_ours(our_view)}"
 
 
-def member_problems(sdk_key: str, cls: type) -> list[str]:
+def member_problems(sdk_key: str, cls: type, _seen: frozenset = frozenset()) -> list[str]:
     """Every signature/kind difference between our class and the SDK class ``sdk_key``."""
     problems = []
     for name, member in MANIFEST["classes"][sdk_key]["members"].items():
@@ -191,7 +191,10 @@ def member_problems(sdk_key: str, cls: type) -> list[str]:
             continue  # not implemented: a coverage matter, not a failure
         kind, func = our_kind(found[1])
         sdk_kind = member["kind"]
-        if sdk_kind == "attribute":
+        if sdk_kind == "attribute":  # e.g. Dataset.File -> FileDatasetFactory: check that class too
+            ref = member.get("class")
+            if ref in MANIFEST["classes"] and inspect.isclass(found[1]) and ref not in _seen | {sdk_key}:
+                problems += [f"{name}.{p}" for p in member_problems(ref, found[1], _seen | {sdk_key})]
             continue
         if sdk_kind == "property":
             if kind not in ("property", "attribute"):

@@ -82,6 +82,7 @@ class Scope:
     def __init__(self, name: str, text: str, is_pkg: bool):
         self.name, self.is_pkg = name, is_pkg
         self.bindings: dict[str, tuple] = {}
+        self.fallbacks: dict[str, tuple] = {}
         self.stars: list[str] = []
         self.all: list[str] | None = None
         with warnings.catch_warnings():  # the SDK has invalid escapes in docstrings
@@ -100,6 +101,8 @@ class Scope:
     def _set(self, name: str, value: tuple, fallback: bool) -> None:
         if not (fallback and name in self.bindings):
             self.bindings[name] = value
+        elif name not in self.fallbacks:  # used when the preferred binding imports a module not shipped
+            self.fallbacks[name] = value
 
     def _collect(self, body: list[ast.stmt], fallback: bool) -> None:
         for node in body:
@@ -164,6 +167,8 @@ class Analyzer:
         if scope is None or depth > 40:
             return None
         b = scope.bindings.get(name)
+        if b and b[0] == "import" and b[1] not in self.sources and name in scope.fallbacks:
+            b = scope.fallbacks[name]  # ``try: from azureml._x import y / except ImportError: def y``
         if b is None:
             for star in scope.stars:
                 found = self.resolve(star, name, depth + 1)
