@@ -19,8 +19,17 @@ _STEPS = {
     "EstimatorStep": f"{_P}.steps.estimator_step:EstimatorStep",
 }
 
+# Execution (pipeline execution engineer).
+_RUN = {
+    "PipelineRun": f"{_P}.pipeline_run:PipelineRun",
+    "StepRun": f"{_P}.step_run:StepRun",
+    "StepRunOutput": f"{_P}.step_run:StepRunOutput",
+}
+_PORT = {"PortDataReference": f"{_P}.port_data_reference:PortDataReference"}
+
 SURFACE: dict[str, dict[str, str]] = {
-    "azureml.pipeline.core": dict(_CORE_CONSTRUCTION),
+    "azureml.pipeline.core": dict(_CORE_CONSTRUCTION, **_RUN, **_PORT),
+    "azureml.pipeline.core.run": dict(_RUN),
     "azureml.pipeline.core.pipeline": {"Pipeline": f"{_P}.pipeline:Pipeline"},
     "azureml.pipeline.core.builder": {
         "PipelineStep": f"{_P}.builder:PipelineStep",
@@ -32,6 +41,7 @@ SURFACE: dict[str, dict[str, str]] = {
         "InputPortBinding": f"{_P}.graph:InputPortBinding",
         "OutputPortBinding": f"{_P}.graph:OutputPortBinding",
         "TrainingOutput": f"{_P}.graph:TrainingOutput",
+        **_PORT,
     },
     "azureml.pipeline.core.pipeline_output_dataset": {
         "PipelineOutputAbstractDataset": f"{_P}.builder_datasets:PipelineOutputAbstractDataset",
@@ -42,4 +52,9 @@ SURFACE: dict[str, dict[str, str]] = {
     "azureml.pipeline.steps.python_script_step": {"PythonScriptStep": _STEPS["PythonScriptStep"]},
     "azureml.pipeline.steps.command_step": {"CommandStep": _STEPS["CommandStep"]},
     "azureml.pipeline.steps.estimator_step": {"EstimatorStep": _STEPS["EstimatorStep"]},
+    # azureml-train-core is not part of the mirrored SDK; a small shim so EstimatorStep notebooks construct.
+    "azureml.train.estimator": {
+        "Estimator": f"{_P}.steps.estimator:Estimator",
+        "MMLBaseEstimator": f"{_P}.steps.estimator:MMLBaseEstimator",
+    },
 }

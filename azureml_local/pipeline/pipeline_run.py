@@ -1,19 +1,28 @@
-"""``azureml.pipeline.core.PipelineRun``: a submitted pipeline (thin first version)."""
+"""``PipelineRun`` (``azureml.pipeline.core.PipelineRun``): a submitted pipeline.
+
+Status comes from the run history (the runner's orphan recovery writes there) in
+the PipelineRun vocabulary; children are the StepRuns of ``pipeline_step_runs``
+in the order they started.
+"""
 from __future__ import annotations
 
+import json
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
+from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
 from azureml_local.pipeline.execution import state
+from azureml_local.pipeline.execution.run_shim import run_base
+from azureml_local.pipeline.step_run import _INTERRUPTED, StepRun, poll_delays
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
 
 RUNNING_STATES = ["NotStarted", "Running", "Queued", "Unknown"]
 _PIPELINE_STATUS = {"NotStarted": "NotStarted", "Queued": "Running", "Starting": "Running", "Preparing": "Running",
-                    "Running": "Running", "Finalizing": "Running", "CancelRequested": "Running",
-                    "Completed": "Finished", "Failed": "Failed", "Canceled": "Canceled"}
+                    "Provisioning": "Running", "Running": "Running", "Finalizing": "Running",
+                    "CancelRequested": "Running", "Completed": "Finished", "Failed": "Failed", "Canceled": "Canceled"}
 
 
 def pipeline_status(raw: str) -> str:
@@ -21,48 +30,220 @@ def pipeline_status(raw: str) -> str:
     return _PIPELINE_STATUS.get(raw, "Running")
 
 
-class PipelineRun:
-    """A run of a pipeline: status, steps, outputs."""
+def _experiment(ws: "Workspace", name: str) -> Any:
+    try:
+        from azureml_local.experiment import Experiment
+    except ImportError:
+        from types import SimpleNamespace
+
+        return SimpleNamespace(workspace=ws, name=name)
+    return Experiment(ws, name)
+
+
+class PipelineRun(run_base()):  # type: ignore[misc]
+    """A run of a Pipeline: status, steps, outputs."""
 
     def __init__(self, experiment: Any, run_id: str, _service_endpoint: str | None = None, **kwargs: Any):
-        self._experiment = experiment
-        self._run_id = run_id
-        self._workspace = experiment.workspace
+        super().__init__(experiment, run_id, **kwargs)
+        self._graph = None
 
     @classmethod
     def _for_id(cls, ws: "Workspace", experiment_name: str, run_id: str) -> "PipelineRun":
+        return cls(_experiment(ws, experiment_name), run_id)
+
+    @property
+    def _workspace(self) -> "Workspace":
+        return self._experiment.workspace
+
+    # -- Run methods the SDK disables ----------------------------------------------------
+    def get_tags(self) -> dict:
         try:
-            from azureml_local.experiment import Experiment
+            return super().get_tags()
+        except KeyError:
+            return {}
 
-            experiment = Experiment(ws, experiment_name)
-        except ImportError:
-            from types import SimpleNamespace
+    def complete(self) -> None:
+        raise NotImplementedError("Complete is unsupported for Pipeline run.")
 
-            experiment = SimpleNamespace(workspace=ws, name=experiment_name)
-        return cls(experiment, run_id)
+    def fail(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("Fail is unsupported for Pipeline run.")
 
-    @property
-    def id(self) -> str:
-        return self._run_id
+    def child_run(self, name: str | None = None, run_id: str | None = None, outputs: Any = None) -> None:
+        raise NotImplementedError("Child run is unsupported for Pipeline run.")
 
-    @property
-    def experiment(self) -> Any:
-        return self._experiment
-
-    def _raw_status(self) -> str:
-        row = state.pipeline_row(self._workspace, self._run_id)
-        return row["status"] if row else "NotStarted"
+    # -- status ---------------------------------------------------------------------------
+    def _get_status(self) -> str:
+        return pipeline_status(state.pipeline_status(self._workspace, self.id))
 
     def get_status(self) -> str:
-        return pipeline_status(self._raw_status())
+        """NotStarted, Running, Failed, Finished or Canceled."""
+        return self._get_status()
 
+    def cancel(self) -> None:
+        """Cancel the run: running step processes are stopped, pending steps never start."""
+        from azureml_local.pipeline.execution import records
+
+        ws = self._workspace
+        ws._store.execute("UPDATE pipeline_runs SET cancel_requested = 1 WHERE run_id = ?", (self.id,))
+        row = state.pipeline_row(ws, self.id)
+        raw = state.pipeline_status(ws, self.id)
+        if raw in ("NotStarted", "Queued"):  # not picked up yet: cancel right here
+            state.set_pipeline_status(ws, self.id, "Canceled")
+        elif row is not None and raw not in state.TERMINAL:
+            records.set_status(ws, self.id, "CancelRequested")
+
+    # -- children ---------------------------------------------------------------------------
+    def get_children(self, recursive: bool = False, tags: Any = None, properties: Any = None, type: Any = None,
+                     status: Any = None, _rehydrate_runs: bool = True) -> Iterator[StepRun]:
+        """The StepRuns started so far (a generator), in start order."""
+        for row in state.step_rows(self._workspace, self.id):
+            step = StepRun._from_step_row(self._experiment, row)
+            if status is not None and step.get_status() != status and step.status != status:
+                continue
+            if tags is not None or properties is not None or type is not None:
+                if not _matches(self._workspace, row["step_run_id"], tags, properties, type):
+                    continue
+            yield step
+
+    def get_steps(self) -> Iterator[StepRun]:
+        return self.get_children()
+
+    def find_step_run(self, name: str) -> list[StepRun]:
+        return [child for child in self.get_children() if child.name == name]
+
+    def get_pipeline_output(self, pipeline_output_name: str) -> Any:
+        """The PortDataReference of a step output (by output name) of this run."""
+        for child in self.get_children():
+            outputs = child.get_outputs()
+            if pipeline_output_name in outputs:
+                return outputs[pipeline_output_name].get_port_data_reference()
+        raise ValueError(f"Pipeline output {pipeline_output_name} not found in pipeline run {self.id}.")
+
+    def get_graph(self) -> dict:
+        """The stored pipeline definition (docs/pipeline-definition.md) this run executes."""
+        if self._graph is None:
+            row = state.pipeline_row(self._workspace, self.id)
+            self._graph = json.loads(row["definition"]) if row else {}
+        return self._graph
+
+    def publish_pipeline(self, name: str, description: str, version: str, continue_on_step_failure: bool | None = None,
+                         **kwargs: Any) -> Any:
+        for key in kwargs:
+            if key != "enable_email_notification":
+                raise ValueError("parameter %s is not recognized for method PipelineRun.publish_pipeline " % key)
+        try:
+            from azureml_local.pipeline.published import publish_definition
+        except ImportError:
+            raise NotImplementedError(
+                "PipelineRun.publish_pipeline is not available yet in azureml-local: publishing arrives with "
+                "published pipelines and endpoints. Use Pipeline.publish() once that lands.") from None
+        definition = self.get_graph()
+        return publish_definition(self._workspace, definition, name=name, description=description, version=version,
+                                  continue_on_step_failure=continue_on_step_failure)
+
+    def save(self, path: str | None = None) -> None:
+        raise NotImplementedError("PipelineRun.save (pipeline YAML) is not supported by azureml-local.")
+
+    # -- waiting ------------------------------------------------------------------------------
     def wait_for_completion(self, show_output: bool = True, timeout_seconds: float = sys.maxsize,
                             raise_on_error: bool = True) -> str:
+        """Wait for the run; with ``show_output`` print each step's log as the SDK does. Returns the status."""
+        print("PipelineRunId:", self.id)
+        print("Link to Azure Machine Learning Portal:", self.get_portal_url())
         start = time.time()
-        delay = 0.005
-        status = self.get_status()
-        while status in RUNNING_STATES and time.time() - start < timeout_seconds:
-            time.sleep(delay)
-            delay = min(delay * 1.5, 0.2)
-            status = self.get_status()
+        status = self._get_status()
+        delays = poll_delays()
+        if show_output:
+            try:
+                old_status = None
+                processed: list[str] = []
+                while True:
+                    if status not in RUNNING_STATES:
+                        pending = [c for c in self.get_children() if c.id not in processed]
+                        if not pending:
+                            break
+                    elif status != old_status:
+                        old_status = status
+                        print("PipelineRun Status:", status)
+                    for step_run in self.get_children():
+                        if step_run.id in processed:
+                            continue
+                        processed.append(step_run.id)
+                        print("\n")
+                        step_run.wait_for_completion(timeout_seconds=timeout_seconds - (time.time() - start),
+                                                     raise_on_error=raise_on_error)
+                        print("")
+                    if time.time() - start > timeout_seconds:
+                        print("Timed out of waiting. Elapsed time:", time.time() - start)
+                        break
+                    if status in RUNNING_STATES:
+                        time.sleep(next(delays))
+                    status = self._get_status()
+                summary_title = "\nPipelineRun Execution Summary"
+                print(summary_title)
+                print("=" * len(summary_title))
+                print("PipelineRun Status:", status)
+                details = self.get_details()
+                messages = [w.get("message") for w in details.get("warnings") or []
+                            if isinstance(w, dict) and w.get("message")]
+                if messages:
+                    print("\nWarnings:")
+                    for message in messages:
+                        print(message)
+                error = details.get("error")
+                if error and not raise_on_error:
+                    print("\nError:")
+                    print(json.dumps(error, indent=4))
+            except KeyboardInterrupt:
+                raise ExperimentExecutionException(_INTERRUPTED)
+        else:
+            while status in RUNNING_STATES and time.time() - start <= timeout_seconds:
+                time.sleep(next(delays))
+                status = self._get_status()
+        final_details = self.get_details()
+        error = final_details.get("error")
+        if error and raise_on_error:
+            raise ActivityFailedException(error_details=json.dumps(error, indent=4))
+        if show_output:
+            print(final_details)
+            print("", flush=True)
         return status
+
+    # -- lookups ------------------------------------------------------------------------------
+    @staticmethod
+    def get(workspace: "Workspace", run_id: str, _service_endpoint: str | None = None) -> "PipelineRun":
+        row = state.pipeline_row(workspace, run_id)
+        if row is None:
+            from azureml_local.exceptions import ServiceException
+
+            raise ServiceException(f"Pipeline run with id {run_id} was not found in this workspace. Check the id "
+                                   "(Experiment.get_runs lists the runs).", status_code=404)
+        return PipelineRun(_experiment(workspace, row["experiment_name"]), run_id)
+
+    @staticmethod
+    def get_pipeline_runs(workspace: "Workspace", pipeline_id: str, _service_endpoint: str | None = None) -> list:
+        rows = workspace._store.query("SELECT run_id, experiment_name FROM pipeline_runs WHERE pipeline_id = ? "
+                                      "ORDER BY created_utc", (pipeline_id,))
+        return [PipelineRun(_experiment(workspace, r["experiment_name"]), r["run_id"]) for r in rows]
+
+    @staticmethod
+    def _from_dto(experiment: Any, run_dto: Any, **kwargs: Any) -> "PipelineRun":
+        return PipelineRun(experiment=experiment, run_id=getattr(run_dto, "run_id", None) or run_dto["run_id"],
+                           **kwargs)
+
+
+def _matches(ws: "Workspace", run_id: str, tags: Any, properties: Any, run_type: Any) -> bool:
+    from azureml_local.runs import records
+
+    row = ws._store.query_one("SELECT run_type FROM runs WHERE run_id = ?", (run_id,))
+    if run_type is not None and (row is None or row["run_type"] != run_type):
+        return False
+    for table, flt in (("run_tags", tags), ("run_properties", properties)):
+        if flt is None:
+            continue
+        kv = records.get_kv(ws, table, run_id)
+        items = flt.items() if isinstance(flt, dict) else [(flt, ...)]
+        for key, value in items:
+            if key not in kv or (value is not ... and kv[key] != str(value)):
+                return False
+    return True
