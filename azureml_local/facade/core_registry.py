@@ -39,10 +39,55 @@ _RUNCONFIG_NAMES = {
         "SparkPackage", "MavenLibrary", "PyPiLibrary", "RCranLibrary", "JarLibrary", "EggLibrary")},
 }
 
+_CT = "azureml_local.compute.compute_target"
+_AML = "azureml_local.compute.amlcompute"
+_ATT = "azureml_local.compute.attached"
+_LEG = "azureml_local.compute.legacy"
+
+_ATTACHED_MODULES = {
+    "aks": ("AksCompute", "AksProvisioningConfiguration", "AksAttachConfiguration"),
+    "adla": ("AdlaCompute", "DataLakeAnalyticsAttachConfiguration"),
+    "batch": ("BatchCompute", "BatchAttachConfiguration"),
+    "computeinstance": ("ComputeInstance", "ComputeInstanceProvisioningConfiguration", "ComputeInstanceStatus"),
+    "databricks": ("DatabricksCompute", "DatabricksAttachConfiguration"),
+    "datafactory": ("DataFactoryCompute", "DataFactoryProvisioningConfiguration", "DataFactoryAttachConfiguration"),
+    "dsvm": ("DsvmCompute", "DsvmProvisioningConfiguration"),
+    "hdinsight": ("HDInsightCompute", "HDInsightAttachConfiguration"),
+    "kubernetescompute": ("KubernetesCompute", "KubernetesComputeAttachConfiguration"),
+    "kusto": ("KustoCompute", "KustoAttachConfiguration"),
+    "remote": ("RemoteCompute", "RemoteComputeAttachConfiguration"),
+    "synapse": ("SynapseCompute", "SynapseAttachConfiguration"),
+}
+_COMPUTE_BASE = {n: f"{_CT}:{n}" for n in (
+    "ComputeTarget", "ComputeTargetProvisioningConfiguration", "ComputeTargetAttachConfiguration",
+    "ComputeTargetUpdateConfiguration")}
+_AML_NAMES = {n: f"{_AML}:{n}" for n in (
+    "AmlCompute", "AmlComputeProvisioningConfiguration", "ScaleSettings", "AmlComputeStatus",
+    "AmlComputeNodeStateCounts")}
+
 SURFACE: dict[str, dict[str, str]] = {
     "azureml.core": {
         "Environment": f"{_ENV}:Environment",
         "RunConfiguration": f"{_RC}:RunConfiguration",
+        "ComputeTarget": f"{_CT}:ComputeTarget",
+        **{n: f"{_LEG}:{n}" for n in ("prepare_compute_target", "is_compute_target_prepared",
+                                      "attach_legacy_compute_target", "remove_legacy_compute_target")},
+    },
+    "azureml.core.compute": {
+        "ComputeTarget": f"{_CT}:ComputeTarget",
+        "AmlCompute": f"{_AML}:AmlCompute",
+        **{names[0]: f"{_ATT}:{names[0]}" for names in _ATTACHED_MODULES.values()},
+    },
+    "azureml.core.compute.compute": _COMPUTE_BASE,
+    "azureml.core.compute.amlcompute": _AML_NAMES,
+    **{f"azureml.core.compute.{module}": {n: f"{_ATT}:{n}" for n in names}
+       for module, names in _ATTACHED_MODULES.items()},
+    "azureml.core.compute_target": {
+        "ComputeTargetException": "azureml_local.exceptions:ComputeTargetException",
+        "UserErrorException": "azureml_local.exceptions:UserErrorException",
+        **{n: f"{_LEG}:{n}" for n in ("AbstractComputeTarget", "LocalTarget", "prepare_compute_target",
+                                      "is_compute_target_prepared", "attach_legacy_compute_target",
+                                      "remove_legacy_compute_target")},
     },
     "azureml.core.environment": _ENVIRONMENT_NAMES,
     "azureml.core.conda_dependencies": {"CondaDependencies": _CD},
