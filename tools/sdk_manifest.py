@@ -230,21 +230,22 @@ class Analyzer:
         return None
 
     # ------------------------------------------------------------ descriptions
-    def params(self, args: ast.arguments, module: str) -> list[list[str]]:
+    def params(self, args: ast.arguments, module: str, owner: ast.ClassDef | None = None) -> list[list[str]]:
         out: list[list[str]] = []
         positional = args.posonlyargs + args.args
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         for arg, default in zip(positional, defaults):
-            out.append(self._param(arg.arg, "po" if arg in args.posonlyargs else "pk", default, module))
+            out.append(self._param(arg.arg, "po" if arg in args.posonlyargs else "pk", default, module, owner))
         if args.vararg:
             out.append([args.vararg.arg, "vp"])
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            out.append(self._param(arg.arg, "ko", default, module))
+            out.append(self._param(arg.arg, "ko", default, module, owner))
         if args.kwarg:
             out.append([args.kwarg.arg, "vk"])
         return out
 
-    def _param(self, name: str, kind: str, default: ast.expr | None, module: str) -> list[str]:
+    def _param(self, name: str, kind: str, default: ast.expr | None, module: str,
+               owner: ast.ClassDef | None = None) -> list[str]:
         if default is None:
             return [name, kind]
         text = ast.unparse(default)
@@ -254,6 +255,8 @@ class Analyzer:
         except ValueError:
             pass
         found = self.resolve_expr(module, default) if isinstance(default, (ast.Name, ast.Attribute)) else None
+        if isinstance(default, ast.Name) and owner is not None:  # a class constant used in a method default
+            found = self._class_attr("", owner, module, default.id, 0) or found
         if found and found[0] == "value" and not self._is_enum_member(found[1]):
             try:
                 ast.literal_eval(found[2])
@@ -305,7 +308,7 @@ class Analyzer:
                     kind = "property" if any(d.endswith("property") for d in decos) else "method"
                 member: dict[str, Any] = {"kind": kind}
                 if kind != "property":
-                    member["params"] = self.params(item.args, module)
+                    member["params"] = self.params(item.args, module, node)
                 own[item.name] = member
             elif isinstance(item, ast.ClassDef) and not item.name.startswith("_"):
                 self._classes[f"{key}.{item.name}"] = (item, module)

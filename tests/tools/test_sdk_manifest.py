@@ -67,7 +67,11 @@ FILES = {
 
         class Workspace(_Base):
             KIND = "ws"
+            LIMIT = 5
             Nested = _Base
+
+            def wait(self, timeout=LIMIT):
+                pass
 
             def __init__(self, subscription_id, resource_group, workspace_name, _location=None):
                 pass
@@ -133,6 +137,7 @@ def test_class_members_kinds_and_parameters(manifest):
     assert m["from_config"] == {"kind": "staticmethod", "params": [
         ["path", "pk", "None"], ["timeout", "pk", "DEFAULT_TIMEOUT", "60"], ["strict", "ko", "False"]]}
     assert m["get"]["kind"] == "classmethod" and m["get"]["params"][2] == ["cloud", "pk", "'AzureCloud'"]
+    assert m["wait"]["params"][1] == ["timeout", "pk", "LIMIT", "5"]  # class constant in a default
     assert m["name"] == {"kind": "property"}
     assert m["KIND"] == {"kind": "attribute", "value": "'ws'"}
     assert m["Nested"] == {"kind": "attribute", "class": "azureml.core.workspace:_Base"}
