@@ -28,9 +28,11 @@ class BuildContext:
         self.default_source_directory = default_source_directory
 
     def compute_name(self, target: Any) -> str | None:
-        """Validate ``compute_target`` (name, object or ``(name, type)``) against the compute registry."""
-        if target is None:
-            return None
+        """Validate ``compute_target`` (name, object or ``(name, type)``) against the compute registry.
+
+        ``None`` means this machine (``'local'``): where the cloud says "Please specify a remote
+        compute_target", a local pipeline simply runs here.
+        """
         if isinstance(target, tuple):
             if len(target) != 2:
                 raise ValueError("Compute target tuple must have 2 elements (compute name, compute type)")
@@ -40,9 +42,11 @@ class BuildContext:
         try:
             from azureml_local.compute.registry import resolve_compute
         except ImportError:
+            if target is None:
+                return "local"
             return target if isinstance(target, str) else getattr(target, "name", str(target))
         resolved = resolve_compute(self.workspace, target)
-        return resolved if isinstance(resolved, str) else getattr(resolved, "name", None) or str(target)
+        return resolved if isinstance(resolved, str) else getattr(resolved, "name", None) or "local"
 
     def script_directory(self, step_name: str, source_directory: str | None, script_name: str) -> str:
         source_directory = source_directory if source_directory is not None else self.default_source_directory

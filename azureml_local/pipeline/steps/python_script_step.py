@@ -79,8 +79,8 @@ class _PythonScriptStepBase(PipelineStep):
             "params": params,
             "runconfig": runconfig,
             "runconfig_pipeline_params": {k: v.name for k, v in (self._runconfig_pipeline_params or {}).items()},
-            "environment_variables": dict(runconfig.get("environment_variables") or {}),
-            "timeout_seconds": runconfig.get("max_run_duration_seconds"),
+            "environment_variables": _environment_variables(self._runconfig),
+            "timeout_seconds": getattr(self._runconfig, "max_run_duration_seconds", None),
             "allow_reuse": bool(self._allow_reuse),
             "version": self._version,
             "execution_type": self._execution_type,
@@ -88,6 +88,14 @@ class _PythonScriptStepBase(PipelineStep):
         if self._command:
             definition["command"] = [self._command] if isinstance(self._command, str) else list(self._command)
         return definition
+
+
+def _environment_variables(runconfig: Any) -> dict:
+    """The environment's variables, then ``runconfig.environment_variables`` (what the job runtime exports)."""
+    environment = getattr(runconfig, "environment", None)
+    variables = dict(getattr(environment, "_environment_variables", None) or {})
+    variables.update(getattr(runconfig, "environment_variables", None) or {})
+    return {str(k): str(v) for k, v in variables.items()}
 
 
 def _plain(value: Any) -> Any:
