@@ -39,6 +39,9 @@ MANIFEST = json.loads((ROOT / "compat" / "sdk_manifest.json").read_text(encoding
 # (facade path, name) -> why it is not an import path of the real SDK wheels.
 IMPORT_ALLOWLIST: dict[tuple[str, str], str] = {
     ("azureml.widgets", "RunDetails"): "azureml-widgets is a separate wheel, not in the manifest",
+    ("azureml.train.estimator", "Estimator"):
+        "azureml-train-core is a separate wheel: a small shim so EstimatorStep notebooks construct",
+    ("azureml.train.estimator", "MMLBaseEstimator"): "azureml-train-core is a separate wheel (EstimatorStep shim)",
     ("azureml.core.runconfig", "SparkPackage"):
         "TODO fix: the real azureml.core.runconfig does not import SparkPackage (only azureml.core.environment "
         "defines it); drop this entry from azureml_local/facade/core.py",
