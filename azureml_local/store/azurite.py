@@ -165,6 +165,32 @@ def _is_azurite(pid: int) -> bool:
         return True
 
 
+def azurite_processes() -> list[tuple[int, str | None]]:
+    """``(pid, --location or None)`` of every running Azurite started the way we start it (Linux ``/proc``)."""
+    found: list[tuple[int, str | None]] = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--blobHost" in args and any(b"azurite" in a for a in args):
+            i = args.index(b"--location") + 1 if b"--location" in args else 0
+            found.append((int(entry.name), args[i].decode(errors="replace") if 0 < i < len(args) else None))
+    return found
+
+
+def _stop_orphans(folder: Path) -> None:
+    """Stop Azurites still serving ``folder`` that instance.json no longer names (e.g. the folder was deleted)."""
+    for pid, location in azurite_processes():
+        if location == str(folder) and pid != os.getpid():
+            terminate(pid, timeout=10.0)
+
+
 def _port_answers(host: str, port: int, timeout: float = 1.0) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -271,7 +297,7 @@ def terminate(pid: int, timeout: float = STOP_TIMEOUT) -> bool:
 # -- one instance per workspace ----------------------------------------------------------------
 def azurite_folder(workspace_folder: str | os.PathLike[str]) -> Path:
     """``<workspace>/azurite``: Azurite's data, ``instance.json``, ``azurite.log`` and the lock."""
-    return Path(workspace_folder) / "azurite"
+    return Path(workspace_folder).absolute() / "azurite"
 
 
 @contextmanager
@@ -330,6 +356,7 @@ def ensure_azurite(workspace_folder: str | os.PathLike[str]) -> AzuriteInstance:
             if _pid_alive(inst.pid) and _is_azurite(inst.pid):
                 terminate(inst.pid)  # hung, or on another port than the pinned one
             (folder / "instance.json").unlink(missing_ok=True)
+        _stop_orphans(folder)
         inst = start_azurite(folder, folder / "azurite.log", port=port)
         _write_instance(folder, inst)
         return inst

@@ -104,6 +104,16 @@ def test_stale_instance_file_is_replaced(ws_folder):
     assert ensure_azurite(ws_folder).port > 0
 
 
+def test_orphan_of_a_deleted_folder_is_stopped_on_next_start(ws_folder):
+    import shutil
+
+    old = ensure_azurite(ws_folder)
+    assert (old.pid, str(ws_folder / "azurite")) in azurite.azurite_processes()
+    shutil.rmtree(ws_folder / "azurite")  # e.g. someone deleted the workspace folder
+    new = ensure_azurite(ws_folder)
+    assert new.pid != old.pid and not _alive(old.pid)
+
+
 def test_pinned_port(ws_folder, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
