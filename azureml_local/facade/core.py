@@ -20,8 +20,37 @@ SURFACE: dict[str, dict[str, str]] = {
         "VERSION": "azureml_local:SDK_VERSION",
         "Workspace": "azureml_local.workspace:Workspace",
         "Datastore": "azureml_local.data.datastore:Datastore",
+        "Dataset": "azureml_local.data.dataset:Dataset",
+        # runs area (experiments, runs, script runs)
+        "Experiment": "azureml_local.experiment:Experiment",
+        "Run": "azureml_local.run:Run",
+        "get_run": "azureml_local.run:get_run",
+        "ScriptRun": "azureml_local.script_run:ScriptRun",
+        "ScriptRunConfig": "azureml_local.script_run_config:ScriptRunConfig",
     },
+    "azureml.core.experiment": {
+        "Experiment": "azureml_local.experiment:Experiment",
+        "ViewType": "azureml_local.experiment:ViewType",
+    },
+    "azureml.core.run": {
+        "Run": "azureml_local.run:Run",
+        "get_run": "azureml_local.run:get_run",
+        "_OfflineRun": "azureml_local.runs.offline:_OfflineRun",
+        "_SubmittedRun": "azureml_local.runs.context:_SubmittedRun",
+        "InputDatasets": "azureml_local.runs.context:InputDatasets",
+        "OutputDatasets": "azureml_local.runs.context:OutputDatasets",
+    },
+    "azureml.core.script_run": {"ScriptRun": "azureml_local.script_run:ScriptRun"},
+    "azureml.core.script_run_config": {
+        "ScriptRunConfig": "azureml_local.script_run_config:ScriptRunConfig",
+        "submit": "azureml_local.script_run_config:submit",
+    },
+    "azureml.core._experiment_method": {
+        "experiment_method": "azureml_local.experiment:experiment_method",
+    },
+    "azureml.widgets": {"RunDetails": "azureml_local.widgets:RunDetails"},
     "azureml.core.datastore": {"Datastore": "azureml_local.data.datastore:Datastore"},
+    "azureml.core.dataset": {"Dataset": "azureml_local.data.dataset:Dataset"},
     "azureml.core.workspace": {
         "Workspace": "azureml_local.workspace:Workspace",
     },

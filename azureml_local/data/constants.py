@@ -1,0 +1,10 @@
+"""The SDK's data constants (``azureml.data.constants``)."""
+
+_DATASET_ARGUMENT_TEMPLATE = "DatasetConsumptionConfig:{}"
+_DATASET_OUTPUT_ARGUMENT_TEMPLATE = "DatasetOutputConfig:{}"
+UPLOAD_MODE = "upload"
+DOWNLOAD_MODE = "download"
+MOUNT_MODE = "mount"
+DIRECT_MODE = "direct"
+HDFS_MODE = "hdfs"
+LINK_MODE = "link"

@@ -1,0 +1,269 @@
+"""Hooks the script-run and pipeline engines call to give a run its data (pure functions).
+
+Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and
+the environment variables the job runtime sets: direct mode -> the dataset id; download/mount
+-> a local path (the file itself for a single-file dataset). Mount is download-backed: files
+come from the etag-keyed cache (``data/cache.py``) and are hard-linked into the run folder, so
+unchanged data is never downloaded twice.
+
+Outputs: ``prepare_output`` gives the folder a script writes to; ``finalize_output`` uploads
+it to the destination, then registers it when asked. A failed upload registers nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from azureml_local.data import definition as defs
+from azureml_local.exceptions import UserErrorException
+
+INPUTS_FOLDER = ".azureml_inputs"
+OUTPUTS_FOLDER = ".azureml_outputs"
+
+
+# -- inputs --------------------------------------------------------------------------------------
+def _dataset_of(ws: Any, dataset: Any) -> Any:
+    from azureml_local.data.abstract_dataset import AbstractDataset
+
+    dataset = getattr(dataset, "default_value", dataset)  # PipelineParameter: its default
+    if isinstance(dataset, dict):
+        dataset = AbstractDataset._from_definition(ws, dataset)
+    if not isinstance(dataset, AbstractDataset):
+        raise UserErrorException(f"Cannot consume {type(dataset).__name__} as a dataset input here; step outputs are "
+                                 "resolved by the pipeline engine.")
+    if dataset._consume_latest and dataset.name:
+        from azureml_local.data.dataset_registry import get_by_name
+
+        dataset = get_by_name(ws, dataset.name, "latest")
+    if dataset._workspace is None:
+        dataset._workspace = ws
+    return dataset
+
+
+def _target_dir(run_dir: Path, name: str, path_on_compute: str | None) -> Path:
+    if path_on_compute:
+        p = Path(path_on_compute)
+        return p if p.is_absolute() else Path(run_dir) / p
+    return Path(run_dir) / INPUTS_FOLDER / name
+
+
+def _single_file(definition: dict, files: list) -> bool:
+    """True when the dataset names exactly one file (not a folder or pattern)."""
+    from azureml_local.data.resolve import _GLOB_CHARS, _clean
+
+    if len(definition["paths"]) != 1 or len(files) != 1 or definition.get("transforms"):
+        return False
+    entry = definition["paths"][0]
+    if "url" in entry:
+        return files[0].full == entry["url"]
+    path = _clean(entry["path"])
+    return not _GLOB_CHARS.search(path) and files[0].blob == path
+
+
+def prepare_input(ws: Any, consumption_config: Any, run_dir: Path) -> tuple[str, dict[str, str]]:
+    """``(argv value, env)`` for one input (a DatasetConsumptionConfig, its definition dict, or a DataReference)."""
+    from azureml_local.data.data_reference import DataReference
+
+    cfg = consumption_config
+    if isinstance(cfg, DataReference) or (isinstance(cfg, dict) and cfg.get("kind") == "datastore_path"):
+        return _prepare_reference(ws, cfg, run_dir)
+    if isinstance(cfg, dict):
+        name, mode, dataset, path_on_compute = cfg["name"], cfg.get("mode", "direct"), cfg["dataset"], \
+            cfg.get("path_on_compute")
+    else:
+        name, mode, dataset, path_on_compute = cfg.name, cfg.mode, cfg.dataset, cfg.path_on_compute
+    mode = (mode or "direct").lower()
+    if mode == "hdfs":
+        from azureml_local.data.dataset_consumption_config import HDFS_UNSUPPORTED
+
+        raise UserErrorException(HDFS_UNSUPPORTED)
+    ds = _dataset_of(ws, dataset)
+    if mode == "direct":
+        ds_id = ds._ensure_saved(ws)
+        return ds_id, {name: ds_id}
+    from azureml_local.data import cache
+    from azureml_local.data.file_dataset import FileDataset
+
+    if not isinstance(ds, FileDataset):
+        raise UserErrorException(f"{type(ds)} does not support {mode}. Only FileDataset supports {mode}")
+    files = ds._files()
+    target = _target_dir(run_dir, name, path_on_compute)
+    target.mkdir(parents=True, exist_ok=True)
+    placed = cache.materialize(ws, files, target)
+    if _single_file(ds._definition, files):
+        value = placed[0]
+        return value, {name: value, f"AZUREML_DATAREFERENCE_{name}": value, name.upper(): value}
+    return str(target), {name: str(target)}
+
+
+def _prepare_reference(ws: Any, ref: Any, run_dir: Path) -> tuple[str, dict[str, str]]:
+    from azureml_local.data import cache
+    from azureml_local.data.resolve import resolve_datastore_path
+
+    if isinstance(ref, dict):
+        name, store, path, mode, poc = ref["name"], ref["datastore"], ref.get("path") or "", ref.get("mode", "mount"), \
+            ref.get("path_on_compute")
+    else:
+        name, store, path, mode, poc = ref.data_reference_name, ref.datastore.name, ref.path_on_datastore or "", \
+            ref.mode, ref.path_on_compute
+    target = _target_dir(run_dir, name, poc)
+    target.mkdir(parents=True, exist_ok=True)
+    value = str(target)
+    if mode != "upload":
+        files = resolve_datastore_path(ws, store, path)
+        placed = cache.materialize(ws, files, target)
+        if len(files) == 1 and files[0].blob == path.strip("/"):
+            value = placed[0]
+    return value, {f"AZUREML_DATAREFERENCE_{name}": value}
+
+
+# -- outputs --------------------------------------------------------------------------------------
+def _out(cfg: Any) -> dict:
+    """Output config (object or definition dict) as the definition dict."""
+    return cfg if isinstance(cfg, dict) else cfg._to_definition()
+
+
+def prepare_output(ws: Any, output_config: Any, run_id: str, run_dir: Path) -> tuple[str, dict[str, str]]:
+    """The local folder a script writes ``output_config`` to, and ``{name: folder}``."""
+    d = _out(output_config)
+    if d.get("mode") == "hdfs":
+        raise UserErrorException("HDFSOutputDatasetConfig is not supported by azureml-local (it needs a Synapse "
+                                 "Spark pool); use OutputFileDatasetConfig.")
+    source = d.get("source")
+    folder = (Path(source) if os.path.isabs(source) else Path(run_dir) / source) if source else \
+        Path(run_dir) / OUTPUTS_FOLDER / d["name"]
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder), {d["name"]: str(folder)}
+
+
+def fill_path(path: str, run_id: str, name: str) -> str:
+    return path.replace("{run-id}", run_id).replace("{output-name}", name).strip("/")
+
+
+def finalize_output(ws: Any, output_config: Any, local_path: str, run_id: str) -> dict:
+    """Upload the output folder, register it if asked; returns ``{datastore, path, dataset_id, ...}``."""
+    import fnmatch
+
+    from azureml_local.data import transfer
+    from azureml_local.data.datastore_registry import get_default_name, load_datastore
+
+    d = _out(output_config)
+    store_name = d.get("datastore") or get_default_name(ws)
+    path = fill_path(d.get("path") or "dataset/{run-id}/{output-name}", run_id, d["name"])
+    store = load_datastore(ws, store_name)
+    files = transfer.files_in_dir(local_path) if os.path.isdir(local_path) else []
+    upload = d.get("upload_options") or d.get("upload") or {}
+    globs = upload.get("source_globs")
+    if globs:
+        files = [f for f in files if any(fnmatch.fnmatch(os.path.relpath(f, local_path), g) for g in globs)]
+    pairs = transfer.plan_upload(files, local_path, path, True)
+    if pairs:
+        transfer.upload(store._blob_store(), store._container(create=True), pairs,
+                        overwrite=d.get("mode") != "upload" or bool(upload.get("overwrite")), show_progress=False)
+    dataset = output_dataset(ws, store_name, path, d.get("tabular"))
+    out = {"name": d["name"], "datastore": store_name, "path": path, "files": len(pairs), "dataset_id": dataset.id,
+           "registered": None}
+    reg = d.get("register")
+    if reg:
+        registered = dataset.register(ws, reg["name"], reg.get("description"), reg.get("tags"),
+                                      create_new_version=True)
+        out["registered"] = {"name": registered.name, "version": registered.version}
+        out["dataset_id"] = registered.id
+    return out
+
+
+def _tabular_definition(store_name: str, path: str, tabular: dict) -> dict:
+    """A tabular definition over an output folder, from our spec or the pipeline's PipelineData spec."""
+    from azureml_local.data.tabular_reader import header_mode
+
+    if "reader" in tabular:  # OutputTabularDatasetConfig (this package)
+        glob = tabular.get("path_glob")
+        return {"kind": "tabular", "paths": [{"datastore": store_name, "path": f"{path}/{glob}" if glob else path}],
+                "reader": tabular["reader"], "partition_format": tabular.get("partition_format"),
+                "transforms": list(tabular.get("transforms") or [])}
+    fmt = tabular.get("format", "delimited")
+    ext = tabular.get("file_extension")
+    reader: dict = {"format": fmt, "include_path": bool(tabular.get("include_path")), "set_column_types": None}
+    if fmt == "delimited":
+        header = tabular.get("header", "ALL_FILES_HAVE_SAME_HEADERS")
+        reader.update(separator=tabular.get("separator", ","), infer_column_types=True, encoding="utf8",
+                      header=header_mode(header.upper() if isinstance(header, str) else header))
+    transforms = []
+    if tabular.get("keep_columns"):
+        transforms.append({"op": "keep_columns", "columns": tabular["keep_columns"]})
+    if tabular.get("drop_columns"):
+        transforms.append({"op": "drop_columns", "columns": tabular["drop_columns"]})
+    if tabular.get("random_split"):
+        rs = tabular["random_split"]
+        transforms.append({"op": "random_split", "percentage": rs["percentage"], "seed": rs.get("seed") or 0,
+                           "part": 0 if rs.get("part", 1) == 1 else 1})
+    return {"kind": "tabular", "paths": [{"datastore": store_name, "path": f"{path}/**/*{ext}" if ext else path}],
+            "reader": reader, "partition_format": tabular.get("partition_format"), "transforms": transforms}
+
+
+def output_dataset(ws: Any, datastore_name: str, path: str, tabular: dict | None = None) -> Any:
+    """The (unregistered, saved) dataset over an output folder: file, or tabular when ``tabular`` is given."""
+    from azureml_local.data.abstract_dataset import dataset_from_definition
+
+    if tabular:
+        definition = _tabular_definition(datastore_name, path.strip("/"), tabular)
+    else:
+        definition = {"kind": "file", "paths": [{"datastore": datastore_name, "path": path.strip("/")}],
+                      "reader": None, "partition_format": None, "transforms": []}
+    ds = dataset_from_definition(ws, definition)
+    ds._ensure_saved(ws)
+    return ds
+
+
+def tabular_dataset_for_output(ws: Any, datastore_name: str, path: str, tabular: dict) -> str:
+    """Id of the TabularDataset over a step output (what a direct-mode consumer receives)."""
+    return output_dataset(ws, datastore_name, path, tabular).id
+
+
+def register_output(ws: Any, datastore_name: str, path: str, register: dict, tabular: dict | None = None) -> Any:
+    """Register the dataset over an uploaded output (new version); returns the registered dataset."""
+    ds = output_dataset(ws, datastore_name, path, tabular)
+    return ds.register(ws, register["name"], register.get("description"), register.get("tags"),
+                       create_new_version=register.get("create_new_version", True))
+
+
+# -- identities and env vars --------------------------------------------------------------------------
+def dataset_identity(ws: Any, dataset: Any) -> str:
+    """sha256 of the dataset definition and the (name, size, etag) of every file it covers."""
+    from azureml_local.data.resolve import resolve
+
+    ds = _dataset_of(ws, dataset)
+    h = hashlib.sha256(defs.canonical(ds._definition).encode())
+    for f in resolve(ws, ds._definition):
+        h.update(f"|{f.full}:{f.size}:{f.etag}".encode())
+    return h.hexdigest()
+
+
+def datastore_path_identity(ws: Any, datastore_name: str, path: str) -> str:
+    """sha256 of a datastore path and the blobs under it (a changed blob changes the identity)."""
+    from azureml_local.data.resolve import resolve_datastore_path
+
+    h = hashlib.sha256(json.dumps([datastore_name, (path or "").strip("/")]).encode())
+    for f in resolve_datastore_path(ws, datastore_name, path or ""):
+        h.update(f"|{f.blob}:{f.size}:{f.etag}".encode())
+    return h.hexdigest()
+
+
+def input_environment_variables(pairs: Any) -> str:
+    """``AZUREML_DATASET_ENVIRONMENT_VARS`` value: ``name:mode`` joined by commas.
+
+    ``pairs`` is an iterable of ``(name, mode)`` or of DatasetConsumptionConfigs.
+    """
+    items = []
+    for p in pairs:
+        name, mode = (p.name, p.mode) if hasattr(p, "mode") else p
+        items.append(f"{name}:{mode}")
+    return ",".join(items)
+
+
+def output_environment_variable(names: Any) -> str:
+    """``AZUREML_DATASET_FILE_OUTPUTS`` value: output names joined by semicolons."""
+    return ";".join(getattr(n, "name", n) for n in names)
