@@ -1,0 +1,136 @@
+"""``wait_for_completion`` and the SDK's log streaming format (sdk-v1-behaviour.md section f).
+
+Polls the local database fast (5 ms growing to 200 ms) instead of the SDK's
+2-60 s, so a short script's submit+wait costs little more than the script.
+Streams the run's live log file while it runs. Every ~2 s it checks that the
+run's executor is alive, so a killed runner never leaves a waiter hanging.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import IO, Any
+
+from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
+from azureml_local.runs import records
+
+NO_ERROR = "Detailed error not set on the Run. Please check the logs for details."
+_LIVENESS_EVERY = 2.0
+
+
+class _Poller:
+    def __init__(self) -> None:
+        self.delay = 0.005
+        self.last_check = time.monotonic()
+
+    def sleep(self) -> None:
+        time.sleep(self.delay)
+        self.delay = min(0.2, self.delay * 1.5)
+
+
+def _check_liveness(run: Any, poller: _Poller) -> None:
+    """Recover a run whose executor died (orphan) or whose queue has no runner."""
+    if time.monotonic() - poller.last_check < _LIVENESS_EVERY:
+        return
+    poller.last_check = time.monotonic()
+    from azureml_local import service_control
+    from azureml_local.service.runner import recover_orphans
+
+    recover_orphans(run._ws)
+    if run._ws._store.query_one("SELECT 1 FROM run_queue WHERE run_id=?", (run._run_id,)):
+        service_control.wake(run._ws)
+
+
+def wait(run: Any, show_output: bool = False, wait_post_processing: bool = False,
+         raise_on_error: bool = True) -> dict:
+    if show_output:
+        try:
+            _stream(run, sys.stdout, wait_post_processing, raise_on_error)
+            return run.get_details()
+        except KeyboardInterrupt:
+            raise ExperimentExecutionException(
+                "The output streaming for the run interrupted.\n"
+                "But the run is still executing on the compute target. \n"
+                "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run")
+    running = set(records.RUNNING_STATES)
+    if wait_post_processing:
+        running |= set(records.POST_PROCESSING_STATES)
+    poller = _Poller()
+    status = records.get_status(run._ws, run._run_id)
+    while status in running or (status not in records.ALL_STATES):
+        poller.sleep()
+        _check_liveness(run, poller)
+        status = records.get_status(run._ws, run._run_id)
+    details = run.get_details()
+    if status == "Failed" and raise_on_error:
+        raise ActivityFailedException(error_details=json.dumps(details.get("error") or NO_ERROR, indent=4))
+    return details
+
+
+def _read_log(run: Any, name: str) -> str:
+    from azureml_local.engine.execute import log_paths
+
+    local = log_paths(run._ws, run._run_id).get(name)
+    if local is not None and local.exists():
+        return local.read_text(errors="replace")
+    try:
+        return run._download_artifact_contents_to_string(name)
+    except Exception:  # noqa: BLE001 - no log yet
+        return ""
+
+
+def _stream(run: Any, out: IO[str], wait_post_processing: bool, raise_on_error: bool) -> None:
+    url = run.get_portal_url()
+    out.write(f"RunId: {run.id}\n")
+    out.write(f"Web View: {url}\n")
+    running = set(records.RUNNING_STATES)
+    if wait_post_processing:
+        running |= set(records.POST_PROCESSING_STATES)
+    printed, current = 0, None
+    poller = _Poller()
+    details = run.get_details()
+    first = True  # a run that ended before we looked still gets its log printed once
+    while first or details["status"] in running or details["status"] == "Finalizing":
+        first = False
+        out.flush()
+        poller.sleep()
+        _check_liveness(run, poller)
+        details = run.get_details()
+        logs = sorted(n for n in details["logFiles"] if run._log_pattern.match(n))
+        if logs and logs[-1] != current:
+            current, printed = logs[-1], 0
+            out.write("\n")
+            out.write("Streaming " + current + "\n")
+            out.write("=" * (len(current) + 10) + "\n")
+            out.write("\n")
+        if current:
+            finished = details["status"] not in running and details["status"] != "Finalizing"
+            lines = _read_log(run, current).split("\n")
+            complete = lines if finished else lines[:-1]  # never print a half-written line
+            if finished and complete and complete[-1] == "":
+                complete = complete[:-1]
+            for line in complete[printed:]:
+                out.write(line + "\n")
+            printed = max(printed, len(complete))
+    out.write("\n")
+    out.write("Execution Summary\n")
+    out.write("=================\n")
+    out.write(f"RunId: {run.id}\n")
+    out.write(f"Web View: {url}\n")
+    messages = [w.get("message") for w in details.get("warnings") or [] if w.get("message")]
+    if messages:
+        out.write("\nWarnings:\n")
+        for message in messages:
+            out.write(message + "\n")
+        out.write("\n")
+    error = details.get("error") or NO_ERROR
+    if details["status"] == "Failed":
+        if not raise_on_error:
+            out.write("\nError:\n")
+            out.write(json.dumps(error, indent=4))
+            out.write("\n")
+        else:
+            raise ActivityFailedException(error_details=json.dumps(error, indent=4))
+    out.write("\n")
+    out.flush()

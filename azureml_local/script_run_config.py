@@ -1,0 +1,205 @@
+"""``azureml.core.ScriptRunConfig`` and its submit function.
+
+Submitting snapshots the source directory (content-addressed), rewrites data
+objects in the arguments the SDK's way (``DatasetConsumptionConfig:<name>`` /
+``DatasetOutputConfig:<name>``), records the run as Queued and wakes the
+workspace runner, then returns at once. The runner's ``azureml.scriptrun``
+handler (``engine/script_handler.py``) executes it.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from typing import Any
+
+from azureml_local.exceptions import (ExperimentExecutionException, RunConfigurationException,
+                                      UserErrorException)
+
+module_logger = logging.getLogger("azureml.core.script_run_config")
+
+_DATASET_ARGUMENT_TEMPLATE = "DatasetConsumptionConfig:{}"
+_DATASET_OUTPUT_ARGUMENT_TEMPLATE = "DatasetOutputConfig:{}"
+_RAW_DATASET_MESSAGE = (
+    "Dataset cannot be used directly in a run. If you are using a FileDataset and would like to mount or download "
+    "the dataset, please call the as_mount or the as_download methods on the dataset object. If you would like to "
+    "use the direct mode, please call the as_named_input method on the dataset object to convert the dataset into "
+    "a DatasetConsumptionConfig. Please visit our public documentation for more information on these methods and "
+    "classes at https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.data.output_dataset_config."
+    "outputfiledatasetconfig?view=azure-ml-py.")
+
+
+def _is(obj: Any, *class_names: str) -> bool:
+    """Class check by name over the MRO (keeps data modules unimported until used)."""
+    return any(k.__name__ in class_names for k in type(obj).__mro__)
+
+
+class ScriptRunConfig:
+    """What to run (script or command, arguments) and how (run configuration, environment, target)."""
+
+    MAX_DURATION_SECONDS_DEFAULT = 2592000
+
+    def __init__(self, source_directory: str, script: str | None = None, arguments: list | None = None,
+                 run_config: Any = None, _telemetry_values: Any = None, compute_target: Any = None,
+                 environment: Any = None, distributed_job_config: Any = None, resume_from: Any = None,
+                 max_run_duration_seconds: int = MAX_DURATION_SECONDS_DEFAULT, command: Any = None,
+                 docker_runtime_config: Any = None):
+        self.source_directory = source_directory
+        self.script = script
+        self.command = command
+        self.arguments = arguments
+        if run_config:
+            if (max_run_duration_seconds != ScriptRunConfig.MAX_DURATION_SECONDS_DEFAULT
+                    or any([compute_target, environment, distributed_job_config, docker_runtime_config])):
+                logging.warning("If 'run_config' is specified, the following parameters will be ignored: "
+                                "'compute_target', 'environment', 'distributed_job_config', "
+                                "'max_run_duration_seconds', and 'docker_runtime_config'.")
+            if getattr(run_config, "script", None) and not self.script:
+                self.script = run_config.script
+            if getattr(run_config, "arguments", None) and not self.arguments:
+                self.arguments = run_config.arguments
+            if getattr(run_config, "command", None) and not self.command:
+                self.command = run_config.command
+            self.run_config = run_config
+        else:
+            from azureml_local.runconfig import RunConfiguration
+
+            self.run_config = RunConfiguration()
+            self.run_config.target = compute_target if compute_target else "local"
+            if environment is not None:
+                self.run_config.environment = environment
+            self.run_config.max_run_duration_seconds = max_run_duration_seconds
+            if distributed_job_config is not None:
+                if not _is(distributed_job_config, "TensorflowConfiguration", "MpiConfiguration",
+                           "PyTorchConfiguration"):
+                    raise RunConfigurationException(
+                        "'distributed_job_config' must be an 'azureml.core.runconfig.TensorflowConfiguration', "
+                        "'azureml.core.runconfig.MpiConfiguration', or 'azureml.core.runconfig.PyTorchConfiguration' "
+                        "object.")
+                self.run_config.node_count = getattr(distributed_job_config, "node_count",
+                                                     getattr(distributed_job_config, "worker_count", 1))
+            if docker_runtime_config is not None:
+                if not _is(docker_runtime_config, "DockerConfiguration"):
+                    raise RunConfigurationException("'docker_runtime_config' must be a 'DockerConfiguration' object.")
+                self.run_config.docker = docker_runtime_config
+        if resume_from is not None:
+            if not _is(resume_from, "DataPath"):
+                raise UserErrorException("resume_from parameter should be of type DataPath. "
+                                         "Found {}.".format(type(resume_from)))
+            self.arguments = list(self.arguments or []) + ["--resume-from", str(resume_from)]
+        self._telemetry_values = _telemetry_values
+
+    def __repr__(self) -> str:
+        return (f"ScriptRunConfig(source_directory={self.source_directory!r}, script={self.script!r}, "
+                f"arguments={self.arguments!r}, command={self.command!r}, "
+                f"target={getattr(self.run_config, 'target', 'local')!r})")
+
+
+def _rewrite(args: Any, inputs: dict, outputs: dict) -> Any:
+    """Replace data objects in an argument list by the SDK's placeholders, collecting them."""
+    if args is None or isinstance(args, str):
+        return args
+    out = []
+    for arg in args:
+        if _is(arg, "AbstractDataset", "_Dataset") and not _is(arg, "DatasetConsumptionConfig"):
+            raise UserErrorException(_RAW_DATASET_MESSAGE)
+        if type(arg).__name__ == "Data" and type(arg).__module__.startswith("azureml_local.runconfig"):
+            raise UserErrorException("azureml.core.runconfig.Data is not supported in arguments. Only "
+                                     "DatasetConsumptionConfig is supported. It can be created by calling "
+                                     "dataset.as_named_input('my_dataset')")
+        if _is(arg, "DatasetConsumptionConfig"):
+            if arg.name in inputs and inputs[arg.name] is not arg:
+                module_logger.warning("Dataset with the name {} is already defined in the data section of the "
+                                      "RunConfiguration. The DatasetConsumptionConfig in the data section will be "
+                                      "used to materialized the data".format(arg.name))
+            inputs.setdefault(arg.name, arg)
+            out.append(_DATASET_ARGUMENT_TEMPLATE.format(arg.name))
+        elif _is(arg, "OutputDatasetConfig"):
+            outputs[arg.name] = arg
+            out.append(_DATASET_OUTPUT_ARGUMENT_TEMPLATE.format(arg.name))
+        elif _is(arg, "OutputData"):
+            raise UserErrorException(
+                "Arguments does not support OutputData. You need to pass the placeholder into arguments which will "
+                "be replaced with the output directory where your script should write the output to. The "
+                "placeholder has the following format: {}:name where name is the key of the OutputData in the "
+                "output_data section of the run configuration.".format("DatasetOutputConfig"))
+        elif _is(arg, "DatacacheConsumptionConfig"):
+            out.append(arg.path_on_compute)
+        else:
+            out.append(arg if isinstance(arg, str) else str(arg))
+    return out
+
+
+def _definition(config: ScriptRunConfig, run_config: Any, script: str | None, arguments: list, command: Any) -> dict:
+    env = getattr(run_config, "environment", None)
+    env_dict = None
+    if env is not None:
+        try:
+            from azureml_local.environment import Environment
+
+            env_dict = Environment._serialize_to_dict(env)
+        except Exception:  # noqa: BLE001 - an exotic environment object: keep its name only
+            env_dict = {"name": getattr(env, "name", None)}
+    return {"script": script, "arguments": arguments, "command": command, "target": run_config.target,
+            "framework": getattr(run_config, "framework", "Python"),
+            "communicator": getattr(run_config, "communicator", "None"),
+            "environmentVariables": {**dict(getattr(env, "environment_variables", None) or {}),
+                                     **dict(getattr(run_config, "environment_variables", None) or {})},
+            "maxRunDurationSeconds": getattr(run_config, "max_run_duration_seconds", None),
+            "nodeCount": getattr(run_config, "node_count", 1), "environment": env_dict,
+            "sourceDirectory": os.path.abspath(config.source_directory)}
+
+
+def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,
+           _parent_run_id: str | None = None, credential_passthrough: bool = False) -> Any:
+    """Queue a script run and return its ``ScriptRun`` immediately."""
+    from azureml_local import service_control
+    from azureml_local.engine.script_handler import save_bindings
+    from azureml_local.engine.snapshot import snapshot
+    from azureml_local.engine.environment_check import missing_packages_warning
+    from azureml_local.runs import records
+    from azureml_local.script_run import ScriptRun
+
+    config = script_run_config
+    source = config.source_directory or "."
+    if not os.path.isdir(source):
+        raise UserErrorException(f"The source_directory {os.path.abspath(source)} does not exist. Pass the folder "
+                                 "holding your script as source_directory.")
+    run_config = config.run_config
+    if not run_config.target:
+        raise ExperimentExecutionException("Must specify a target either through run configuration or arguments.")
+    if config.script and config.command:
+        raise UserErrorException("Both command and script/arguments properties cannot be used together to submit "
+                                 "a run. Use either script (with arguments) or command.")
+    if not config.script and not config.command:
+        raise UserErrorException("ScriptRunConfig needs a script or a command to run.")
+    script = config.script
+    if script:
+        full = os.path.normpath(os.path.join(os.path.abspath(source), script))
+        if not os.path.isfile(full):
+            raise ExperimentExecutionException("{} script path doesn't exist. The script should be inside the "
+                                               "project folder".format(full))
+        script = os.path.relpath(full, os.path.abspath(source)).replace("\\", "/")
+    inputs: dict = {k: v for k, v in (getattr(run_config, "data", None) or {}).items()
+                    if _is(v, "DatasetConsumptionConfig")}
+    outputs: dict = {k: v for k, v in (getattr(run_config, "output_data", None) or {}).items()
+                     if _is(v, "OutputDatasetConfig")}
+    arguments = _rewrite(list(config.arguments or []), inputs, outputs)
+    command = _rewrite(copy.copy(config.command), inputs, outputs)
+    snapshot_id, _ = snapshot(workspace, source)
+    run_id = run_id or records.new_run_id(experiment_name)
+    save_bindings(workspace, run_id, inputs, outputs)
+    definition = _definition(config, run_config, script, arguments, command)
+    records.create_run(workspace, experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
+                       parent_run_id=_parent_run_id, target=run_config.target, definition=definition,
+                       snapshot_id=snapshot_id, enqueue_handler="",
+                       properties={"_azureml.ComputeTargetType": "local", "ContentSnapshotId": snapshot_id,
+                                   "azureml.runsource": "experiment"})
+    warning = missing_packages_warning(getattr(run_config, "environment", None))
+    if warning:
+        records.add_warning(workspace, run_id, warning)
+    service_control.wake(workspace)
+    from azureml_local.experiment import Experiment
+
+    experiment = Experiment(workspace, experiment_name, _skip_name_validation=True)
+    return ScriptRun(experiment, run_id)
