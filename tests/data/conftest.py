@@ -6,6 +6,17 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True, params=["default", "folder"])
+def storage_backend(request, monkeypatch):
+    """Every data test runs on the default backend (Azurite when available) and on the plain folder."""
+    if request.param == "folder":
+        from azureml_local.store.blobs.factory import CONNECTION_STRING_ENV, STORAGE_ENV
+
+        monkeypatch.delenv(CONNECTION_STRING_ENV, raising=False)
+        monkeypatch.setenv(STORAGE_ENV, "folder")
+    return request.param
+
+
 @pytest.fixture
 def csv_dir(tmp_path: Path) -> Path:
     root = tmp_path / "csvs"
