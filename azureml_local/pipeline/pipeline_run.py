@@ -73,7 +73,12 @@ class PipelineRun(run_base()):  # type: ignore[misc]
 
     # -- status ---------------------------------------------------------------------------
     def _get_status(self) -> str:
-        return pipeline_status(state.pipeline_status(self._workspace, self.id))
+        raw = state.pipeline_status(self._workspace, self.id)
+        if raw not in state.TERMINAL and time.monotonic() - getattr(self, "_orphan_checked", 0.0) > 1.0:
+            self._orphan_checked = time.monotonic()
+            if state.recover_if_orphaned(self._workspace, self.id):
+                raw = state.pipeline_status(self._workspace, self.id)
+        return pipeline_status(raw)
 
     def get_status(self) -> str:
         """NotStarted, Running, Failed, Finished or Canceled."""

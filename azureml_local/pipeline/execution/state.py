@@ -97,3 +97,24 @@ def update_step(ws: "Workspace", step_run_id: str, mirror: bool = True, **values
         err = values.get("error")
         extra = {"runner_pid": os.getpid(), "pid": values["pid"]} if status == "Running" and values.get("pid") else {}
         records.set_status(ws, step_run_id, status, json.loads(err) if isinstance(err, str) else None, **extra)
+
+
+def recover_if_orphaned(ws: "Workspace", run_id: str) -> bool:
+    """Fail the run (and its steps) when the process executing it is gone; True when it did.
+
+    The runner does this for all runs when it restarts; a waiting client does it
+    for its own run so ``wait_for_completion`` never waits forever on a dead runner.
+    """
+    row = ws._store.query_one("SELECT runner_pid, status FROM runs WHERE run_id = ?", (run_id,))
+    if row is None or not row["runner_pid"] or row["status"] in TERMINAL:
+        return False
+    try:
+        from azureml_local.service.runner import pid_alive, recover_orphans
+    except ImportError:
+        return False
+    if pid_alive(row["runner_pid"]):
+        return False
+    recover_orphans(ws)
+    error = ws._store.query_one("SELECT error FROM runs WHERE run_id = ?", (run_id,))
+    set_pipeline_status(ws, run_id, "Failed", json.loads(error["error"]) if error and error["error"] else None)
+    return True
