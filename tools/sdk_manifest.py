@@ -10,6 +10,7 @@ facade and pull in Azure clients). We parse their sources and record:
   (public methods/properties/static/classmethods/attributes plus ``__init__``,
   inherited members flattened in with ``inherited_from``).
 * ``functions``: public module-level functions.
+* ``private_names``: names only, of private modules and private names (importable, not API).
 
 A parameter is ``[name, kind]`` or ``[name, kind, default_source]`` (plus the literal
 value when the default is a named constant), kind in ``po pk vp ko vk``
@@ -377,7 +378,30 @@ def build_manifest(sources: dict[str, tuple[str, bool]], versions: dict[str, str
         "modules": modules,
         "classes": dict(sorted(classes.items())),
         "functions": dict(sorted(functions.items())),
+        "private_names": private_names(an),
     }
+
+
+def private_names(an: Analyzer) -> dict[str, list[str]]:
+    """Names only: private names of public modules and everything in private ones (not generated REST code).
+
+    Some working scripts import them (``from azureml.core._experiment_method import experiment_method``),
+    so the facade may expose them; they are never described or signature-checked.
+    """
+    out: dict[str, list[str]] = {}
+    public = set(public_modules(an.sources))
+    for module in sorted(an.sources):
+        parts = module.split(".")
+        if "_restclient" in parts or "_restclients" in parts:
+            continue
+        if not any(module == r or module.startswith(r + ".") for r in PUBLIC_ROOTS):
+            continue
+        scope = an.scope(module)
+        names = sorted(n for n in scope.bindings if (module not in public or n.startswith("_"))
+                       and not (n.startswith("__") and n.endswith("__")))
+        if names:
+            out[module] = names
+    return out
 
 
 def dump(manifest: dict) -> str:
@@ -385,7 +409,7 @@ def dump(manifest: dict) -> str:
     lines = ["{"]
     for i, (section, value) in enumerate(manifest.items()):
         comma = "," if i < len(manifest) - 1 else ""
-        if section in ("modules", "functions"):
+        if section in ("modules", "functions", "private_names"):
             body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in value.items())
             lines.append(f" {json.dumps(section)}: {{\n{body}\n }}{comma}")
         elif section == "classes":
