@@ -37,13 +37,13 @@ class _Progress:
             if self.total > 100 and now - self._last < 0.1 and self.count < self.total:
                 return
             self._last = now
-            size = f" ({_mb(done_bytes)} of {_mb(self.total_bytes)} MB)" if done_bytes else ""
+            size = f" ({_size(done_bytes)} of {_size(self.total_bytes)})" if done_bytes else ""
             sys.stdout.write(f"{self.action}ed {self.count} files out of an estimated total of {self.total}{size}\n")
             sys.stdout.flush()
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f}"
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} KB"
 
 
 def files_in_dir(src_dir: str) -> list[str]:
