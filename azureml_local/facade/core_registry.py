@@ -70,9 +70,14 @@ SURFACE: dict[str, dict[str, str]] = {
         "Environment": f"{_ENV}:Environment",
         "RunConfiguration": f"{_RC}:RunConfiguration",
         "ComputeTarget": f"{_CT}:ComputeTarget",
+        "Model": "azureml_local.model:Model",
         **{n: f"{_LEG}:{n}" for n in ("prepare_compute_target", "is_compute_target_prepared",
                                       "attach_legacy_compute_target", "remove_legacy_compute_target")},
     },
+    "azureml.core.model": {n: f"azureml_local.model:{n}" for n in (
+        "Model", "InferenceConfig", "ResourceConfiguration", "ModelNotFoundException", "ModelPathNotFoundException",
+        "MODELS_DIR")},
+    "azureml.core.resource_configuration": {"ResourceConfiguration": "azureml_local.model:ResourceConfiguration"},
     "azureml.core.compute": {
         "ComputeTarget": f"{_CT}:ComputeTarget",
         "AmlCompute": f"{_AML}:AmlCompute",

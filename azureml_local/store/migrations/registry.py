@@ -32,4 +32,6 @@ STEPS = [
         PRIMARY KEY (name, version)
     );
     """,
+    # 2: model versions are reserved ('uploading') before their files are uploaded, then marked 'ready'.
+    "ALTER TABLE models ADD COLUMN state TEXT NOT NULL DEFAULT 'ready';",
 ]
