@@ -127,3 +127,35 @@ def stop_workspace_processes(ws: "Workspace") -> None:
     """Stop every long-lived process of the workspace (used by ``Workspace.delete``)."""
     if (ws._local_folder / "service.json").exists():
         stop_service(ws)
+
+
+def stop_services_under(root: "os.PathLike[str] | str", timeout: float = 10.0) -> int:
+    """Stop every workspace runner whose workspace lives under ``root`` (tests, ``azureml-local`` home cleanup)."""
+    import json
+    from pathlib import Path
+
+    from azureml_local.service.runner import pid_alive
+
+    stopped = 0
+    for info_file in Path(root).glob("workspaces/*/*/*/service.json"):
+        try:
+            pid = int(json.loads(info_file.read_text())["pid"])
+        except (OSError, ValueError, KeyError):
+            continue
+        if not pid_alive(pid):
+            continue
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        deadline = time.monotonic() + timeout
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        stopped += 1
+    return stopped

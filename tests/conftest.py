@@ -27,6 +27,16 @@ def local_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def _stop_workspace_services(local_home: Path):
+    """Stop workspace runner processes a test started (they are detached and would idle for minutes)."""
+    yield
+    if (local_home / "workspaces").exists():
+        from azureml_local.service_control import stop_services_under
+
+        stop_services_under(local_home)
+
+
 @pytest.fixture
 def config_json(local_home: Path) -> Path:
     """A cloud-style config.json in the current folder."""

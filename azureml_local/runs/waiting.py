@@ -53,9 +53,9 @@ def wait(run: Any, show_output: bool = False, wait_post_processing: bool = False
                 "The output streaming for the run interrupted.\n"
                 "But the run is still executing on the compute target. \n"
                 "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run")
-    running = set(records.RUNNING_STATES)
-    if wait_post_processing:
-        running |= set(records.POST_PROCESSING_STATES)
+    # Finalizing (outputs/logs upload) and CancelRequested are waited for too: locally it is short, and a caller reading files
+    # right after wait_for_completion() must find them (the SDK's streaming path also waits through it).
+    running = set(records.RUNNING_STATES) | set(records.POST_PROCESSING_STATES)
     poller = _Poller()
     status = records.get_status(run._ws, run._run_id)
     while status in running or (status not in records.ALL_STATES):
@@ -91,7 +91,8 @@ def _stream(run: Any, out: IO[str], wait_post_processing: bool, raise_on_error: 
     poller = _Poller()
     details = run.get_details()
     first = True  # a run that ended before we looked still gets its log printed once
-    while first or details["status"] in running or details["status"] == "Finalizing":
+    running |= set(records.POST_PROCESSING_STATES)  # locally short; see wait()
+    while first or details["status"] in running:
         first = False
         out.flush()
         poller.sleep()
