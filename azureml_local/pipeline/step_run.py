@@ -62,6 +62,20 @@ class StepRun(run_base()):  # type: ignore[misc]
                        _is_reused=True, _current_node_id=row["node_id"], _current_run_id=row["step_run_id"])
         return cls(experiment, row["step_run_id"], row["pipeline_run_id"], row["node_id"])
 
+    @staticmethod
+    def _from_dto(experiment: Any, run_dto: Any, **kwargs: Any) -> "StepRun":
+        """The SDK's factory for ``azureml.StepRun`` / ``azureml.ReusedStepRun`` run-history rows."""
+        from azureml_local.runs import records
+
+        ws = experiment.workspace
+        tags = records.get_kv(ws, "run_tags", run_dto.run_id)
+        props = records.get_kv(ws, "run_properties", run_dto.run_id)
+        reused_run_id = props.get("azureml.reusedrunid")
+        return StepRun(experiment, step_run_id=run_dto.run_id, pipeline_run_id=tags.get("azureml.pipeline"),
+                       node_id=tags.get("azureml.nodeid"), _is_reused=reused_run_id is not None,
+                       _reused_run_id=reused_run_id, _reused_node_id=props.get("azureml.reusednodeid"),
+                       _reused_pipeline_run_id=props.get("azureml.reusedpipeline"), **kwargs)
+
     def _step_row(self) -> dict | None:
         row = self._experiment.workspace._store.query_one(
             "SELECT * FROM pipeline_step_runs WHERE step_run_id = ?", (self.id,))

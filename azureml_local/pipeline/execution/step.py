@@ -29,7 +29,6 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     ws = ctx.ws
     step_run_id = str(uuid.uuid4())
     node_id, name = step["node_id"], step.get("name") or step["node_id"]
-    state.insert_step(ws, step_run_id, ctx.pipeline_run_id, node_id, name)
     try:
         key = reuse.compute_key(step, ctx.parameters, lambda inp: _input_identity(ctx, inp), ctx.reuse_mode)
         entry, reason = _decide(ctx, step, key)
@@ -37,16 +36,15 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
         key, entry, reason = None, None, f"could not compute the reuse key: {exc}"
     tags = {"azureml.nodeid": node_id, "azureml.pipeline": ctx.pipeline_run_id}
     run_dir = ws._local_folder / "runs" / step_run_id
-    if key is not None:
-        state.update_step(ws, step_run_id, reuse_key=key.digest, fingerprint=key.fingerprint,
-                          key_parts=key.parts, reason=reason)
     if entry is not None:
-        return _reuse(ctx, step, step_run_id, run_dir, key, entry, reason, tags)
+        return _reuse(ctx, step, step_run_id, key, entry, reason, tags)
+    # the run record first: a step row is only visible (get_children) once its run exists
     records.create_run(ws, step_run_id, ctx.experiment_name, STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
                        name=name, tags=tags, target=step.get("compute_target") or "local", status="Queued",
                        properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
                                    "StepType": step.get("kind", "PythonScriptStep")},
                        definition={"node_id": node_id, "script": step.get("script_name")})
+    _insert_row(ctx, step, step_run_id, key, reason)
     _log(ws, step_run_id, f"Re-running step '{name}': {reason}.")
     try:
         return _run(ctx, step, step_run_id, run_dir, key)
@@ -57,6 +55,14 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
         error = _error(f"Step '{name}' could not start: {exc}")
         state.update_step(ws, step_run_id, status="Failed", error=error)
         return StepResult(node_id, step_run_id, "Failed", error=error)
+
+
+def _insert_row(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseKey | None, reason: str,
+                **values: Any) -> None:
+    state.insert_step(ctx.ws, step_run_id, ctx.pipeline_run_id, step["node_id"], step.get("name") or step["node_id"])
+    if key is not None:
+        values.update(reuse_key=key.digest, fingerprint=key.fingerprint, key_parts=key.parts)
+    state.update_step(ctx.ws, step_run_id, mirror=False, reason=reason, **values)
 
 
 # -- reuse ------------------------------------------------------------------------------
@@ -89,7 +95,7 @@ def _outputs_available(ctx: PipelineContext, outputs: dict) -> bool:
     return True
 
 
-def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key: reuse.ReuseKey, entry: dict,
+def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseKey, entry: dict,
            reason: str, tags: dict) -> StepResult:
     ws, name = ctx.ws, step.get("name") or step["node_id"]
     props = {"azureml.reusedrunid": entry["step_run_id"], "azureml.reusednodeid": entry["node_id"],
@@ -99,11 +105,25 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, ke
                        name=name, tags={**tags, **props}, properties=props, status="Running",
                        target=step.get("compute_target") or "local")
     _log(ws, step_run_id, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.")
-    state.update_step(ws, step_run_id, status="Completed", reused_run_id=entry["step_run_id"],
-                      reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
-                      outputs=entry["outputs"])
+    _insert_row(ctx, step, step_run_id, key, reason, reused_run_id=entry["step_run_id"],
+                reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
+                outputs=entry["outputs"])
+    _upload_reuse_log(ws, step_run_id)
+    state.update_step(ws, step_run_id, status="Completed")
     return StepResult(step["node_id"], step_run_id, "Completed", outputs=entry["outputs"],
                       reused_from=entry["step_run_id"], key=key)
+
+
+def _upload_reuse_log(ws: Any, step_run_id: str) -> None:
+    """The reused run's own log (the line saying why) is an artifact like any run log."""
+    try:
+        from azureml_local.engine import log_paths
+        from azureml_local.runs import artifacts
+
+        items = [(n, str(p)) for n, p in log_paths(ws, step_run_id).items() if p.exists()]
+        artifacts.upload_paths(ws, step_run_id, items)
+    except Exception:  # noqa: BLE001 - the local log file stays readable
+        pass
 
 
 def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
@@ -308,12 +328,18 @@ def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
 def _log(ws: Any, run_id: str, line: str) -> None:
     """A line of our own in the step's log (the engine appends the script's output after it)."""
     from azureml_local.engine import log_paths
-    from azureml_local.engine.execute import STD_LOG
+    from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 
-    path = log_paths(ws, run_id)[STD_LOG]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as f:
+    paths = log_paths(ws, run_id)
+    for p in paths.values():
+        p.parent.mkdir(parents=True, exist_ok=True)
+    with open(paths[STD_LOG], "a") as f:
         f.write(f"[azureml-local] {line}\n")
+    if not paths[DRIVER_LOG].exists():
+        try:
+            os.link(paths[STD_LOG], paths[DRIVER_LOG])
+        except OSError:
+            pass
 
 
 def _error(message: str) -> dict:
