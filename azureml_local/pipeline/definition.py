@@ -102,7 +102,7 @@ def describe(graph: Graph, ctx: BuildContext) -> list[dict]:
                                  "output of step %s." % (output.name, step.name, producer.name))
         entry: dict[str, Any] = {"node_id": node.node_id, "name": step.name}
         entry.update(step._definition(ctx))
-        entry["inputs"] = [ports.input_def(v, ctx.workspace, node.producers) for v in step._inputs]
+        entry["inputs"] = [ports.input_def(v, ctx.workspace, node.producers, node.producer_outputs) for v in step._inputs]
         entry["outputs"] = [ports.output_def(v, ctx.default_datastore) for v in step._outputs]
         entry["arguments"], texts = ports.annotate_arguments(step, entry["inputs"], entry["outputs"])
         entry["run_after"] = list(node.run_after)
@@ -146,6 +146,7 @@ def finalize(described: list[dict], params: dict, ctx: BuildContext, description
              snapshot: bool = True) -> dict:
     """The complete definition: snapshots, content hashes and fingerprints added."""
     hashes: dict[str, tuple[str, str | None]] = {}
+    node_names = {entry["node_id"]: entry["name"] for entry in described}
     steps = []
     for entry in described:
         step = copy.deepcopy(entry)
@@ -157,7 +158,7 @@ def finalize(described: list[dict], params: dict, ctx: BuildContext, description
         content, snapshot_dir = hashes.get(source, (fp.EMPTY_CONTENT_HASH, None))
         step["snapshot_id"] = content
         step["snapshot_dir"] = snapshot_dir
-        parts = fp.step_parts(step, texts, params_text)
+        parts = fp.step_parts(step, texts, params_text, fp.stable_names(step, node_names))
         step["fingerprint"] = fp.fingerprint(parts, content)
         step["fingerprint_parts"] = dict(parts, source="content_" + content)
         steps.append(step)

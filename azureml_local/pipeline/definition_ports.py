@@ -51,7 +51,7 @@ def tabular_spec(obj: Any) -> dict | None:
     return {"format": "delimited"}
 
 
-def input_def(value: Any, ws: Any, producers: dict[str, str]) -> dict:
+def input_def(value: Any, ws: Any, producers: dict[str, str], producer_outputs: dict[str, str] | None = None) -> dict:
     """One entry of ``inputs``."""
     from azureml_local.pipeline.graph import InputPortBinding, PipelineParameter, _PipelineIO
 
@@ -68,7 +68,8 @@ def input_def(value: Any, ws: Any, producers: dict[str, str]) -> dict:
         target = source.dataset if is_consumption(source) else source
         if is_consumption(source):
             base.update(mode=source.mode, path_on_compute=source.path_on_compute)
-        output = target.name if is_output_config(target) else target._output_name
+        output = (producer_outputs or {}).get(name) or (
+            target.name if is_output_config(target) else target._output_name)
         tabular = tabular_spec(target)
         return dict(base, kind="step_output", producer=producers[name], output=output,
                     as_dataset=bool(is_a(source, "PipelineOutputAbstractDataset") or is_consumption(source)),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,17 +22,55 @@ from typing import Any
 EMPTY_CONTENT_HASH = "00000000000000000000000000000000"
 
 
-def step_parts(step: dict, annotated_texts: list[str], params_text: dict[str, str]) -> dict[str, Any]:
+_AUTO_NAME = re.compile(r"^(input_{1,2}|output_)[0-9a-f]{8}$|^[A-Za-z0-9_]+_[0-9a-f]{8}$")
+
+
+def stable_names(step: dict, node_names: dict[str, str]) -> dict[str, str]:
+    """Port names the SDK generated at random (``as_input()`` -> ``input_<uuid8>``...) -> stable labels.
+
+    The cloud hashes those random names, so re-running a notebook never reuses a step
+    whose input was made with ``as_input()``; locally the label says what the port
+    reads instead (producer step and output, dataset, datastore path), so it does.
+    """
+    aliases: dict[str, str] = {}
+    for i in step["inputs"]:
+        if not _AUTO_NAME.match(i["name"]):
+            continue
+        if i.get("kind") == "step_output":
+            label = "from_%s.%s" % (node_names.get(i.get("producer"), "?"), i.get("output"))
+        elif i.get("kind") == "dataset":
+            ds = i.get("dataset") or {}
+            label = "dataset_%s" % (i.get("parameter") or ds.get("name") or ds.get("id"))
+        else:
+            label = "path_%s" % (i.get("parameter") or "%s/%s" % (i.get("datastore"), i.get("path")))
+        aliases[i["name"]] = label
+    for n, o in enumerate(step["outputs"]):
+        if _AUTO_NAME.match(o["name"]):
+            aliases[o["name"]] = "output#%d" % n
+    return aliases
+
+
+def _alias_text(text: str, aliases: dict[str, str]) -> str:
+    for name, label in aliases.items():
+        text = text.replace(name, label)
+    return text
+
+
+def step_parts(step: dict, annotated_texts: list[str], params_text: dict[str, str],
+               aliases: dict[str, str] | None = None) -> dict[str, Any]:
     """The named parts of a step's reuse key (JSON-able)."""
+    aliases = aliases or {}
+    annotated_texts = [_alias_text(t, aliases) for t in annotated_texts]
     inputs = []
     for i in step["inputs"]:
-        text = "input_" + i["name"] + ",ds_mode_" + str(i.get("mode"))
+        text = "input_" + aliases.get(i["name"], i["name"]) + ",ds_mode_" + str(i.get("mode"))
         if i.get("path_on_compute"):
             text += ",ds_path_" + str(i["path_on_compute"])
         inputs.append(text)
     outputs = []
     for o in step["outputs"]:
-        text = "output_%s,ds_name_%s,ds_mode_%s,ds_path_%s" % (o["name"], o.get("datastore"), o.get("mode"), o.get("path"))
+        text = "output_%s,ds_name_%s,ds_mode_%s,ds_path_%s" % (
+            aliases.get(o["name"], o["name"]), o.get("datastore"), o.get("mode"), o.get("path"))
         if o.get("path_on_compute"):
             text += ",ds_path_on_compute_" + str(o["path_on_compute"])
         if o.get("tabular"):

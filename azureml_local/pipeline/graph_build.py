@@ -24,6 +24,7 @@ class Node:
     step: PipelineStep
     run_after: list[str] = field(default_factory=list)
     producers: dict[str, str] = field(default_factory=dict)  # input port name -> producing node id
+    producer_outputs: dict[str, str] = field(default_factory=dict)  # input port name -> producer's output name
 
     @property
     def name(self) -> str:
@@ -150,6 +151,7 @@ class GraphBuilder:
                 added.extend(self._process_step(producer))
                 producer_node = self._graph.node_of(producer)
             node.producers[input_port_name(value)] = producer_node.node_id  # type: ignore[union-attr]
+            node.producer_outputs[input_port_name(value)] = _output_name_in(producer, value)
         for predecessor in step.run_after_steps:
             predecessor_node = self._graph.node_of(predecessor)
             if predecessor_node is None:
@@ -178,6 +180,24 @@ class GraphBuilder:
                 raise ValueError(text + " is not connected to any previous step" + ("." if from_output_config else ""))
             raise ValueError(text + " is connected to an invalid item: " + str(producer))
         return producer
+
+
+def _output_name_in(producer: PipelineStep, value: Any) -> str:
+    """Name of the producer's output that input ``value`` reads (copies share an ``_origin``)."""
+    from azureml_local.pipeline.builder_args import output_port_name
+
+    source = value.bind_object if is_a(value, "InputPortBinding") else value
+    if is_consumption(source):
+        target = source.dataset
+        for output in producer._outputs:
+            origin = getattr(output, "_origin", None)
+            if is_output_config(output) and (output is target or (
+                    origin is not None and origin is getattr(target, "_origin", None))):
+                return output_port_name(output)
+        return target.name
+    if is_a(source, "PipelineOutputAbstractDataset"):
+        return source._output_name
+    return source._output_name
 
 
 def _walk_steps(collection: Any):

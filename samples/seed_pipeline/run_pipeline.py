@@ -19,13 +19,17 @@ HERE = Path(__file__).resolve().parent
 os.chdir(HERE)  # the seed's steps use source_directory='scripts'
 
 from azureml.core import Dataset, Experiment, Workspace  # noqa: E402
+from azureml.core.compute import AmlCompute, ComputeTarget  # noqa: E402
 from azureml.core.runconfig import RunConfiguration  # noqa: E402
 from azureml.pipeline.core import Pipeline  # noqa: E402
 
 
 def setup() -> Workspace:
-    """The workspace, data and registered dataset the seed's code expects to exist."""
+    """The workspace, compute, data and registered dataset the seed's code expects to exist."""
     ws = Workspace.from_config()
+    if "aml-cluster" not in ws.compute_targets:  # created once, as in the portal or a setup notebook
+        config = AmlCompute.provisioning_configuration(vm_size="STANDARD_DS11_V2", max_nodes=2)
+        ComputeTarget.create(ws, "aml-cluster", config).wait_for_completion(show_output=False)
     datastore = ws.get_default_datastore()
     datastore.upload_files([str(HERE / "data" / "raw_data.csv")], target_path="seed/raw", overwrite=True,
                            show_progress=False)
@@ -41,8 +45,7 @@ def report(title: str, pipeline_run) -> str:
     status = pipeline_run.wait_for_completion(show_output=True)
     print(f"PipelineRun {pipeline_run.id}: {status}")
     for step_run in pipeline_run.get_steps():
-        reused = step_run.get_properties().get("azureml.reusedrunid")
-        note = f"reused run {reused}" if reused else "ran"
+        note = f"reused the outputs of run {step_run.id}" if getattr(step_run, "_is_reused", False) else "ran"
         print(f"  step {step_run.name!r}: {step_run.get_status()} ({note}) metrics={step_run.get_metrics()}")
     return status
 

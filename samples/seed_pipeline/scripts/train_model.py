@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 import pandas as pd
-from azureml.core import Model, Run
+from azureml.core import Run
 
 run = Run.get_context()
 
@@ -43,6 +43,8 @@ with open(model_path, "w") as fh:
     json.dump({"features": ["col1", "col2"], "weights": weights.tolist(), "reg_rate": args.reg_rate}, fh)
 
 if hasattr(run, "experiment"):  # an offline run (python train_model.py) has no workspace to register in
+    from azureml.core import Model
+
     model = Model.register(workspace=run.experiment.workspace, model_path=model_path, model_name="seed_model",
                            tags={"rmse": f"{rmse:.4f}"}, description="Ridge regression of col3 on col1, col2")
     print(f"Registered model {model.name} version {model.version}")
