@@ -70,11 +70,24 @@ class StepRun(run_base()):  # type: ignore[misc]
         ws = experiment.workspace
         tags = records.get_kv(ws, "run_tags", run_dto.run_id)
         props = records.get_kv(ws, "run_properties", run_dto.run_id)
+        if getattr(run_dto, "run_type", None) == "azureml.ReusedStepRun":
+            return StepRun._from_reused_dto(experiment, run_dto, _tags=tags, **kwargs)
         reused_run_id = props.get("azureml.reusedrunid")
         return StepRun(experiment, step_run_id=run_dto.run_id, pipeline_run_id=tags.get("azureml.pipeline"),
                        node_id=tags.get("azureml.nodeid"), _is_reused=reused_run_id is not None,
                        _reused_run_id=reused_run_id, _reused_node_id=props.get("azureml.reusednodeid"),
                        _reused_pipeline_run_id=props.get("azureml.reusedpipeline"), **kwargs)
+
+    @staticmethod
+    def _from_reused_dto(experiment: Any, run_dto: Any, _tags: dict | None = None, **kwargs: Any) -> "StepRun":
+        """A reused step as the SDK shows it: the original step run, flagged as reused here."""
+        from azureml_local.runs import records
+
+        tags = _tags if _tags is not None else records.get_kv(experiment.workspace, "run_tags", run_dto.run_id)
+        return StepRun(experiment, step_run_id=tags.get("azureml.reusedrunid"),
+                       pipeline_run_id=tags.get("azureml.reusedpipeline"), node_id=tags.get("azureml.reusednodeid"),
+                       _is_reused=True, _current_node_id=tags.get("azureml.nodeid"),
+                       _current_run_id=run_dto.run_id, **kwargs)
 
     def _step_row(self) -> dict | None:
         row = self._experiment.workspace._store.query_one(
