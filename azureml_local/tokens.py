@@ -28,7 +28,15 @@ def issue_token(workspace: "Workspace", subject: str, ttl_seconds: int = DEFAULT
 
 
 def verify_token(workspace: "Workspace", token: str) -> dict[str, Any]:
-    """Decode and check a token; raises ``jwt.InvalidTokenError`` when it is not valid here."""
+    """Decode and check a token; raises ``jwt.InvalidTokenError`` when it is not valid here.
+
+    Also accepts tokens from the authentication classes (``InteractiveLoginAuthentication()``...),
+    which are signed with the per-home key because they exist before any workspace does.
+    """
     import jwt
 
+    from azureml_local.authentication import is_home_token, verify_home_token
+
+    if is_home_token(token):
+        return verify_home_token(token)
     return jwt.decode(token, workspace._secret(), algorithms=[ALGORITHM], audience=workspace._workspace_id)

@@ -74,6 +74,10 @@ SURFACE: dict[str, dict[str, str]] = {
         **{n: f"{_LEG}:{n}" for n in ("prepare_compute_target", "is_compute_target_prepared",
                                       "attach_legacy_compute_target", "remove_legacy_compute_target")},
     },
+    "azureml.core.authentication": {n: f"azureml_local.authentication:{n}" for n in (
+        "AbstractAuthentication", "InteractiveLoginAuthentication", "AzureCliAuthentication",
+        "ServicePrincipalAuthentication", "MsiAuthentication", "TokenAuthentication", "AzureMLTokenAuthentication",
+        "ArmTokenAuthentication", "Audience", "_ArcadiaAuthentication")},
     "azureml.core.model": {n: f"azureml_local.model:{n}" for n in (
         "Model", "InferenceConfig", "ResourceConfiguration", "ModelNotFoundException", "ModelPathNotFoundException",
         "MODELS_DIR")},
