@@ -6,7 +6,8 @@ from the facade tables (``azureml_local.facade.SURFACE``), like moto's coverage 
 * an SDK class is implemented when some facade import path exposes it (or it is reached as a
   class attribute of an implemented class, e.g. ``Dataset.File``);
 * a member is implemented when our class has it (defined or inherited, builtins excluded);
-* a function or constant is implemented when a facade path exposes it.
+* a function or constant is implemented when a facade path exposes it;
+* a member whose signature differs from the SDK's (``tools/signature_check.py``) is flagged.
 
 Deterministic (sorted, no timestamps), so a diff shows exactly what changed. Run::
 
@@ -22,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 MANIFEST_PATH = ROOT / "compat" / "sdk_manifest.json"
 OUTPUT = ROOT / "IMPLEMENTATION_COVERAGE.md"
 AREAS = ("azureml.core", "azureml.data", "azureml.exceptions", "azureml.pipeline.core", "azureml.pipeline.steps")
@@ -92,6 +94,18 @@ class Coverage:
                     out[module]["values"].append((name, key))
         return out
 
+    def differences(self, key: str, ours: Any) -> set[str]:
+        """Members of our class whose kind or parameters differ from the SDK's."""
+        from signature_check import member_problems
+
+        if ours is None or not isinstance(ours, type):
+            return set()
+        try:
+            return {p.split(":")[0].split(".")[0] for p in member_problems(self.m, key, ours)}
+        except Exception as exc:  # the document must still be written
+            print(f"warning: cannot compare {key}: {exc!r}", file=sys.stderr)
+            return set()
+
     def render(self) -> str:
         homes = self.homes()
         totals: dict[str, list[int]] = {a: [0, 0, 0, 0, 0, 0] for a in AREAS}
@@ -103,13 +117,15 @@ class Coverage:
                 members = self.m["classes"][key]["members"]
                 ours = self.ours.get(key)
                 done = [n for n in members if ours is not None and has_member(ours, n)]
+                differs = self.differences(key, ours)
                 t[0] += ours is not None
                 t[1] += 1
                 t[2] += len(done)
                 t[3] += len(members)
                 lines.append(f"- [{'x' if ours is not None else ' '}] **{qual}** ({len(done)}/{len(members)} members)")
                 if ours is not None:
-                    lines += [f"  - [{'x' if n in done else ' '}] {n}" for n in members]
+                    lines += [f"  - [{'x' if n in done else ' '}] {n}"
+                              + (" (signature differs from the SDK)" if n in differs else "") for n in members]
             for section, suffix in (("functions", "()"), ("values", "")):
                 for qual, key in sorted(homes[module][section]):
                     t[4] += key in self.ours
