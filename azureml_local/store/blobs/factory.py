@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ CONNECTION_STRING_ENV = "AZUREML_LOCAL_STORAGE_CONNECTION_STRING"
 STORAGE_ENV = "AZUREML_LOCAL_STORAGE"
 _BACKENDS = ("azurite", "folder")
 _fallback_noticed = False
+_lock = threading.Lock()
+_shared: dict[tuple[str, int], BlobStore] = {}
 
 
 def _workspace_setting(workspace_folder: Path) -> Any:
@@ -39,16 +42,26 @@ def _workspace_setting(workspace_folder: Path) -> Any:
 
 
 def connect(connection_string: str, source: str = CONNECTION_STRING_ENV) -> BlobStore:
-    """An :class:`AzureBlobStore` for a connection string; a malformed one is a UserErrorException."""
+    """The process's shared :class:`AzureBlobStore` for a connection string (one client and
+    connection pool per account and process, however many Workspace objects are opened; its
+    ``close()`` is a no-op). A malformed string is a UserErrorException naming ``source``."""
     from azureml_local.store.blobs.azure import AzureBlobStore
 
-    try:
-        return AzureBlobStore(connection_string)
-    except ValueError as exc:
-        raise UserErrorException(
-            f"The storage connection string in {source} is malformed ({exc}). Expected e.g. "
-            "'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=...;"
-            "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;' (see docs/storage.md).") from None
+    key = (connection_string, os.getpid())  # never share HTTP connections across fork()
+    with _lock:
+        store = _shared.get(key)
+        if store is not None:
+            return store
+        try:
+            store = AzureBlobStore(connection_string)
+        except ValueError as exc:
+            raise UserErrorException(
+                f"The storage connection string in {source} is malformed ({exc}). Expected e.g. "
+                "'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=...;"
+                "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;' (see docs/storage.md).") from None
+        store._shared = True
+        _shared[key] = store
+        return store
 
 
 def _folder_store(workspace_folder: Path) -> BlobStore:
@@ -88,6 +101,4 @@ def open_blob_store(workspace_folder: Path) -> BlobStore:
     except AzuriteNotAvailableError as exc:
         _notice_fallback(exc.message)
         return _folder_store(workspace_folder)
-    from azureml_local.store.blobs.azure import AzureBlobStore
-
-    return AzureBlobStore(instance.connection_string, kind="azurite")
+    return connect(instance.connection_string, str(instance.blob_endpoint))

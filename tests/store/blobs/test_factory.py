@@ -90,3 +90,14 @@ def test_missing_azurite_falls_back_to_folder_with_one_notice(folder, no_conn, m
     assert "plain folder" in err and "azureml-local setup" in err
     assert open_blob_store(folder).kind == "folder"
     assert capsys.readouterr().err == ""
+
+
+def test_one_shared_client_per_account_and_process(folder, tmp_path, monkeypatch):
+    monkeypatch.setenv(CONNECTION_STRING_ENV, require_azurite())
+    other = tmp_path / "other"
+    other.mkdir()
+    first = open_blob_store(folder)
+    assert open_blob_store(other) is first
+    first.close()  # a no-op on the shared store: other workspaces keep using it
+    first.create_container("still-open")
+    assert first.container_exists("still-open")
