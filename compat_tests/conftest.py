@@ -32,3 +32,13 @@ def ws(local_home: Path):
     Path("config.json").write_text(json.dumps({"subscription_id": "sub-compat", "resource_group": "rg-compat",
                                                "workspace_name": "compat"}))
     return Workspace.from_config()
+
+
+@pytest.fixture(autouse=True)
+def _stop_workspace_services(local_home: Path):
+    """Stop workspace runner processes a test started (they are detached and would idle for minutes)."""
+    yield
+    if (local_home / "workspaces").exists():
+        from azureml_local.service_control import stop_services_under
+
+        stop_services_under(local_home)
