@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
@@ -84,10 +85,20 @@ def compute_key(step: dict, parameter_values: dict[str, Any], input_identity: Ca
         parts["definition"] = _short(step.get("fingerprint") or step)
     for name in sorted(used_parameters(step)):
         parts[f"parameter:{name}"] = _short(parameter_values.get(name))
-    for inp in step.get("inputs") or []:
-        parts[f"input:{inp['name']}"] = _short(input_identity(inp))
+    for index, inp in enumerate(step.get("inputs") or []):
+        parts[f"input:{input_label(inp, index)}"] = _short(input_identity(inp))
     parts["reuse_mode"] = mode
     return ReuseKey(step.get("fingerprint") or parts.get("definition", ""), parts)
+
+
+_AUTO_NAME = re.compile(r"^input_+[0-9a-f]{8}$")
+
+
+def input_label(inp: dict, index: int) -> str:
+    """The input's name, or ``#<position>`` for SDK auto-names (``as_input()`` -> ``input_<uuid8>``),
+    which change every time the pipeline objects are rebuilt and must not defeat reuse."""
+    name = inp.get("name") or ""
+    return f"#{index + 1}" if not name or _AUTO_NAME.match(name) else name
 
 
 def used_parameters(step: dict) -> set[str]:
@@ -151,7 +162,8 @@ def explain(key: ReuseKey, previous: tuple[str, dict] | None) -> str:
 def _describe(part: str) -> str:
     kind, _, name = part.partition(":")
     if kind == "input":
-        return f"input '{name}' (data or producing run)"
+        label = f"input {name}" if name.startswith("#") else f"input '{name}'"
+        return f"{label} (data or producing run)"
     if kind == "parameter":
         return f"pipeline parameter '{name}'"
     if kind == "definition":

@@ -30,11 +30,11 @@ def step_status(raw: str) -> str:
 
 
 def poll_delays() -> Any:
-    """Fast-then-slower polling (5 ms growing to 200 ms): local runs finish in milliseconds."""
+    """Fast polling (5 ms growing to 50 ms): local runs finish in milliseconds and a poll is one indexed read."""
     delay = 0.005
     while True:
         yield delay
-        delay = min(delay * 1.5, 0.2)
+        delay = min(delay * 1.5, 0.05)
 
 
 class StepRun(run_base()):  # type: ignore[misc]
