@@ -56,15 +56,6 @@ SIGNATURE_ALLOWLIST: dict[tuple[str, str], str] = {
     ("azureml._common.exceptions:AzureMLAggregatedException", "__init__"):
         f"{_TODO}: exceptions.py: def __init__(self, exceptions_list, **kwargs): "
         "super().__init__('\\n'.join(exceptions_list), **kwargs)",
-    ("azureml.core.datastore:Datastore", "register_azure_my_sql"):
-        f"{_TODO}: spell out the SDK parameters instead of *args/**kwargs (still raise 'not supported')",
-    ("azureml.core.datastore:Datastore", "register_azure_postgre_sql"): f"{_TODO}: as register_azure_my_sql",
-    ("azureml.core.datastore:Datastore", "register_azure_sql_database"): f"{_TODO}: as register_azure_my_sql",
-    ("azureml.core.datastore:Datastore", "register_hdfs"): f"{_TODO}: as register_azure_my_sql",
-    ("azureml.data.azure_data_lake_datastore:AbstractADLSDatastore", "__init__"):
-        f"{_TODO}: service_data_access_auth_identity is required in the SDK (no '= None')",
-    ("azureml.data.azure_storage_datastore:AzureFileDatastore", "__init__"):
-        f"{_TODO}: endpoint='core.windows.net' (SDK default), not None",
     ("azureml.core.conda_dependencies:CondaDependencies", "create"):
         f"{_TODO}: the SDK's create() has no 'channels' parameter; drop it or make it '_channels'",
     ("azureml.core.databricks:DatabricksCluster", "__init__"):
@@ -88,12 +79,6 @@ SIGNATURE_ALLOWLIST: dict[tuple[str, str], str] = {
     ("azureml.pipeline.core.run:StepRun", "fail"): f"{_TODO}: SDK is fail(self), no *args/**kwargs",
     ("azureml.core.script_run:ScriptRun", "__init__"):
         f"{_TODO}: SDK is (experiment, run_id, directory=None, **kwargs); take outputs from **kwargs",
-    ("azureml.data.dataset_error_handling:DatasetExecutionError", "__init__"):
-        f"{_TODO}: SDK is (message, exception), exception required",
-    ("azureml.data.output_dataset_config:OutputFileDatasetConfig", "read_delimited_files"):
-        f"{_TODO}: header=PromoteHeadersBehavior.ALL_FILES_HAVE_SAME_HEADERS (SDK default), not True",
-    ("azureml.data.output_dataset_config:HDFSOutputDatasetConfig", "read_delimited_files"):
-        f"{_TODO}: as OutputFileDatasetConfig.read_delimited_files",
     ("azureml.core.model:Model", "__init__"):
         f"{_TODO}: SDK is (workspace, name=None, id=None, tags=None, properties=None, version=None, run_id=None, "
         "model_framework=None, expand=True, **kwargs): read sample_input/output_dataset_id from **kwargs",

@@ -24,7 +24,7 @@ class AbstractADLSDatastore(_BlobBacked, AbstractDatastore):
 
     def __init__(self, workspace: Any, name: str, datastore_type: str, tenant_id: str | None,
                  client_id: str | None, client_secret: str | None, resource_url: str | None,
-                 authority_url: str | None, service_data_access_auth_identity: str | None = None):
+                 authority_url: str | None, service_data_access_auth_identity: str | None):
         super().__init__(workspace, name, datastore_type)
         self.tenant_id = tenant_id
         self.client_id = client_id

@@ -192,6 +192,6 @@ class AzureFileDatastore(AbstractAzureStorageDatastore):
 
     def __init__(self, workspace: Any, name: str, container_name: str, account_name: str,
                  sas_token: str | None = None, account_key: str | None = None, protocol: str | None = None,
-                 endpoint: str | None = None, request_session: Any = None):
+                 endpoint: str | None = "core.windows.net", request_session: Any = None):
         super().__init__(workspace, name, "AzureFile", container_name, account_name, sas_token, account_key,
                          protocol, endpoint)

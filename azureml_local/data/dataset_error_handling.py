@@ -20,7 +20,7 @@ class DatasetValidationError(UserErrorException):
 class DatasetExecutionError(UserErrorException):
     """Reading a dataset failed."""
 
-    def __init__(self, message: str, exception: Any = None):
+    def __init__(self, message: str, exception: Any):
         self.inner_exception = exception
         self.error_code = getattr(exception, "error_code", None)
         self.validation_error_code = getattr(exception, "validation_error_code", None)

@@ -111,15 +111,27 @@ class Datastore:
             "datastores (all emulated by local blob containers) can be registered.")
 
     @staticmethod
-    def register_azure_sql_database(workspace: Any, datastore_name: str, *args: Any, **kwargs: Any) -> Any:
+    def register_azure_sql_database(workspace: Any, datastore_name: str, server_name: str, database_name: str,
+                                    tenant_id: str | None = None, client_id: str | None = None,
+                                    client_secret: str | None = None, resource_url: str | None = None,
+                                    authority_url: str | None = None, endpoint: str | None = None,
+                                    overwrite: bool = False, username: str | None = None,
+                                    password: str | None = None, subscription_id: str | None = None,
+                                    resource_group: str | None = None, grant_workspace_access: bool = False,
+                                    **kwargs: Any) -> Any:
         raise Datastore._unsupported("Azure SQL Database")
 
     @staticmethod
-    def register_azure_postgre_sql(workspace: Any, datastore_name: str, *args: Any, **kwargs: Any) -> Any:
+    def register_azure_postgre_sql(workspace: Any, datastore_name: str, server_name: str, database_name: str,
+                                   user_id: str, user_password: str, port_number: str | None = None,
+                                   endpoint: str | None = None, overwrite: bool = False, enforce_ssl: bool = True,
+                                   **kwargs: Any) -> Any:
         raise Datastore._unsupported("Azure PostgreSQL")
 
     @staticmethod
-    def register_azure_my_sql(workspace: Any, datastore_name: str, *args: Any, **kwargs: Any) -> Any:
+    def register_azure_my_sql(workspace: Any, datastore_name: str, server_name: str, database_name: str,
+                              user_id: str, user_password: str, port_number: str | None = None,
+                              endpoint: str | None = None, overwrite: bool = False, **kwargs: Any) -> Any:
         raise Datastore._unsupported("Azure MySQL")
 
     @staticmethod
@@ -127,7 +139,10 @@ class Datastore:
         raise Datastore._unsupported("DBFS")
 
     @staticmethod
-    def register_hdfs(workspace: Any, datastore_name: str, *args: Any, **kwargs: Any) -> Any:
+    def register_hdfs(workspace: Any, datastore_name: str, protocol: str, namenode_address: str,
+                      hdfs_server_certificate: str, kerberos_realm: str, kerberos_kdc_address: str,
+                      kerberos_principal: str, kerberos_keytab: str | None = None, kerberos_password: str | None = None,
+                      overwrite: bool = False) -> Any:
         raise Datastore._unsupported("HDFS")
 
     def set_as_default(self) -> None:  # pragma: no cover - instances are never Datastore

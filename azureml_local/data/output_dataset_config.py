@@ -12,6 +12,7 @@ from typing import Any
 
 from azureml_local.data import definition as defs
 from azureml_local.data._config_helper import validate_name
+from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
 from azureml_local.data.constants import (_DATASET_OUTPUT_ARGUMENT_TEMPLATE, DIRECT_MODE, HDFS_MODE, LINK_MODE,
                                           MOUNT_MODE, UPLOAD_MODE)
 
@@ -120,7 +121,8 @@ def _upload_options(cfg: Any) -> dict | None:
 class TransformationMixin:
     """``read_delimited_files``/``read_parquet_files``: the output becomes a tabular dataset."""
 
-    def read_delimited_files(self, include_path: bool = False, separator: str = ",", header: Any = True,
+    def read_delimited_files(self, include_path: bool = False, separator: str = ",",
+                             header: Any = PromoteHeadersBehavior.ALL_FILES_HAVE_SAME_HEADERS,
                              partition_format: str | None = None, path_glob: str | None = None,
                              set_column_types: dict | None = None) -> "OutputTabularDatasetConfig":
         from azureml_local.data.tabular_reader import header_mode
