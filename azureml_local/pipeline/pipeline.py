@@ -86,7 +86,7 @@ class Pipeline:
         if not errors:
             definition = self._definition(snapshot=False)
             for step in definition["steps"]:
-                if not _eligible(self._workspace, step):
+                if not (step["allow_reuse"] and _eligible(self._workspace, step)):
                     print("Step %s is ready to be created [%s]" % (step["name"], step["node_id"]))
         return errors
 
