@@ -19,169 +19,26 @@ the real port is read from Azurite's "successfully listens on" line.
 """
 from __future__ import annotations
 
+
 import json
 import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
-from azureml_local.exceptions import ProjectSystemException, UserErrorException
 from azureml_local.home import local_home
+from azureml_local.store.azurite_process import (AZURITE_VERSION, DEV_ACCOUNT, DEV_KEY, HOST, START_TIMEOUT,
+                                                 STOP_TIMEOUT, AzuriteInstance, AzuriteNotAvailableError,
+                                                 _is_azurite, _pid_alive, _port_answers, azurite_candidates,
+                                                 azurite_processes, find_azurite, install_azurite, pinned_port,
+                                                 start_azurite, terminate)
 
-AZURITE_VERSION = "3.35.0"
-DEV_ACCOUNT = "devstoreaccount1"
-DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-HOST = "127.0.0.1"
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 60.0
-_LISTEN_RE = re.compile(rb"successfully listens on https?://([^:/\s]+):(\d+)")
-_HOW_TO_GET = (f"Run `azureml-local setup`, or `npm install azurite@{AZURITE_VERSION}` in your project folder, "
-               "or point AZUREML_LOCAL_AZURITE at an azurite-blob executable "
-               "(or set AZUREML_LOCAL_STORAGE=folder to keep blobs in a plain folder).")
-_CHILDREN: dict[int, subprocess.Popen] = {}
-
-
-class AzuriteNotAvailableError(UserErrorException):
-    """Node.js or the azurite-blob executable is missing (the caller may fall back to a folder)."""
-
-
-@dataclass
-class AzuriteInstance:
-    """A running Azurite blob service (as recorded in ``instance.json``)."""
-
-    pid: int
-    port: int
-    host: str = HOST
-    started_at: str = ""
-    location: str | None = None
-
-    @property
-    def blob_endpoint(self) -> str:
-        return f"http://{self.host}:{self.port}/{DEV_ACCOUNT}"
-
-    @property
-    def connection_string(self) -> str:
-        return (f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};"
-                f"BlobEndpoint={self.blob_endpoint};")
-
-
-# -- finding and installing -------------------------------------------------------------------
-def azurite_candidates() -> list[Path]:
-    """Where :func:`find_azurite` looks, in order (PATH excluded)."""
-    rel = Path("node_modules") / ".bin" / "azurite-blob"
-    repo_root = Path(__file__).resolve().parents[2]
-    return [local_home() / "node" / rel, repo_root / rel, Path.cwd() / rel]
-
-
-def find_azurite() -> Path | None:
-    """The azurite-blob executable, or None. ``AZUREML_LOCAL_AZURITE`` must exist when set."""
-    explicit = os.environ.get("AZUREML_LOCAL_AZURITE")
-    if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_file():
-            raise AzuriteNotAvailableError(f"AZUREML_LOCAL_AZURITE={explicit} does not exist. {_HOW_TO_GET}")
-        return path
-    for path in azurite_candidates():
-        if path.is_file():
-            return path
-    found = shutil.which("azurite-blob")
-    return Path(found) if found else None
-
-
-def _command(binary: Path) -> list[str]:
-    """How to run ``binary``: via node when it is a node script (the npm bin links are)."""
-    real = binary.resolve()
-    with open(real, "rb") as fh:
-        head = fh.read(128)
-    if real.suffix in (".js", ".cjs", ".mjs") or (head.startswith(b"#!") and b"node" in head.split(b"\n")[0]):
-        node = shutil.which("node")
-        if not node:
-            raise AzuriteNotAvailableError(
-                "Node.js (`node`) was not found on PATH; Azurite needs Node >= 18 (Azurite "
-                f"{AZURITE_VERSION} works with Node 20). Install Node.js, then: {_HOW_TO_GET}")
-        return [node, str(binary)]
-    return [str(binary)]
-
-
-def install_azurite(prefix: str | os.PathLike[str] | None = None) -> Path:
-    """``npm install --prefix <local home>/node azurite@3.35.0``; returns the azurite-blob path."""
-    npm = shutil.which("npm")
-    if not npm:
-        raise UserErrorException("npm was not found on PATH: install Node.js (>= 18, with npm) to get Azurite, "
-                                 "or set AZUREML_LOCAL_STORAGE=folder to keep blobs in a plain folder.")
-    prefix = Path(prefix) if prefix else local_home() / "node"
-    prefix.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
-                           f"azurite@{AZURITE_VERSION}"], capture_output=True, text=True)
-    binary = prefix / "node_modules" / ".bin" / "azurite-blob"
-    if proc.returncode != 0 or not binary.is_file():
-        raise UserErrorException(f"`npm install azurite@{AZURITE_VERSION}` failed (exit {proc.returncode}):\n"
-                                 f"{(proc.stderr or proc.stdout)[-2000:]}")
-    return binary
-
-
-# -- processes --------------------------------------------------------------------------------
-def _pid_alive(pid: int) -> bool:
-    """True for a live (non-zombie) process; reaps our own exited children."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        return child.poll() is None
-    try:
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    except ChildProcessError:
-        pass
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _is_azurite(pid: int) -> bool:
-    """Guard against pid reuse: the command line must be one we start (where /proc exists)."""
-    try:
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        return b"--blobHost" in args and any(b"azurite" in a for a in args)
-    except FileNotFoundError:
-        return not Path("/proc/self").exists() and _pid_alive(pid)
-    except OSError:
-        return True
-
-
-def azurite_processes() -> list[tuple[int, str | None]]:
-    """``(pid, --location or None)`` of every running Azurite started the way we start it (Linux ``/proc``)."""
-    found: list[tuple[int, str | None]] = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return found
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            args = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"--blobHost" in args and any(b"azurite" in a for a in args):
-            i = args.index(b"--location") + 1 if b"--location" in args else 0
-            found.append((int(entry.name), args[i].decode(errors="replace") if 0 < i < len(args) else None))
-    return found
+__all__ = ["AZURITE_VERSION", "DEV_ACCOUNT", "DEV_KEY", "HOST", "START_TIMEOUT", "STOP_TIMEOUT", "AzuriteInstance",
+           "AzuriteNotAvailableError", "azurite_candidates", "azurite_folder", "azurite_processes",
+           "azurite_status", "ensure_azurite", "find_azurite", "install_azurite", "pinned_port", "prune_orphans",
+           "start_azurite", "stop_azurite", "terminate"]
 
 
 def _stop_orphans(folder: Path) -> None:
@@ -191,107 +48,21 @@ def _stop_orphans(folder: Path) -> None:
             terminate(pid, timeout=10.0)
 
 
-def _port_answers(host: str, port: int, timeout: float = 1.0) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def pinned_port() -> int:
-    """``AZUREML_LOCAL_AZURITE_PORT`` (0 = let the OS choose)."""
-    raw = os.environ.get("AZUREML_LOCAL_AZURITE_PORT", "").strip()
-    if not raw:
-        return 0
-    if not raw.isdigit() or not 0 <= int(raw) < 65536:
-        raise UserErrorException(f"AZUREML_LOCAL_AZURITE_PORT must be a port number, got {raw!r}.")
-    return int(raw)
-
-
-def start_azurite(location: str | os.PathLike[str] | None, log_path: str | os.PathLike[str], *,
-                  port: int = 0, in_memory: bool = False, detached: bool = True,
-                  timeout: float = START_TIMEOUT) -> AzuriteInstance:
-    """Start ``azurite-blob`` and wait for its listen line (no instance.json bookkeeping).
-
-    ``detached`` puts it in its own session, so it outlives this process and a
-    Ctrl-C in the terminal does not reach it. ``location=None`` with
-    ``in_memory=True`` keeps all data in memory (tests).
-    """
-    binary = find_azurite()
-    if binary is None:
-        raise AzuriteNotAvailableError(
-            "Azurite (the Azure Storage emulator) was not found: looked at AZUREML_LOCAL_AZURITE, "
-            f"{', '.join(str(p) for p in azurite_candidates())} and azurite-blob on PATH. {_HOW_TO_GET}")
-    cmd = _command(binary)
-    if port and not _port_free(HOST, port):
-        raise UserErrorException(f"Cannot start Azurite on port {port} (AZUREML_LOCAL_AZURITE_PORT): the port is "
-                                 "already in use. Choose another port or unset AZUREML_LOCAL_AZURITE_PORT.")
-    cmd += ["--blobHost", HOST, "--blobPort", str(port), "--skipApiVersionCheck", "--loose", "--disableTelemetry"]
-    if in_memory:
-        cmd.append("--inMemoryPersistence")
-    else:
-        Path(location).mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
-        cmd += ["--location", str(location)]
-    log_path = Path(log_path)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=detached, cwd=str(location or log_path.parent))
-    _CHILDREN[proc.pid] = proc
-    deadline = time.monotonic() + timeout
-    while True:
-        text = log_path.read_bytes()
-        match = _LISTEN_RE.search(text)
-        if match:
-            return AzuriteInstance(pid=proc.pid, port=int(match.group(2)), host=HOST,
-                                   started_at=datetime.now(timezone.utc).isoformat(),
-                                   location=None if in_memory else str(location))
-        if proc.poll() is not None:
-            _CHILDREN.pop(proc.pid, None)
-            raise ProjectSystemException(
-                f"Azurite exited while starting (exit code {proc.returncode}); command: {' '.join(cmd)}\n"
-                f"Its output ({log_path}):\n{text.decode(errors='replace')[-3000:]}")
-        if time.monotonic() > deadline:
-            terminate(proc.pid)
-            raise ProjectSystemException(f"Azurite did not report a listening port within {timeout:.0f} s; "
-                                         f"its output ({log_path}):\n{text.decode(errors='replace')[-3000:]}")
-        time.sleep(0.02)
-
-
-def terminate(pid: int, timeout: float = STOP_TIMEOUT) -> bool:
-    """SIGTERM, wait up to ``timeout`` for a clean exit, SIGKILL only after that. True if it was running."""
-    if not _pid_alive(pid):
-        _CHILDREN.pop(pid, None)
-        return False
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
-    deadline = time.monotonic() + timeout
-    while _pid_alive(pid):
-        if time.monotonic() > deadline:
-            print(f"azureml-local: Azurite (pid {pid}) ignored SIGTERM for {timeout:.0f} s; killing it "
-                  "(writes of the last few seconds may be lost).", file=sys.stderr)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            break
-        time.sleep(0.05)
-    child = _CHILDREN.pop(pid, None)
-    if child is not None:
-        child.wait()
-    return True
+def prune_orphans(root: str | os.PathLike[str] | None = None) -> list[int]:
+    """Stop Azurites serving a folder under ``root`` (default: the local home) that no
+    ``instance.json`` names any more - nobody can find their port, so they only use memory
+    (typically: a workspace folder deleted while its Azurite ran). Returns the stopped pids.
+    For ``azureml-local`` housekeeping; never called implicitly."""
+    root_path = Path(root or local_home()).absolute()
+    stopped = []
+    for pid, location in azurite_processes():
+        if not location or not Path(location).is_relative_to(root_path):
+            continue
+        recorded = _read_instance(Path(location))
+        if recorded is None or recorded.pid != pid:
+            terminate(pid, timeout=10.0)
+            stopped.append(pid)
+    return stopped
 
 
 # -- one instance per workspace ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from azureml_local.exceptions import ProjectSystemException, UserErrorException
-from azureml_local.store import azurite
+from azureml_local.store import azurite, azurite_process
 from azureml_local.store.azurite import (AzuriteNotAvailableError, azurite_status, ensure_azurite, find_azurite,
                                          install_azurite, stop_azurite)
 from azureml_local.store.azurite_testing import require_azurite
@@ -114,6 +114,16 @@ def test_orphan_of_a_deleted_folder_is_stopped_on_next_start(ws_folder):
     assert new.pid != old.pid and not _alive(old.pid)
 
 
+def test_prune_orphans_stops_only_unrecorded_instances_under_root(ws_folder, tmp_path):
+    kept = ensure_azurite(ws_folder)
+    lost_ws = tmp_path / "lost"
+    lost = ensure_azurite(lost_ws)
+    (lost_ws / "azurite" / "instance.json").unlink()  # nobody can find this one any more
+    assert azurite.prune_orphans(tmp_path / "elsewhere") == []
+    assert azurite.prune_orphans(tmp_path) == [lost.pid]
+    assert not _alive(lost.pid) and _alive(kept.pid)
+
+
 def test_pinned_port(ws_folder, monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -140,7 +150,7 @@ def test_missing_binary(tmp_path, monkeypatch):
     with pytest.raises(AzuriteNotAvailableError, match="azureml-local setup"):
         ensure_azurite(tmp_path / "ws")
     monkeypatch.delenv("AZUREML_LOCAL_AZURITE")
-    monkeypatch.setattr(azurite, "azurite_candidates", lambda: [tmp_path / "none"])
+    monkeypatch.setattr(azurite_process, "azurite_candidates", lambda: [tmp_path / "none"])
     monkeypatch.setenv("PATH", str(tmp_path))
     assert find_azurite() is None
     with pytest.raises(AzuriteNotAvailableError, match="npm install azurite@3.35.0"):

@@ -89,20 +89,38 @@ def test_killed_upload_leaves_no_partial_blob(store, tmp_path, existing):
     store.delete_container(c)
 
 
-def test_upload_files_runs_concurrently(store, tmp_path):
-    """Many small files: the thread pool must beat one-at-a-time clearly."""
+def test_upload_and_download_files_run_concurrently(store, tmp_path, monkeypatch):
+    """Many small files go through a pool of at most ``max_concurrency`` real uploads at once."""
+    import threading
+
     c = f"ctr-{uuid.uuid4().hex[:12]}"
     store.create_container(c)
     items = []
-    for i in range(200):
+    for i in range(100):
         p = tmp_path / f"{i}.bin"
         p.write_bytes(b"x" * 4096)
         items.append((f"f/{i}", p))
-    t0 = time.perf_counter()
-    store.upload_files(c, items, max_concurrency=1)
-    serial = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    store.upload_files(c, items, max_concurrency=8)
-    parallel = time.perf_counter() - t0
-    assert parallel < serial
+    lock, state = threading.Lock(), {"now": 0, "max": 0}
+
+    def counting(real):
+        def wrapper(*args, **kwargs):
+            with lock:
+                state["now"] += 1
+                state["max"] = max(state["max"], state["now"])
+            try:
+                time.sleep(0.002)  # make overlap observable even on a loaded machine
+                return real(*args, **kwargs)
+            finally:
+                with lock:
+                    state["now"] -= 1
+        return wrapper
+
+    monkeypatch.setattr(store, "upload_file", counting(store.upload_file))
+    store.upload_files(c, items, max_concurrency=6)
+    assert 1 < state["max"] <= 6
+    state["max"] = 0
+    monkeypatch.setattr(store, "download_file", counting(store.download_file))
+    store.download_files(c, [(n, tmp_path / "dl" / n) for n, _ in items], max_concurrency=6)
+    assert 1 < state["max"] <= 6
+    assert len(list((tmp_path / "dl" / "f").iterdir())) == 100
     store.delete_container(c)
