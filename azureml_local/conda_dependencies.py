@@ -92,8 +92,11 @@ class CondaDependencies:
     @staticmethod
     def create(pip_indexurl: str | None = None, pip_packages: list[str] | None = None,
                conda_packages: list[str] | None = None, python_version: str = PYTHON_DEFAULT_VERSION,
-               pin_sdk_version: bool = True, channels: list[str] | None = None) -> "CondaDependencies":
-        """A spec with the given packages (``azureml-defaults`` when ``pip_packages`` is None)."""
+               pin_sdk_version: bool = True, _channels: list[str] | None = None) -> "CondaDependencies":
+        """A spec with the given packages (``azureml-defaults`` when ``pip_packages`` is None).
+
+        ``_channels`` (not in the SDK, hence private) adds conda channels.
+        """
         cd = CondaDependencies()
         origin = CondaDependencies.sdk_origin_url().rstrip("/")
         if pip_indexurl or origin != DEFAULT_SDK_ORIGIN:
@@ -112,7 +115,7 @@ class CondaDependencies:
                 cd.add_pip_package(package)
         for package in conda_packages or []:
             cd.add_conda_package(package)
-        for channel in channels or []:
+        for channel in _channels or []:
             cd.add_channel(channel)
         return cd
 

@@ -259,7 +259,7 @@ class Environment(ConfigElement):
         registered = self.register(workspace)
         print("azureml-local: no Docker image is built for environment '{}' version {}; runs use {}.".format(
             registered.name, registered.version, registered._interpreter()))
-        return ImageBuildDetails(registered)
+        return ImageBuildDetails(registered, None)
 
     def build_local(self, workspace: Any, platform: Any = None, **kwargs: Any) -> None:
         """No-op locally: prints which interpreter runs will use and what is missing from it."""
@@ -361,8 +361,10 @@ class DockerImageDetails(dict):
 class ImageBuildDetails:
     """Result of :meth:`Environment.build`: locally always ``Succeeded`` at once."""
 
-    def __init__(self, environment: Environment, location: str | None = None):
-        self.environment = environment
+    def __init__(self, environment_client: Any, location: str | None):
+        # Locally the "client" is the registered Environment itself (there is no build service).
+        self.environment_client = environment_client
+        self.environment = environment_client
         self.log_url = None
         self._location = location
 

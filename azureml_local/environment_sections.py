@@ -313,12 +313,12 @@ class DatabricksCluster(_Library):
         "max_workers", "spark_env_variables", "spark_conf", "init_scripts", "cluster_log_dbfs_path",
         "permit_cluster_restart"))
 
-    def __init__(self, node_type: str | None = None, num_workers: int | None = None,
-                 spark_version: str | None = None, spark_env_variables: dict | None = None,
-                 spark_conf: dict | None = None, init_scripts: list | None = None,
-                 cluster_log_dbfs_path: str | None = None, existing_cluster_id: str | None = None,
+    def __init__(self, existing_cluster_id: str | None = None, spark_version: str | None = None,
+                 node_type: str | None = None, instance_pool_id: str | None = None, num_workers: int | None = None,
                  min_workers: int | None = None, max_workers: int | None = None,
-                 instance_pool_id: str | None = None, permit_cluster_restart: bool | None = None):
+                 spark_env_variables: dict | None = None, spark_conf: dict | None = None,
+                 init_scripts: list | None = None, cluster_log_dbfs_path: str | None = None,
+                 permit_cluster_restart: bool | None = None):
         self.existing_cluster_id = existing_cluster_id
         self.spark_version = spark_version
         self.node_type = node_type

@@ -83,8 +83,7 @@ class Model:
 
     def __init__(self, workspace: Any, name: str | None = None, id: str | None = None, tags: Any = None,
                  properties: Any = None, version: int | None = None, run_id: str | None = None,
-                 model_framework: str | None = None, expand: bool = True, sample_input_dataset_id: str | None = None,
-                 sample_output_dataset_id: str | None = None, **kwargs: Any):
+                 model_framework: str | None = None, expand: bool = True, **kwargs: Any):
         self.created_by = self.created_time = self.description = self.id = self.mime_type = None
         self.name = self.model_framework = self.model_framework_version = self.tags = self.properties = None
         self.unpack = self.url = self.version = self.workspace = self.experiment_name = self.run_id = None
@@ -394,7 +393,7 @@ class Model:
         raise WebserviceException("azureml-local does not build model packages (no Docker registry here).")
 
     @staticmethod
-    def profile(workspace: Any, profile_name: str, models: list, inference_config: Any, input_dataset: Any = None,
+    def profile(workspace: Any, profile_name: str, models: list, inference_config: Any, input_dataset: Any,
                 cpu: float | None = None, memory_in_gb: float | None = None, description: str | None = None) -> Any:
         raise WebserviceException("azureml-local does not profile models (no web service runtime here).")
 

@@ -77,9 +77,10 @@ class AmlComputeNodeStateCounts:
                 "leavingNodeCount": self.leaving_node_count, "preemptedNodeCount": self.preempted_node_count}
 
     @staticmethod
-    def deserialize(d: dict | None) -> "AmlComputeNodeStateCounts | None":
-        if not d:
+    def deserialize(object_dict: dict | None) -> "AmlComputeNodeStateCounts | None":
+        if not object_dict:
             return None
+        d = object_dict
         return AmlComputeNodeStateCounts(d.get("idleNodeCount"), d.get("leavingNodeCount"),
                                          d.get("preemptedNodeCount"), d.get("preparingNodeCount"),
                                          d.get("runningNodeCount"), d.get("unusableNodeCount"))

@@ -55,6 +55,13 @@ class _ResourceAttachConfiguration(ComputeTargetAttachConfiguration):
         return _RESOURCE_FMT.format(subscription, self.resource_group, self._provider, name)  # type: ignore
 
 
+def _deprecated_attach(label: str, config_call: str) -> ComputeTargetException:
+    return ComputeTargetException(
+        "This method is DEPRECATED. Please use the following code to attach a {0} compute resource.\n"
+        "# Attach {0}\nattach_config = {1}\ncompute = ComputeTarget.attach(workspace, name, attach_config)"
+        .format(label, config_call))
+
+
 class _AttachedTarget(ComputeTarget):
     _attached = True
 
@@ -111,6 +118,12 @@ class RemoteCompute(_AttachedTarget):
     _compute_type = "VirtualMachine"
 
     @staticmethod
+    def attach(workspace: Any, name: str, username: str, address: str, ssh_port: int = 22, password: str = "",
+               private_key_file: str = "", private_key_passphrase: str = "") -> Any:  # type: ignore[override]
+        """DEPRECATED: use ``attach_configuration`` with ``ComputeTarget.attach``."""
+        raise _deprecated_attach("Remote compute", 'RemoteCompute.attach_configuration(address="ip_address", ssh_port=22, username="username", password=None, private_key_file="path_to_a_file", private_key_passphrase="some_key_phrase")')
+
+    @staticmethod
     def attach_configuration(username: str, subscription_id: str | None = None, resource_group: str | None = None,
                              vm_name: str | None = None, resource_id: str | None = None, address: str | None = None,
                              ssh_port: int = 22, password: str = "", private_key_file: str = "",
@@ -163,13 +176,28 @@ class ComputeInstanceProvisioningConfiguration(ComputeTargetProvisioningConfigur
 
 
 class ComputeInstanceStatus:
-    def __init__(self, state: str, vm_size: str | None, errors: Any = None):
+    def __init__(self, creation_time: Any, created_by_user_name: str | None, created_by_user_id: str | None,
+                 created_by_user_org: str | None, errors: Any, modified_time: Any, state: str | None,
+                 vm_size: str | None):
+        self.creation_time = creation_time
+        self.created_by_user_name = created_by_user_name
+        self.created_by_user_id = created_by_user_id
+        self.created_by_user_org = created_by_user_org
+        self.errors = errors
+        self.modified_time = modified_time
         self.state = state
         self.vm_size = vm_size
-        self.errors = errors
+
+    def __repr__(self) -> str:
+        import json
+
+        return json.dumps(self.serialize(), indent=2)
 
     def serialize(self) -> dict[str, Any]:
-        return {"state": self.state, "vmSize": self.vm_size, "errors": self.errors}
+        return {"errors": self.errors,
+                "createdBy": {"userObjectId": self.created_by_user_id, "userTenantId": self.created_by_user_org,
+                              "userName": self.created_by_user_name},
+                "state": self.state, "vmSize": self.vm_size}
 
 
 class ComputeInstance(ComputeTarget):
@@ -189,8 +217,16 @@ class ComputeInstance(ComputeTarget):
                                                         description, assigned_user_object_id, assigned_user_tenant_id)
 
     def get_status(self) -> ComputeInstanceStatus:
+        import getpass
+
         self.refresh_state()
-        return ComputeInstanceStatus(getattr(self, "state", None) or "Running", getattr(self, "vm_size", None))
+        return ComputeInstanceStatus(self.created_on, getpass.getuser(), None, None, None, self.modified_on,
+                                     getattr(self, "state", None) or "Running", getattr(self, "vm_size", None))
+
+    def delete(self, wait_for_completion: bool = False, show_output: bool = False) -> None:
+        self._delete_or_detach("delete")
+        if wait_for_completion:
+            self.wait_for_completion(show_output=show_output, is_delete_operation=True)
 
     def _set_state(self, state: str, wait_for_completion: bool, show_output: bool) -> None:
         from azureml_local.compute import registry
@@ -231,6 +267,11 @@ class DataLakeAnalyticsAttachConfiguration(_ResourceAttachConfiguration):
 
 class AdlaCompute(_AttachedTarget):
     _compute_type = "DataLakeAnalytics"
+
+    @staticmethod
+    def attach(workspace: Any, name: str, resource_id: str) -> Any:  # type: ignore[override]
+        """DEPRECATED: use ``attach_configuration`` with ``ComputeTarget.attach``."""
+        raise _deprecated_attach("ADLA", 'AdlaCompute.attach_configuration(resource_group="name_of_resource_group", account_name="name_of_adla_account")')
 
     @staticmethod
     def attach_configuration(resource_group: str | None = None, account_name: str | None = None,
@@ -279,6 +320,11 @@ class DatabricksCompute(_AttachedTarget):
     _compute_type = "Databricks"
 
     @staticmethod
+    def attach(workspace: Any, name: str, resource_id: str, access_token: str) -> Any:  # type: ignore[override]
+        """DEPRECATED: use ``attach_configuration`` with ``ComputeTarget.attach``."""
+        raise _deprecated_attach("Databricks", 'DatabricksCompute.attach_configuration(resource_group="name_of_resource_group", workspace_name="name_of_databricks_workspace", access_token="databricks_token")')
+
+    @staticmethod
     def attach_configuration(resource_group: str | None = None, workspace_name: str | None = None,
                              resource_id: str | None = None, access_token: str = "") -> DatabricksAttachConfiguration:
         return DatabricksAttachConfiguration(resource_group, workspace_name, resource_id, access_token)
@@ -302,6 +348,11 @@ class DataFactoryAttachConfiguration(_ResourceAttachConfiguration):
 
 class DataFactoryCompute(_AttachedTarget):
     _compute_type = "DataFactory"
+
+    @staticmethod
+    def attach(workspace: Any, name: str, resource_id: str) -> Any:  # type: ignore[override]
+        """DEPRECATED: use ``attach_configuration`` with ``ComputeTarget.attach``."""
+        raise _deprecated_attach("DataFactory", 'DataFactoryCompute.attach_configuration(resource_group="name_of_resource_group", factory_name="name_of_datafactory")')
 
     @staticmethod
     def provisioning_configuration(location: str | None = None) -> DataFactoryProvisioningConfiguration:
@@ -371,6 +422,12 @@ class HDInsightCompute(_AttachedTarget):
     _compute_type = "HDInsight"
 
     @staticmethod
+    def attach(workspace: Any, name: str, username: str, address: str, ssh_port: str = "22", password: str = "",
+               private_key_file: str = "", private_key_passphrase: str = "") -> Any:  # type: ignore[override]
+        """DEPRECATED: use ``attach_configuration`` with ``ComputeTarget.attach``."""
+        raise _deprecated_attach("HDI", 'HDInsightCompute.attach_configuration(address="ip_address", ssh_port=22, username="username", password=None, private_key_file="path_to_a_file", private_key_passphrase="some_key_phrase")')
+
+    @staticmethod
     def attach_configuration(username: str, subscription_id: str | None = None, resource_group: str | None = None,
                              cluster_name: str | None = None, resource_id: str | None = None,
                              address: str | None = None, ssh_port: str = "22", password: str = "",
@@ -430,8 +487,7 @@ class AksProvisioningConfiguration(ComputeTargetProvisioningConfiguration):
                  ssl_cert_pem_file: str | None, ssl_key_pem_file: str | None, location: str | None,
                  vnet_resourcegroup_name: str | None, vnet_name: str | None, subnet_name: str | None,
                  service_cidr: str | None, dns_service_ip: str | None, docker_bridge_cidr: str | None,
-                 cluster_purpose: str | None, load_balancer_type: str | None = None,
-                 load_balancer_subnet: str | None = None):
+                 cluster_purpose: str | None, load_balancer_type: str | None, load_balancer_subnet: str | None):
         super().__init__(AksCompute, location)
         self.agent_count = agent_count or 3
         self.vm_size = vm_size or "Standard_D3_v2"
@@ -472,6 +528,11 @@ class AksCompute(_AttachedTarget):
     """An AKS cluster record (no Kubernetes here; web service deployment is out of scope)."""
 
     _compute_type = "AKS"
+
+    @staticmethod
+    def attach(workspace: Any, name: str, resource_id: str) -> Any:  # type: ignore[override]
+        """DEPRECATED: use ``attach_configuration`` with ``ComputeTarget.attach``."""
+        raise _deprecated_attach("AKS", 'AksCompute.attach_configuration(resource_group="name_of_resource_group", cluster_name="name_of_aks_cluster")')
 
     @staticmethod
     def provisioning_configuration(agent_count: int | None = None, vm_size: str | None = None,

@@ -31,7 +31,7 @@ class ComputeTarget:
     _compute_type: str | None = None
     _attached = False  # True for types that are attached rather than created
 
-    def __new__(cls, workspace: Any = None, name: str | None = None):
+    def __new__(cls, workspace: Any, name: str):
         if workspace and name:
             from azureml_local.compute import registry
 
@@ -45,7 +45,7 @@ class ComputeTarget:
             return target
         return object.__new__(cls)
 
-    def __init__(self, workspace: Any = None, name: str | None = None):
+    def __init__(self, workspace: Any, name: str):
         pass
 
     def __repr__(self) -> str:

@@ -36,7 +36,7 @@ _RUNCONFIG_NAMES = {
         "DataLocation", "Data", "DatacacheConfiguration", "DatasetRegistrationOptions", "RegistrationOptions",
         "GlobsOptions", "UploadOptions", "MountOptions", "OutputOptions", "OutputData", "PythonSection",
         "PythonEnvironment", "DockerSection", "DockerEnvironment", "SparkSection", "SparkEnvironment",
-        "SparkPackage", "MavenLibrary", "PyPiLibrary", "RCranLibrary", "JarLibrary", "EggLibrary")},
+        "MavenLibrary", "PyPiLibrary", "RCranLibrary", "JarLibrary", "EggLibrary")},
 }
 
 _CT = "azureml_local.compute.compute_target"
@@ -79,8 +79,7 @@ SURFACE: dict[str, dict[str, str]] = {
         "ServicePrincipalAuthentication", "MsiAuthentication", "TokenAuthentication", "AzureMLTokenAuthentication",
         "ArmTokenAuthentication", "Audience", "_ArcadiaAuthentication")},
     "azureml.core.model": {n: f"azureml_local.model:{n}" for n in (
-        "Model", "InferenceConfig", "ResourceConfiguration", "ModelNotFoundException", "ModelPathNotFoundException",
-        "MODELS_DIR")},
+        "Model", "InferenceConfig", "ResourceConfiguration", "ModelNotFoundException", "MODELS_DIR")},
     "azureml.core.resource_configuration": {"ResourceConfiguration": "azureml_local.model:ResourceConfiguration"},
     "azureml.core.compute": {
         "ComputeTarget": f"{_CT}:ComputeTarget",
