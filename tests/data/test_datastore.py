@@ -132,3 +132,43 @@ def test_paths_and_references(ws):
         DataReference(ds, mode="copy")
     assert DataPath._from_definition(ws, dp._to_definition()).path_on_datastore == "data/x"
     assert os.path.basename(str(dref)) == "$AZUREML_DATAREFERENCE_ref1"
+
+
+def test_external_account_by_endpoint(ws, tmp_path):
+    """A datastore whose endpoint is a full URL reaches that account (here: the session's Azurite)."""
+    from azureml_local.store.azurite_testing import require_azurite
+    from azureml_local.store.blobs.azure import parse_connection_string
+    from azureml_local.store.blobs.factory import connect
+
+    conn = require_azurite()
+    parts = parse_connection_string(conn)
+    ds = Datastore.register_azure_blob_container(ws, "external", "ext-container", parts["AccountName"],
+                                                 account_key=parts["AccountKey"], endpoint=parts["BlobEndpoint"],
+                                                 create_if_not_exists=True)
+    ds.upload(str(_tree(tmp_path / "s", 1)), target_path="x", show_progress=False)
+    assert ds._blob_store().kind == "azurite"
+    assert connect(conn).download_bytes("ext-container", "x/f0.csv") == b"a,b\n0,0\n"
+
+
+def test_interrupted_upload_reports_and_keeps_blobs_whole(ws, tmp_path, monkeypatch):
+    from azureml.exceptions import AzureMLException
+
+    src = _tree(tmp_path / "s", 4)
+    ds = ws.get_default_datastore()
+    store = ds._blob_store()
+    original = type(store).upload_file
+    calls = []
+
+    def flaky(self, container, name, path, *a, **k):
+        calls.append(name)
+        if len(calls) == 3:
+            raise ConnectionError("connection reset")
+        return original(self, container, name, path, *a, **k)
+
+    monkeypatch.setattr(type(store), "upload_file", flaky)
+    with pytest.raises(AzureMLException, match="connection reset"):
+        ds.upload(str(src), target_path="part", show_progress=False)
+    monkeypatch.undo()
+    for blob in store.list_blobs(ds._container(), "part/"):
+        local = src / blob.name[len("part/"):]
+        assert store.download_bytes(ds._container(), blob.name) == local.read_bytes()
