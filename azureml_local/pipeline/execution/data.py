@@ -69,6 +69,20 @@ def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Pa
     return len(items)
 
 
+def prepare_reference(ws: "Workspace", name: str, datastore_name: str, path: str, mode: str,
+                      path_on_compute: str | None, run_dir: Path) -> str:
+    """Local path of a datastore path input (downloads cached by etag in the data layer)."""
+    try:
+        from azureml_local.data import run_inputs
+    except ImportError:
+        target = Path(path_on_compute) if path_on_compute else run_dir / "inputs" / name
+        return str(download_prefix(ws, datastore_name, path, target))
+    value, _env = run_inputs.prepare_input(ws, {"kind": "datastore_path", "name": name, "datastore": datastore_name,
+                                               "path": path, "mode": mode, "path_on_compute": path_on_compute},
+                                           run_dir)
+    return value
+
+
 def download_prefix(ws: "Workspace", datastore_name: str, path: str, local_dir: Path) -> Path:
     """Fetch ``datastore/path`` (a folder or one file) into ``local_dir``; returns the local path."""
     store, container = container_for(ws, datastore_name)
@@ -107,10 +121,9 @@ def dataset_identity(ws: "Workspace", dataset: dict) -> str:
     """Content identity of a dataset input (definition + etags), from the data layer."""
     try:
         from azureml_local.data import run_inputs
-
-        return run_inputs.dataset_identity(ws, _dataset_object(ws, dataset))
-    except (ImportError, AttributeError):
+    except ImportError:
         return json.dumps(dataset, sort_keys=True)
+    return run_inputs.dataset_identity(ws, dataset)
 
 
 def _dataset_object(ws: "Workspace", dataset: dict) -> Any:

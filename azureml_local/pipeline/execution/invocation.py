@@ -40,6 +40,7 @@ class Bindings:
     outputs: dict[str, str] = field(default_factory=dict)       # name -> local folder
     file_dataset_outputs: set[str] = field(default_factory=set)  # names listed in AZUREML_DATASET_FILE_OUTPUTS
     parameters: dict[str, Any] = field(default_factory=dict)    # pipeline parameter name -> value
+    extra_env: dict[str, str] = field(default_factory=dict)     # more env vars from the data layer
 
 
 def _lookup(b: Bindings, name: str) -> str | None:
@@ -106,6 +107,7 @@ def build_env(step: dict, b: Bindings) -> dict[str, str]:
             f"{n}:{b.input_modes.get(n, 'mount')}" for n in sorted(b.dataset_inputs))
     if b.file_dataset_outputs:
         env["AZUREML_DATASET_FILE_OUTPUTS"] = ";".join(sorted(b.file_dataset_outputs))
+    env.update(b.extra_env)
     runconfig = step.get("runconfig") or {}
     for source in (runconfig.get("environment_variables") or {}, step.get("environment_variables") or {}):
         env.update({str(k): str(v) for k, v in source.items()})

@@ -134,9 +134,9 @@ def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
         run_id = (producer.reused_from or producer.step_run_id) if producer else None
         return {"producer_run": run_id, "output": inp.get("output"), "mode": inp.get("mode")}
     if kind == "dataset":
-        ds = inp.get("dataset") or {}
-        base = {"dataset": ds.get("id"), "version": ds.get("version"), "mode": inp.get("mode")}
-        return {**base, "content": data.dataset_identity(ctx.ws, ds)} if content else base
+        source = _dataset_source(ctx, inp)
+        base = {"dataset": source, "mode": inp.get("mode")}
+        return {**base, "content": data.dataset_identity(ctx.ws, source)} if content else base
     if kind == "datastore_path":
         base = {"datastore": inp.get("datastore"), "path": inp.get("path"), "mode": inp.get("mode")}
         return {**base, "content": data.blob_identity(ctx.ws, inp.get("datastore") or
@@ -161,7 +161,7 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
 
     def bind(job: "ScriptJob", work_dir: Path) -> None:
         outputs.update(_bind_outputs(ctx, step, step_run_id, work_dir, bindings))
-        _bind_inputs(ctx, step, run_dir, bindings)
+        _bind_inputs(ctx, step, work_dir, bindings)  # relative path_on_compute is relative to the working dir
         command = _command(step, bindings)
         if step.get("command"):
             job.command = command
@@ -236,6 +236,7 @@ def _bind_outputs(ctx: PipelineContext, step: dict, step_run_id: str, work_dir: 
 
 
 def _bind_inputs(ctx: PipelineContext, step: dict, run_dir: Path, b: Bindings) -> None:
+    """Bind every input; ``run_dir`` is the step's working directory (downloads go below it)."""
     for inp in step.get("inputs") or []:
         iname, kind, mode = inp["name"], inp.get("kind"), inp.get("mode") or "mount"
         b.input_modes[iname] = mode
@@ -251,10 +252,11 @@ def _bind_inputs(ctx: PipelineContext, step: dict, run_dir: Path, b: Bindings) -
                 b.input_modes[iname] = "direct"
             else:
                 b.inputs[iname] = local
-            if out.get("kind") == "output_file_dataset" or tabular:
+            if out.get("kind") == "output_file_dataset" or tabular or inp.get("as_dataset"):
                 b.dataset_inputs.add(iname)
         elif kind == "dataset":
-            b.inputs[iname] = _dataset_input(ctx, inp, run_dir)
+            b.inputs[iname], extra_env = _dataset_input(ctx, inp, run_dir)
+            b.extra_env.update({k: v for k, v in extra_env.items() if k != iname})
             b.dataset_inputs.add(iname)
         elif kind in ("datastore_path", "datapath_parameter"):
             if kind == "datapath_parameter":
@@ -262,25 +264,29 @@ def _bind_inputs(ctx: PipelineContext, step: dict, run_dir: Path, b: Bindings) -
             else:
                 ds_name, path = inp.get("datastore"), inp.get("path") or ""
             ds_name = ds_name or ctx.default_datastore or data.default_datastore_name(ctx.ws)
-            target = Path(inp["path_on_compute"]) if inp.get("path_on_compute") else run_dir / "inputs" / iname
-            b.inputs[iname] = str(data.download_prefix(ctx.ws, ds_name, path, target))
+            b.inputs[iname] = data.prepare_reference(ctx.ws, iname, ds_name, path, mode, inp.get("path_on_compute"),
+                                                     run_dir)
         else:
             raise ValueError(f"Unknown input kind {kind!r} for input '{iname}'")
 
 
-def _dataset_input(ctx: PipelineContext, inp: dict, run_dir: Path) -> str:
+def _dataset_source(ctx: PipelineContext, inp: dict) -> Any:
+    """What a dataset input consumes: the submitted dataset for a dataset PipelineParameter, else its own."""
+    if inp.get("parameter") and inp["parameter"] in ctx.parameters:
+        value = ctx.parameters[inp["parameter"]]
+        if isinstance(value, dict) and (value.get("id") or value.get("name") or value.get("definition")):
+            return value
     ds = inp.get("dataset") or {}
-    mode = inp.get("mode") or "direct"
-    if mode == "direct":
-        return str(ds.get("id"))
-    from azureml_local.data import run_inputs  # mount/download need the data layer
+    return ds.get("data") if isinstance(ds.get("data"), dict) else ds
 
-    dataset = data._dataset_object(ctx.ws, ds)
-    config = dataset.as_named_input(inp["name"])
-    config = config.as_download(inp.get("path_on_compute")) if mode == "download" else config.as_mount(
-        inp.get("path_on_compute"))
-    value, _env = run_inputs.prepare_input(ctx.ws, config, run_dir)
-    return value
+
+def _dataset_input(ctx: PipelineContext, inp: dict, run_dir: Path) -> tuple[str, dict]:
+    """``(argv value, env)`` from the data layer: the dataset id (direct) or a local path (mount/download)."""
+    from azureml_local.data import run_inputs
+
+    config = {"name": inp["name"], "mode": inp.get("mode") or "direct", "dataset": _dataset_source(ctx, inp),
+              "path_on_compute": inp.get("path_on_compute")}
+    return run_inputs.prepare_input(ctx.ws, config, run_dir)
 
 
 def _tabular_input(ctx: PipelineContext, producer: StepResult, out: dict, tabular: dict) -> str:

@@ -56,7 +56,6 @@ def test_independent_steps_run_in_parallel_and_run_after_orders(runner_ws, src):
     times = _times(runner_ws, run)
     assert times["a"][0] < times["b"][1] and times["b"][0] < times["a"][1]  # overlapped
     assert times["c"][0] >= max(times["a"][1], times["b"][1])
-    assert time.time() - start < 2.8
 
 
 def test_failing_step_fails_pipeline_with_traceback_and_skips_downstream(runner_ws, src):
