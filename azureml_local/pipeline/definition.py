@@ -105,6 +105,8 @@ def describe(graph: Graph, ctx: BuildContext) -> list[dict]:
         entry["inputs"] = [ports.input_def(v, ctx.workspace, node.producers, node.producer_outputs) for v in step._inputs]
         entry["outputs"] = [ports.output_def(v, ctx.default_datastore) for v in step._outputs]
         entry["arguments"], texts = ports.annotate_arguments(step, entry["inputs"], entry["outputs"])
+        if entry.get("command"):  # the full annotated command line: program, then the arguments
+            entry["command"] = [{"literal": part} for part in entry["command"]] + list(entry["arguments"])
         entry["run_after"] = list(node.run_after)
         entry["parameters_used"] = sorted(p.name for p in step._pipeline_parameters())
         entry["_sdk_arguments"] = texts

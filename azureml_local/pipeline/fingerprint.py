@@ -86,7 +86,7 @@ def step_parts(step: dict, annotated_texts: list[str], params_text: dict[str, st
         "version": "version_%s" % step.get("version"),
         "arguments": "arguments_" + ",".join(annotated_texts),
         "script": "script_%s" % step.get("script_name"),
-        "command": "command_%s" % (" ".join(step["command"]) if step.get("command") else None),
+        "command": "command_%s" % (step["command"][0].get("literal") if step.get("command") else None),
         "compute_target": "compute_%s" % step.get("compute_target"),
         "runconfig": "runconfig_" + hashlib.sha256(
             json.dumps(step.get("runconfig") or {}, sort_keys=True, default=str).encode()).hexdigest()[:16],

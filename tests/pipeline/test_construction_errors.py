@@ -163,5 +163,5 @@ def test_command_step(ws, scripts):
     step = CommandStep(["python a.py --out", d], outputs=[d], source_directory=str(scripts), compute_target="local")
     assert step.name == "CommandStep_python"
     entry = Pipeline(ws, steps=[step])._definition(snapshot=False)["steps"][0]
-    assert entry["command"] == ["python"]
+    assert entry["command"] == [{"literal": "python"}, {"literal": "a.py"}, {"literal": "--out"}, {"output": "out"}]
     assert entry["arguments"] == [{"literal": "a.py"}, {"literal": "--out"}, {"output": "out"}]

@@ -94,3 +94,17 @@ def test_step_params_and_runconfig_env(ws, scripts):
     assert entry["params"] == {"alpha": 0.5, "rate": {"parameter": "rate"}}
     assert entry["environment_variables"]["FROM_RC"] == "yes"
     assert definition["parameters"]["rate"]["default"] == 3
+
+
+def test_command_step_from_script_run_config(ws, scripts):
+    from azureml.core import ScriptRunConfig
+    from azureml.pipeline.steps import CommandStep
+
+    src = ScriptRunConfig(source_directory=str(scripts), command=["python train.py --epochs 30"],
+                          compute_target="local")
+    step = CommandStep(name="train-cmd", runconfig=src)
+    entry = Pipeline(ws, steps=[step])._definition(snapshot=False)["steps"][0]
+    assert entry["source_directory"] == str(scripts) and entry["compute_target"] == "local"
+    assert entry["command"] == [{"literal": "python"}, {"literal": "train.py"}, {"literal": "--epochs"},
+                                {"literal": "30"}]
+    assert entry["script_name"] is None and entry["kind"] == "CommandStep"

@@ -22,6 +22,7 @@ class CommandStep(_PythonScriptStepBase):
                     runconfig.run_config.command = runconfig.command
                 runconfig = runconfig.run_config
             command = command if command else getattr(runconfig, "command", None)
+            runconfig.command = None  # as in the SDK: the command travels in the step, not the runconfig
         if not command:
             raise ValueError("command is required either from command directly or runconfig.")
         if not name:
