@@ -39,12 +39,6 @@ IMPORT_ALLOWLIST: dict[tuple[str, str], str] = {
     ("azureml.train.estimator", "Estimator"):
         "azureml-train-core is a separate wheel: a small shim so EstimatorStep notebooks construct",
     ("azureml.train.estimator", "MMLBaseEstimator"): "azureml-train-core is a separate wheel (EstimatorStep shim)",
-    ("azureml.core.runconfig", "SparkPackage"):
-        "TODO fix: the real azureml.core.runconfig does not import SparkPackage (only azureml.core.environment "
-        "defines it); drop this entry from azureml_local/facade/core.py",
-    ("azureml.core.model", "ModelPathNotFoundException"):
-        "TODO fix: the real azureml.core.model imports only WebserviceException, RunEnvironmentException, "
-        "ModelNotFoundException and UserErrorException; drop this facade entry (azureml.exceptions has it)",
 }
 # (SDK class key or function key, member) -> why our signature deliberately differs.
 # Use member "*" to skip a whole class; reason "TODO fix" for mismatches reported to their owner.
@@ -56,57 +50,16 @@ SIGNATURE_ALLOWLIST: dict[tuple[str, str], str] = {
     ("azureml._common.exceptions:AzureMLAggregatedException", "__init__"):
         f"{_TODO}: exceptions.py: def __init__(self, exceptions_list, **kwargs): "
         "super().__init__('\\n'.join(exceptions_list), **kwargs)",
-    ("azureml.core.conda_dependencies:CondaDependencies", "create"):
-        f"{_TODO}: the SDK's create() has no 'channels' parameter; drop it or make it '_channels'",
-    ("azureml.core.databricks:DatabricksCluster", "__init__"):
-        f"{_TODO}: SDK order is (existing_cluster_id, spark_version, node_type, instance_pool_id, num_workers, "
-        "min_workers, max_workers, spark_env_variables, spark_conf, init_scripts, cluster_log_dbfs_path, "
-        "permit_cluster_restart), all =None",
-    ("azureml.core.environment:ImageBuildDetails", "__init__"):
-        f"{_TODO}: SDK is (environment_client, location), both required; users only receive it from build()",
     ("azureml.core.runconfig:DockerConfiguration", "__init__"):
         "deliberate: arguments=None instead of the SDK's shared mutable default [] (None means [])",
-    ("azureml.core.compute.aks:AksProvisioningConfiguration", "__init__"):
-        f"{_TODO}: load_balancer_type and load_balancer_subnet are required in the SDK (no '= None')",
-    ("azureml.core.compute.amlcompute:AmlComputeNodeStateCounts", "deserialize"):
-        f"{_TODO}: the parameter is named object_dict, not d",
-    ("azureml.core.compute.computeinstance:ComputeInstance", "delete"):
-        f"{_TODO}: ComputeInstance.delete(self, wait_for_completion=False, show_output=False)",
-    ("azureml.core.compute.computeinstance:ComputeInstanceStatus", "__init__"):
-        f"{_TODO}: SDK is (creation_time, created_by_user_name, created_by_user_id, created_by_user_org, "
-        "errors, modified_time, state, vm_size), all required",
     ("azureml.pipeline.core.run:PipelineRun", "fail"): f"{_TODO}: SDK is fail(self), no *args/**kwargs",
     ("azureml.pipeline.core.run:StepRun", "fail"): f"{_TODO}: SDK is fail(self), no *args/**kwargs",
     ("azureml.core.script_run:ScriptRun", "__init__"):
         f"{_TODO}: SDK is (experiment, run_id, directory=None, **kwargs); take outputs from **kwargs",
-    ("azureml.core.model:Model", "__init__"):
-        f"{_TODO}: SDK is (workspace, name=None, id=None, tags=None, properties=None, version=None, run_id=None, "
-        "model_framework=None, expand=True, **kwargs): read sample_input/output_dataset_id from **kwargs",
-    ("azureml.core.model:Model", "profile"): f"{_TODO}: input_dataset is required in the SDK (no '= None')",
     ("azureml.core.authentication:ArmTokenAuthentication", "__init__"):
         "SDK quirk kept out: its default is the string cloud='None'; ours is None (no cloud lookup locally)",
 }
-# ComputeTarget(workspace, name): both required in the SDK (its __new__ and __init__); every subclass inherits it.
-for _cls in ("adla:AdlaCompute", "aks:AksCompute", "amlcompute:AmlCompute", "batch:BatchCompute",
-             "compute:ComputeTarget", "computeinstance:ComputeInstance", "databricks:DatabricksCompute",
-             "datafactory:DataFactoryCompute", "dsvm:DsvmCompute", "hdinsight:HDInsightCompute",
-             "kubernetescompute:KubernetesCompute", "kusto:KustoCompute", "remote:RemoteCompute",
-             "synapse:SynapseCompute"):
-    SIGNATURE_ALLOWLIST[(f"azureml.core.compute.{_cls}", "__init__")] = (
-        f"{_TODO}: ComputeTarget.__new__/__init__(self, workspace, name) without '= None'; build internal "
-        "instances with object.__new__(cls) instead of calling the class with no arguments")
-# The SDK's attached-compute classes keep their own (deprecated) attach() signatures.
-for _cls, _params in (("adla:AdlaCompute", "workspace, name, resource_id"),
-                      ("aks:AksCompute", "workspace, name, resource_id"),
-                      ("databricks:DatabricksCompute", "workspace, name, resource_id, access_token"),
-                      ("datafactory:DataFactoryCompute", "workspace, name, resource_id"),
-                      ("hdinsight:HDInsightCompute", "workspace, name, username, address, ssh_port='22', "
-                                                     "password='', private_key_file='', private_key_passphrase=''"),
-                      ("remote:RemoteCompute", "workspace, name, username, address, ssh_port=22, password='', "
-                                               "private_key_file='', private_key_passphrase=''")):
-    SIGNATURE_ALLOWLIST[(f"azureml.core.compute.{_cls}", "attach")] = (
-        f"{_TODO}: a staticmethod attach({_params}) on this class (the SDK's deprecated form), "
-        "not ComputeTarget.attach(workspace, name, attach_configuration)")
+
 
 def _load_checker():
     """tools/ is not a package: load the shared rules module by path."""
@@ -179,6 +132,26 @@ def test_function_signatures_match_sdk(key, target):
     assert problem is None, f"{target}: {problem}"
 
 
+def same_object_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """SDK keys that several facade paths expose, e.g. azureml.core.Run and azureml.core.run.Run."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for path, name, target in facade_entries():
+        key = sdk_key(path, name)
+        if key:
+            groups.setdefault(key, []).append((f"{path}.{name}", target))
+    return sorted((k, v) for k, v in groups.items() if len({t for _, t in v}) > 1)
+
+
+@pytest.mark.parametrize("key,entries", same_object_groups()
+                         or [pytest.param(None, None, marks=pytest.mark.skip(reason="no shared names yet"))])
+def test_one_sdk_object_is_one_object_here(key, entries):
+    """In the SDK every path to a class gives the same object; isinstance checks rely on it."""
+    objects = {path: resolve(target) for path, target in entries}
+    first = next(iter(objects.values()))
+    assert all(obj is first for obj in objects.values()), \
+        f"the SDK's {key} resolves to different objects here: {entries}"
+
+
 def test_allowlists_are_not_stale():
     keys = {(k, "*") for k in MANIFEST["classes"]} | {(k, "*") for k in MANIFEST["functions"]}
     keys |= {(k, m) for k, c in MANIFEST["classes"].items() for m in c["members"]}
@@ -203,6 +176,10 @@ def test_fixed_mismatches_are_reported_for_removal(monkeypatch):
         for member in entries:
             if member not in still and defining_attr(ours, member):
                 warnings.warn(f"{key}.{member} now matches the SDK: remove it from SIGNATURE_ALLOWLIST")
+    facade = {(p, n) for p, n, _ in facade_entries()}
+    for entry in IMPORT_ALLOWLIST:
+        if entry not in facade:
+            warnings.warn(f"{entry} is no longer in the facade: remove it from IMPORT_ALLOWLIST")
 
 
 # ------------------------------------------------------------------ the checker itself
