@@ -107,3 +107,30 @@ def test_pipeline_data_as_dataset(ws, scripts):
     (inp,) = steps["use"]["inputs"]
     assert (inp["name"], inp["mode"], inp["output"]) == ("feat", "direct", "features")
     assert inp["tabular"]["format"] == "delimited"
+
+
+def test_dataset_pipeline_parameter(ws, scripts, raw):
+    from azureml.data.dataset_consumption_config import DatasetConsumptionConfig
+    from azureml.pipeline.core import PipelineParameter
+
+    param = PipelineParameter("ds_param", raw)
+    step = _step(scripts, "s", arguments=["--d", DatasetConsumptionConfig("tab", param)])
+    definition = Pipeline(ws, steps=[step])._definition(snapshot=False)
+    assert definition["parameters"]["ds_param"]["type"] == "dataset"
+    assert definition["parameters"]["ds_param"]["default"]["id"] == raw.id
+    (inp,) = definition["steps"][0]["inputs"]
+    assert (inp["name"], inp["kind"], inp["parameter"]) == ("tab", "dataset", "ds_param")
+    with pytest.raises(TypeError, match="Pipeline parameter with name ds_param is of incorrect type str"):
+        Pipeline(ws, steps=[step]).submit("exp", pipeline_parameters={"ds_param": "not a dataset"})
+
+
+def test_pipeline_default_datastore_for_outputs(ws, scripts):
+    from azureml.core import Datastore
+
+    Datastore.register_azure_blob_container(ws, "other_store", container_name="other", account_name="devstoreaccount1",
+                                            account_key="x")
+    out = PipelineData("o")
+    step = _step(scripts, "s", outputs=[out], arguments=["--o", out])
+    entry = Pipeline(ws, steps=[step], default_datastore=Datastore(ws, "other_store"))._definition(
+        snapshot=False)["steps"][0]
+    assert entry["outputs"][0]["datastore"] == "other_store"
