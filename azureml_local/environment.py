@@ -329,6 +329,9 @@ class EnvironmentReference(ConfigElement):
 class DockerImageDetails(dict):
     """Image details (locally: the interpreter that runs the environment)."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+
     @property
     def image_exist(self) -> bool:
         return bool(self.get("imageExistsInRegistry"))

@@ -332,6 +332,18 @@ class DatabricksCluster(_Library):
         self.cluster_log_dbfs_path = cluster_log_dbfs_path
         self.permit_cluster_restart = permit_cluster_restart
 
+    def validate(self) -> None:
+        """An existing cluster id, or a full new-cluster spec (version, node type, workers)."""
+        from azureml_local.exceptions import UserErrorException
+
+        if self.existing_cluster_id:
+            return
+        if not self.spark_version or not (self.node_type or self.instance_pool_id):
+            raise UserErrorException("Either existing_cluster_id, or spark_version with node_type (or "
+                                     "instance_pool_id) must be provided for a Databricks cluster.")
+        if self.num_workers is None and (self.min_workers is None or self.max_workers is None):
+            raise UserErrorException("Provide num_workers, or both min_workers and max_workers.")
+
 
 class DatabricksSection(ConfigElement):
     _FIELDS = (Field("maven_libraries", list, element=MavenLibrary), Field("pypi_libraries", list, element=PyPiLibrary),

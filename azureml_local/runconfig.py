@@ -285,6 +285,17 @@ class DatacacheConfiguration(ConfigElement):
         self.replica = replica
         self.failure_fallback = failure_fallback
 
+    @staticmethod
+    def create(data: Any) -> "DatacacheConfiguration":
+        """From a ``DatacacheConsumptionConfig``."""
+        if not hasattr(data, "datacache_store") or not hasattr(data, "dataset"):
+            raise UserErrorException("Data must be an instance of DatacacheConsumptionConfig.")
+        return DatacacheConfiguration(datacache_id=getattr(data, "datacache_id", None),
+                                      datacache_store=getattr(data.datacache_store, "name", data.datacache_store),
+                                      dataset_id=getattr(data.dataset, "id", None), mode=data.mode,
+                                      path_on_compute=getattr(data, "path_on_compute", None),
+                                      replica=getattr(data, "replica_count", None))
+
 
 class DatasetRegistrationOptions(ConfigElement):
     _FIELDS = (Field("additional_transformation"),)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from azureml_local.compute.compute_target import (
-    ComputeTarget, ComputeTargetAttachConfiguration, ComputeTargetProvisioningConfiguration)
+    ComputeTarget, ComputeTargetAttachConfiguration, ComputeTargetProvisioningConfiguration,
+    ComputeTargetUpdateConfiguration)
 from azureml_local.exceptions import ComputeTargetException
 
 _RESOURCE_FMT = "/subscriptions/{}/resourceGroups/{}/providers/{}/{}"
@@ -145,6 +146,9 @@ class DsvmCompute(ComputeTarget):
     _compute_type = "VirtualMachine"
     _attached = False
 
+    def get_credentials(self) -> dict[str, Any]:
+        return {"username": None, "password": None, "publicKey": None, "privateKey": None}
+
     @staticmethod
     def provisioning_configuration(vm_size: str | None = None, ssh_port: int | None = None,
                                    location: str | None = None) -> DsvmProvisioningConfiguration:
@@ -193,6 +197,19 @@ class ComputeInstanceStatus:
 
         return json.dumps(self.serialize(), indent=2)
 
+    @staticmethod
+    def deserialize(object_dict: dict | None) -> "ComputeInstanceStatus | None":
+        if not object_dict:
+            return None
+        from datetime import datetime
+
+        props = object_dict.get("properties") or {}
+        created_by = props.get("createdBy") or {}
+        when = (lambda v: datetime.fromisoformat(v) if v else None)
+        return ComputeInstanceStatus(when(object_dict.get("createdOn")), created_by.get("userName"),
+                                     created_by.get("userId"), created_by.get("userOrgId"), props.get("errors"),
+                                     when(object_dict.get("modifiedOn")), props.get("state"), props.get("vmSize"))
+
     def serialize(self) -> dict[str, Any]:
         return {"errors": self.errors,
                 "createdBy": {"userObjectId": self.created_by_user_id, "userTenantId": self.created_by_user_org,
@@ -236,6 +253,24 @@ class ComputeInstance(ComputeTarget):
         self.refresh_state()
         if wait_for_completion and show_output:
             print(state)
+
+    def get(self) -> dict[str, Any]:
+        return self.serialize()
+
+    def get_active_runs(self, type: str | None = None, tags: Any = None, properties: Any = None,
+                        status: str | None = None) -> Any:
+        return iter(())
+
+    @classmethod
+    def get_docs_url(cls) -> str:
+        return "https://docs.microsoft.com/python/api/azureml-core/azureml.core.compute.computeinstance.computeinstance"
+
+    def update_sso_settings(self, value: bool) -> bool:
+        from azureml_local.compute import registry
+
+        self._payload["properties"]["properties"]["enableSso"] = bool(value)
+        registry.put_payload(self.workspace, self._payload)
+        return True
 
     def start(self, wait_for_completion: bool = False, show_output: bool = False) -> None:
         self._set_state("Running", wait_for_completion, show_output)
@@ -471,9 +506,16 @@ class KubernetesComputeAttachConfiguration(ComputeTargetAttachConfiguration):
         if not self.resource_id:
             raise ComputeTargetException("resource_id is not provided.")
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"resourceId": self.resource_id, "namespace": self.namespace, "identityType": self.identity_type,
+                "identityIds": self.identity_ids}
+
 
 class KubernetesCompute(_AttachedTarget):
     _compute_type = "Kubernetes"
+
+    def get(self) -> dict[str, Any]:
+        return self.serialize()
 
     @staticmethod
     def attach_configuration(resource_id: str | None = None, namespace: str | None = None,
@@ -504,6 +546,13 @@ class AksProvisioningConfiguration(ComputeTargetProvisioningConfiguration):
         self.load_balancer_type = load_balancer_type
         self.load_balancer_subnet = load_balancer_subnet
 
+    def enable_ssl(self, ssl_cname: str | None = None, ssl_cert_pem_file: str | None = None,
+                   ssl_key_pem_file: str | None = None, leaf_domain_label: str | None = None,
+                   overwrite_existing_domain: bool = False) -> None:
+        self.ssl_cname, self.ssl_cert_pem_file, self.ssl_key_pem_file = ssl_cname, ssl_cert_pem_file, ssl_key_pem_file
+        self.leaf_domain_label = leaf_domain_label
+        self.overwrite_existing_domain = overwrite_existing_domain
+
     def validate_configuration(self) -> None:
         if self.agent_count is not None and self.agent_count <= 0:
             raise ComputeTargetException("Invalid configuration, agent_count must be a positive integer.")
@@ -523,11 +572,49 @@ class AksAttachConfiguration(_ResourceAttachConfiguration):
         self.load_balancer_type = load_balancer_type
         self.load_balancer_subnet = load_balancer_subnet
 
+    def enable_ssl(self, ssl_cname: str | None = None, ssl_cert_pem_file: str | None = None,
+                   ssl_key_pem_file: str | None = None, leaf_domain_label: str | None = None,
+                   overwrite_existing_domain: bool = False) -> None:
+        self.ssl_cname, self.ssl_cert_pem_file, self.ssl_key_pem_file = ssl_cname, ssl_cert_pem_file, ssl_key_pem_file
+        self.leaf_domain_label = leaf_domain_label
+        self.overwrite_existing_domain = overwrite_existing_domain
+
+
+class AksUpdateConfiguration(ComputeTargetUpdateConfiguration):
+    def __init__(self, ssl_configuration: Any = None, load_balancer_type: str | None = None,
+                 load_balancer_subnet: str | None = None):
+        super().__init__(AksCompute)
+        self.ssl_configuration = ssl_configuration
+        self.load_balancer_type = load_balancer_type
+        self.load_balancer_subnet = load_balancer_subnet
+
+    def validate_configuration(self) -> None:
+        if self.load_balancer_type and self.load_balancer_type not in ("PublicIp", "InternalLoadBalancer"):
+            raise ComputeTargetException("Invalid load_balancer_type {}: use 'PublicIp' or "
+                                         "'InternalLoadBalancer'.".format(self.load_balancer_type))
+
 
 class AksCompute(_AttachedTarget):
     """An AKS cluster record (no Kubernetes here; web service deployment is out of scope)."""
 
     _compute_type = "AKS"
+
+    class ClusterPurpose:
+        FAST_PROD = "FastProd"
+        DEV_TEST = "DevTest"
+
+    def update(self, update_configuration: Any) -> None:
+        """Record new SSL / load balancer settings."""
+        from azureml_local.compute import registry
+        from azureml_local.config_element import to_camel_case
+
+        update_configuration.validate_configuration()
+        specific = self._payload["properties"].setdefault("properties", {})
+        for key, value in vars(update_configuration).items():
+            if not key.startswith("_") and isinstance(value, (str, int, float, bool, type(None))):
+                specific[to_camel_case(key)] = value
+        registry.put_payload(self.workspace, self._payload)
+        self.refresh_state()
 
     @staticmethod
     def attach(workspace: Any, name: str, resource_id: str) -> Any:  # type: ignore[override]

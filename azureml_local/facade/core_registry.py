@@ -45,7 +45,7 @@ _ATT = "azureml_local.compute.attached"
 _LEG = "azureml_local.compute.legacy"
 
 _ATTACHED_MODULES = {
-    "aks": ("AksCompute", "AksProvisioningConfiguration", "AksAttachConfiguration"),
+    "aks": ("AksCompute", "AksProvisioningConfiguration", "AksAttachConfiguration", "AksUpdateConfiguration"),
     "adla": ("AdlaCompute", "DataLakeAnalyticsAttachConfiguration"),
     "batch": ("BatchCompute", "BatchAttachConfiguration"),
     "computeinstance": ("ComputeInstance", "ComputeInstanceProvisioningConfiguration", "ComputeInstanceStatus"),
@@ -98,7 +98,13 @@ SURFACE: dict[str, dict[str, str]] = {
                                       "remove_legacy_compute_target")},
     },
     "azureml.core.environment": _ENVIRONMENT_NAMES,
-    "azureml.core.conda_dependencies": {"CondaDependencies": _CD},
+    "azureml.core.conda_dependencies": {"CondaDependencies": _CD, **{n: f"azureml_local.conda_dependencies:{n}" for n in (
+        "BASE_PROJECT_MODULE", "BASE_PROJECT_FILE_RELATIVE_PATH", "DEFAULT_SDK_ORIGIN", "CONDA_FILE_NAME", "CHANNELS",
+        "PACKAGES", "PIP", "PYTHON_PREFIX", "VERSION_REGEX", "CNTK_DEFAULT_VERSION", "PYTHON_DEFAULT_VERSION",
+        "LINUX_PLATFORM", "WINDOWS_PLATFORM", "TENSORFLOW_DEFAULT_VERSION", "PYTORCH_DEFAULT_VERSION",
+        "TORCHVISION_DEFAULT_VERSION", "HOROVOD_DEFAULT_VERSION", "DEFAULT_CHAINER_VERSION", "CUPY_DEFAULT_VERSION",
+        "CPU", "GPU", "CNTK_PACKAGE_PREFIX", "TENSORFLOW_PACKAGE_PREFIX", "PYTORCH_PACKAGE_PREFIX",
+        "TORCHVISION_PACKAGE_PREFIX", "CHAINER_PACKAGE_PREFIX", "INVALID_PATHON_MESSAGE")}},
     "azureml.core.runconfig": _RUNCONFIG_NAMES,
     "azureml.core.container_registry": {
         "ContainerRegistry": f"{_SEC}:ContainerRegistry",

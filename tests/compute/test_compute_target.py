@@ -93,3 +93,17 @@ def test_attach_types(ws, capsys):
         ComputeTarget(ws, "vm1").wait_for_completion()
     remote.detach()
     assert "vm1" not in ws.compute_targets
+
+
+def test_deprecated_attach_and_aks_update(ws):
+    from azureml.core.compute import AksCompute
+    from azureml.core.compute.aks import AksUpdateConfiguration
+
+    with pytest.raises(ComputeTargetException, match="This method is DEPRECATED"):
+        AdlaCompute.attach(ws, "x", "/subscriptions/s/resourceGroups/r/providers/Microsoft.DataLakeAnalytics/a/b")
+    aks = ComputeTarget.create(ws, "aks1", AksCompute.provisioning_configuration(
+        cluster_purpose=AksCompute.ClusterPurpose.DEV_TEST))
+    aks.update(AksUpdateConfiguration(load_balancer_type="InternalLoadBalancer"))
+    assert ComputeTarget(ws, "aks1").load_balancer_type == "InternalLoadBalancer"
+    with pytest.raises(ComputeTargetException, match="Invalid load_balancer_type"):
+        aks.update(AksUpdateConfiguration(load_balancer_type="Nope"))
