@@ -187,6 +187,16 @@ class AzureBlobDatastore(AbstractAzureStorageDatastore):
         self.resource_group = resource_group
 
 
+    @property
+    def blob_service(self) -> Any:
+        """The azure-storage-blob ``BlobServiceClient`` of the storage (Azurite/Azure backends only)."""
+        service = getattr(self._blob_store(), "_service", None)
+        if service is None:
+            raise UserErrorException("blob_service is only available when the workspace storage is Azurite or "
+                                     "Azure (AZUREML_LOCAL_STORAGE=folder has no blob service).")
+        return service
+
+
 class AzureFileDatastore(AbstractAzureStorageDatastore):
     """A datastore for an Azure File share (emulated by a blob container with the same paths)."""
 

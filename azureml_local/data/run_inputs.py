@@ -230,6 +230,14 @@ def register_output(ws: Any, datastore_name: str, path: str, register: dict, tab
                        create_new_version=register.get("create_new_version", True))
 
 
+def input_details(ws: Any, consumption_config: Any) -> dict:
+    """The ``inputDatasets`` entry of ``Run.get_details()`` for one dataset input (SDK shape)."""
+    ds = _dataset_of(ws, consumption_config.dataset)
+    return {"dataset": {"id": ds._ensure_saved(ws), "name": ds.name, "version": ds.version},
+            "consumptionDetails": {"type": "RunInput", "inputName": consumption_config.name,
+                                   "mechanism": consumption_config.mode.capitalize()}}
+
+
 # -- identities and env vars --------------------------------------------------------------------------
 def dataset_identity(ws: Any, dataset: Any) -> str:
     """sha256 of the dataset definition and the (name, size, etag) of every file it covers."""

@@ -37,7 +37,7 @@ def header_mode(header: Any) -> int:
                              "ONLY_FIRST_FILE_HAS_HEADERSCOMBINE_ALL_FILES_HEADERSALL_FILES_HAVE_SAME_HEADERS")
 
 
-def _read_one(path: str, reader: dict, index: int, nrows: int | None) -> Any:
+def _read_one(path: str, reader: dict, index: int, nrows: int | None, first_columns: list | None) -> Any:
     import pandas as pd
 
     fmt = reader["format"]
@@ -46,17 +46,42 @@ def _read_one(path: str, reader: dict, index: int, nrows: int | None) -> Any:
         has_header = mode == 3 or mode == 2 or (mode == 1 and index == 0)
         kwargs: dict = dict(sep=reader.get("separator", ","), encoding=python_encoding(reader.get("encoding", "utf8")),
                             header=0 if has_header else None, nrows=nrows)
+        if mode == 1 and index > 0 and first_columns is not None:
+            kwargs["names"] = first_columns  # later files are data only, named like the first
         if not reader.get("infer_column_types", True):
             kwargs["dtype"] = str
         if reader.get("empty_as_string"):
             kwargs["keep_default_na"] = False
-        return pd.read_csv(path, **kwargs)
+        df = pd.read_csv(path, **kwargs)
+        if mode == 0:  # no headers: Azure ML names the columns Column1, Column2, ...
+            df.columns = [f"Column{i + 1}" for i in range(len(df.columns))]
+        if reader.get("infer_column_types", True):
+            df = _infer_datetimes(df)
+        return df
     if fmt == "parquet":
         df = pd.read_parquet(path)
         return df.head(nrows) if nrows is not None else df
     if fmt == "json_lines":
         return pd.read_json(path, lines=True, nrows=nrows, encoding=python_encoding(reader.get("encoding", "utf8")))
     raise UserErrorException(f"Unknown tabular format {fmt!r}.")
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _infer_datetimes(df: Any) -> Any:
+    """Type ISO-8601 date columns as datetimes, as Azure ML's type inference does (cheap sample check first)."""
+    import pandas as pd
+
+    for col in df.columns:
+        if not (df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype)):
+            continue
+        sample = df[col].head(200).dropna().head(20)
+        if len(sample) and all(isinstance(v, str) and _ISO_DATE.match(v) for v in sample):
+            converted = pd.to_datetime(df[col], errors="coerce", format="ISO8601")
+            if converted.notna().sum() == df[col].notna().sum():
+                df[col] = converted
+    return df
 
 
 def partition_regex(partition_format: str) -> tuple[re.Pattern[str], list[tuple[str, str | None]]]:
@@ -110,7 +135,8 @@ def read_frame(definition: dict, files: list, local_paths: list[str], label: str
     frames, got = [], 0
     try:
         for i, (f, path) in enumerate(zip(files, local_paths)):
-            df = _read_one(path, reader, i, None if nrows is None else nrows - got)
+            df = _read_one(path, reader, i, None if nrows is None else nrows - got,
+                           list(frames[0].columns) if frames else None)
             if reader.get("include_path") or definition.get("partition_format"):
                 df = _add_path_columns(df, definition, reader, f)
             frames.append(df)

@@ -131,3 +131,17 @@ def test_url_map(ws, tmp_path, monkeypatch):
     monkeypatch.setenv("AZUREML_LOCAL_URL_TIMEOUT", "0.5")
     with pytest.raises(UserErrorException, match="https://example.invalid/other.csv"):
         Dataset.Tabular.from_delimited_files("https://example.invalid/other.csv")
+
+
+def test_header_modes_and_date_inference(ws, store, tmp_path):
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "1.csv").write_text("when,v\n2024-01-02,1\n2024-02-03,2\n")
+    (tmp_path / "h" / "2.csv").write_text("2024-03-04,3\n")
+    store.upload(str(tmp_path / "h"), target_path="hdr", show_progress=False)
+    from azureml.data.dataset_type_definitions import PromoteHeadersBehavior
+
+    df = Dataset.Tabular.from_delimited_files(
+        (store, "hdr/*.csv"), header=PromoteHeadersBehavior.ONLY_FIRST_FILE_HAS_HEADERS).to_pandas_dataframe()
+    assert df["v"].tolist() == [1, 2, 3] and str(df["when"].dtype).startswith("datetime64")
+    none = Dataset.Tabular.from_delimited_files((store, "hdr/2.csv"), header=False).to_pandas_dataframe()
+    assert list(none.columns) == ["Column1", "Column2"]
