@@ -212,9 +212,10 @@ class Run(RunMetricsMixin, RunFilesMixin):
         if warnings:
             details["warnings"] = warnings
         details["properties"] = self.get_properties()
-        details["inputDatasets"] = []
-        details["outputDatasets"] = []
-        details["runDefinition"] = json.loads(row["definition"] or "{}")
+        definition = json.loads(row["definition"] or "{}")
+        details["inputDatasets"] = definition.pop("_inputDatasets", [])
+        details["outputDatasets"] = definition.pop("_outputDatasets", [])
+        details["runDefinition"] = definition
         details["logFiles"] = self._log_files()
         details["submittedBy"] = row["submitted_by"]
         return details

@@ -190,6 +190,10 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     run_id = run_id or records.new_run_id(experiment_name)
     save_bindings(workspace, run_id, inputs, outputs)
     definition = _definition(config, run_config, script, arguments, command)
+    if inputs:
+        from azureml_local.data.run_inputs import input_details
+
+        definition["_inputDatasets"] = [input_details(workspace, c) for c in inputs.values()]
     records.create_run(workspace, experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
                        parent_run_id=_parent_run_id, target=run_config.target, definition=definition,
                        snapshot_id=snapshot_id, enqueue_handler="",

@@ -83,8 +83,16 @@ def _bind_data(ws: "Workspace", job: ScriptJob, inputs: dict, outputs: dict) -> 
     def after(job: ScriptJob, work_dir: Path, exit_code: int) -> None:
         from azureml_local.data import run_inputs
 
+        lineage = []
         for name, config in outputs.items():
-            run_inputs.finalize_output(ws, config, local_outputs[name], job.run_id)
+            result = run_inputs.finalize_output(ws, config, local_outputs[name], job.run_id) or {}
+            if result.get("dataset_id"):
+                lineage.append({"identifier": {"savedId": result["dataset_id"]}, "outputType": "RunOutput",
+                                "outputDetails": {"outputName": name}, "dataset": {"id": result["dataset_id"]}})
+        if lineage:
+            definition = json.loads(records.get_run_row(ws, job.run_id)["definition"] or "{}")
+            definition["_outputDatasets"] = lineage
+            records.update_run(ws, job.run_id, definition=definition)
 
     job.before_launch.append(before)
     if outputs:
