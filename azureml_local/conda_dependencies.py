@@ -376,10 +376,5 @@ class CondaDependencies:
     def _to_config_dict(self) -> dict[str, Any]:
         return self.as_dict()
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CondaDependencies) and self.as_dict() == other.as_dict()
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return self.serialize_to_string()

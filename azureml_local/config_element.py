@@ -66,10 +66,28 @@ def serialize_value(value: Any) -> Any:
     return value
 
 
-class ConfigElement:
-    """Base of every section; subclasses define ``_FIELDS`` and set defaults in ``__init__``."""
+class _Strict(type):
+    """Marks instances initialized once ``__init__`` returns (see :meth:`ConfigElement.__setattr__`)."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        obj = super().__call__(*args, **kwargs)
+        object.__setattr__(obj, "_initialized", True)
+        return obj
+
+
+class ConfigElement(metaclass=_Strict):
+    """Base of every section; subclasses define ``_FIELDS`` and set defaults in ``__init__``.
+
+    As in the SDK, assigning an attribute that does not exist after construction raises
+    ``AttributeError``, so a typo (``env.docker.enable = True``) fails instead of being ignored.
+    """
 
     _FIELDS: ClassVar[tuple[Field, ...]] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_initialized") and not hasattr(self, name):
+            raise AttributeError("{} has no attribute {}".format(self.__class__, name))
+        object.__setattr__(self, name, value)
 
     def _to_dict(self) -> dict[str, Any]:
         """The camelCase dictionary form (JSON-able)."""
@@ -99,11 +117,6 @@ class ConfigElement:
 
     def _clone(self) -> "ConfigElement":
         return copy.deepcopy(self)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self._to_dict() == other._to_dict()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         import json

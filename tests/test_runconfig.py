@@ -67,3 +67,17 @@ def test_bad_inputs(tmp_path):
         PyTorchConfiguration(communication_backend="mpi")
     with pytest.raises(UserErrorException, match="not found"):
         RunConfiguration.delete(str(tmp_path), "nothing")
+
+
+def test_unknown_attribute_is_an_error_like_the_sdk():
+    rc = RunConfiguration()
+    with pytest.raises(AttributeError, match="has no attribute enviroment"):
+        rc.enviroment = None
+    env = Environment("e")
+    with pytest.raises(AttributeError):
+        env.docker.enable = True
+    env.docker.base_image = "python:3.11"  # real attributes still assignable
+    import copy
+    clone = copy.deepcopy(rc)
+    with pytest.raises(AttributeError):
+        clone.typo = 1
