@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 from azureml_local.exceptions import UserErrorException
 from azureml_local.runs import artifacts, records
 from azureml_local.runs.dto import RunDto
+from azureml_local.runs.extras import RunLogsSnapshotsMixin
 from azureml_local.runs.files import RunFilesMixin
 from azureml_local.runs.metrics import RunMetricsMixin
 
@@ -32,7 +33,7 @@ _BUILTIN_TYPES: dict[str, str] = {
 _INTERACTIVE = "interactive"
 
 
-class Run(RunMetricsMixin, RunFilesMixin):
+class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin):
     """A run: status, details, metrics, files, tags/properties and children."""
 
     _run_source_initializers: dict[str, Union[str, Callable]] = {}

@@ -28,7 +28,8 @@ class RunDetails:
                    "End Time": details.get("endTimeUtc", "")}
         if details.get("error"):
             summary["Error"] = (details["error"].get("error") or {}).get("message", "")
-        children = [{"Run Id": c.id, "Type": c.type, "Status": c.get_status()} for c in run.get_children()]
+        children = [{"Run Id": c.id, "Name": getattr(c, "name", None) or "", "Type": c.type, "Status": c.get_status()}
+                    for c in run.get_children()]
         return summary, run.get_metrics(), children
 
     def get_html(self) -> str:
@@ -42,8 +43,8 @@ class RunDetails:
         if metrics:
             parts += ["<h4>Metrics</h4>", table(list(metrics.items()), ("Name", "Value"))]
         if children:
-            rows = [(c["Run Id"], f"{c['Type']} - {c['Status']}") for c in children]
-            parts += ["<h4>Child runs</h4>", table(rows, ("Run Id", "Type - Status"))]
+            rows = [(c["Run Id"], f"{c['Name']} ({c['Type']}): {c['Status']}") for c in children]
+            parts += ["<h4>Child runs</h4>", table(rows, ("Run Id", "Name (Type): Status"))]
         return "<div>" + "".join(parts) + "</div>"
 
     def get_text(self) -> str:
@@ -52,7 +53,8 @@ class RunDetails:
         if metrics:
             lines += ["", "Metrics:"] + [f"  {k}: {v}" for k, v in metrics.items()]
         if children:
-            lines += ["", "Child runs:"] + [f"  {c['Run Id']} ({c['Type']}): {c['Status']}" for c in children]
+            lines += ["", "Child runs:"] + [f"  {c['Name'] or c['Run Id']} ({c['Type']}, {c['Run Id']}): {c['Status']}"
+                                            for c in children]
         return "\n".join(lines)
 
     def show(self) -> None:

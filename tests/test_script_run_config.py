@@ -187,3 +187,18 @@ def test_runs_continue_after_the_submitting_process_exits(ws, tmp_path: Path) ->
     run = Run.get(ws, run_id)
     assert run.wait_for_completion()["status"] == "Completed"
     assert "outputs/done.txt" in run.get_file_names()
+
+
+def test_logs_and_snapshot_helpers(ws, tmp_path: Path) -> None:
+    import zipfile
+
+    src = _src(tmp_path, "print('log me')\n")
+    run = Experiment(ws, "helpers").submit(ScriptRunConfig(str(src), "train.py"))
+    run.wait_for_completion()
+    logs = run.get_details_with_logs()["logFiles"]
+    assert "log me" in logs["user_logs/std_log.txt"]
+    written = run.get_all_logs(destination=str(tmp_path / "logs"))
+    assert str(tmp_path / "logs" / "azureml-logs" / "70_driver_log.txt") in written
+    archive = run.restore_snapshot(path=str(tmp_path / "snap.zip"))
+    assert zipfile.ZipFile(archive).namelist() == ["train.py"]
+    run.clean()
