@@ -89,3 +89,30 @@ def test_register_and_list_models(ws):
     assert names == ["diabetes_model"] and model.version == 1
     path = Model.get_model_path("diabetes_model", _workspace=ws)
     assert Path(path).read_bytes() == b"\x80\x04pickle"
+
+
+def test_model_path_and_register_inside_a_submitted_run(ws):
+    from azureml.core import Environment, Experiment, Model, ScriptRunConfig
+
+    Path("model.txt").write_text("weights-v1")
+    Model.register(ws, model_path="model.txt", model_name="scorer")
+    Path("src").mkdir()
+    Path("src/score.py").write_text(
+        "import os\n"
+        "from azureml.core import Run\n"
+        "from azureml.core.model import Model\n"
+        "run = Run.get_context()\n"
+        "path = Model.get_model_path('scorer')\n"
+        "run.log('content', open(path).read())\n"
+        "os.makedirs('outputs', exist_ok=True)\n"
+        "open('outputs/new_model.txt', 'w').write('weights-v2')\n")
+    env = Environment("score-env")
+    env.python.user_managed_dependencies = True
+    config = ScriptRunConfig(source_directory="src", script="score.py", environment=env)
+    run = Experiment(ws, "scoring").submit(config)
+    run.wait_for_completion(show_output=False)
+    assert run.get_status() == "Completed"
+    assert run.get_metrics()["content"] == "weights-v1"
+    model = run.register_model(model_name="scorer", model_path="outputs/new_model.txt")
+    assert model.version == 2 and model.run_id == run.id
+    assert Path(Model.get_model_path("scorer", _workspace=ws)).read_text() == "weights-v2"
