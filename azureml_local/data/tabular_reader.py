@@ -31,6 +31,8 @@ def header_mode(header: Any) -> int:
     value = getattr(header, "name", header)
     if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1, 2, 3):
         return value
+    if isinstance(value, str):
+        value = {"TRUE": True, "FALSE": False}.get(value.upper(), value.upper())
     if value in HEADER_MODES:
         return HEADER_MODES[value]
     raise UserErrorException("Unsupported header provided. The allowed values are NO_HEADERS"

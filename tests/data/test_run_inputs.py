@@ -95,3 +95,19 @@ def test_env_var_formats_and_hdfs():
         from azureml.data import HDFSOutputDatasetConfig
 
         run_inputs.prepare_output(None, HDFSOutputDatasetConfig("h"), "r", Path("."))
+
+
+def test_tabular_dataset_for_pipeline_output_specs(ws, store):
+    spec = {"format": "delimited", "separator": ",", "include_path": False, "partition_format": None,
+            "file_extension": ".csv", "header": "all_files_have_same_headers", "set_column_types": {},
+            "keep_columns": ["id", "score"]}
+    ds_id = run_inputs.tabular_dataset_for_output(ws, "workspaceblobstore", "data", spec)
+    df = Dataset.get_by_id(ws, ds_id).to_pandas_dataframe()
+    assert list(df.columns) == ["id", "score"] and len(df) == 5
+    first = dict(spec, random_split={"percentage": 0.5, "seed": 3, "part": 1})
+    second = dict(spec, random_split={"percentage": 0.5, "seed": 3, "part": 2})
+    a = Dataset.get_by_id(ws, run_inputs.tabular_dataset_for_output(ws, "workspaceblobstore", "data", first))
+    b = Dataset.get_by_id(ws, run_inputs.tabular_dataset_for_output(ws, "workspaceblobstore", "data", second))
+    assert len(a.to_pandas_dataframe()) + len(b.to_pandas_dataframe()) == 5
+    reg = run_inputs.register_output(ws, "workspaceblobstore", "data", {"name": "pipe_out"}, spec)
+    assert reg.version == 1 and ws.datasets["pipe_out"].id == ds_id
