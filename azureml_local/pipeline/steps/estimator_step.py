@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from azureml_local.pipeline.steps.python_script_step import _PythonScriptStepBase
+from azureml_local.pipeline.steps.python_script_step import PythonScriptStep, _PythonScriptStepBase
 
 _log = logging.getLogger(__name__)
 _DEPRECATED = ("'EstimatorStep' is deprecated. Please use 'CommandStep' from "
@@ -13,7 +13,7 @@ _DEPRECATED = ("'EstimatorStep' is deprecated. Please use 'CommandStep' from "
                "machine-learning-pipelines/intro-to-pipelines/aml-pipelines-with-commandstep.ipynb.")
 
 
-class EstimatorStep(_PythonScriptStepBase):
+class EstimatorStep(PythonScriptStep):
     """Run ``estimator``'s entry script with ``estimator_entry_script_arguments``."""
 
     def __init__(self, name: str | None = None, estimator: Any = None,
@@ -35,7 +35,7 @@ class EstimatorStep(_PythonScriptStepBase):
                              "specify all the inputs in EstimatorStep instead.")
         if not any(c.__name__ == "MMLBaseEstimator" for c in type(estimator).__mro__):
             raise Exception("Estimator parameter is not of valid type")
-        super().__init__(name=name, script_name=estimator.run_config.script,
+        _PythonScriptStepBase.__init__(self, name=name, script_name=estimator.run_config.script,
                          arguments=estimator_entry_script_arguments, compute_target=compute_target,
                          runconfig=run_config, runconfig_pipeline_params=runconfig_pipeline_params, inputs=inputs,
                          outputs=outputs, source_directory=estimator.source_directory, allow_reuse=allow_reuse,
