@@ -202,3 +202,33 @@ def test_logs_and_snapshot_helpers(ws, tmp_path: Path) -> None:
     archive = run.restore_snapshot(path=str(tmp_path / "snap.zip"))
     assert zipfile.ZipFile(archive).namelist() == ["train.py"]
     run.clean()
+
+
+def test_children_from_inside_a_script(ws, tmp_path: Path) -> None:
+    src = _src(tmp_path, "print('child script')\n", name="child.py")
+    (src / "train.py").write_text(
+        "from azureml.core import Run, ScriptRunConfig\n"
+        "run = Run.get_context()\n"
+        "kid = run.child_run(name='open-kid')\n"
+        "kid.log('k', 1)\n"
+        "sub = run.submit_child(ScriptRunConfig('.', 'child.py'))\n"
+        "sub.wait_for_completion()\n"
+        "print('child status', sub.get_status())\n")
+    run = Experiment(ws, "parent").submit(ScriptRunConfig(str(src), "train.py"))
+    run.wait_for_completion()
+    children = {c.type: c for c in run.get_children()}
+    assert set(children) == {"interactive", "azureml.scriptrun"}
+    assert children["interactive"].get_status() == "Completed"  # closed with its parent
+    assert children["azureml.scriptrun"].get_status() == "Completed"
+    assert children["azureml.scriptrun"].parent.id == run.id
+    assert "child status Completed" in run._download_artifact_contents_to_string("user_logs/std_log.txt")
+
+
+def test_cancel_queued_run_drops_it_from_the_queue(ws) -> None:
+    from azureml.core import Run
+    from azureml_local.runs import records
+
+    run_id = records.create_run(ws, "q", status="Queued", enqueue_handler="")
+    Run.get(ws, run_id).cancel()
+    assert records.get_status(ws, run_id) == "Canceled"
+    assert ws._store.query_one("SELECT COUNT(*) FROM run_queue")[0] == 0

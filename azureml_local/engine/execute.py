@@ -195,5 +195,6 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
         if status == "Completed":
             status, error = "Failed", records.error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
+    records.close_open_children(ws, job.run_id, status)
     records.set_status(ws, job.run_id, status, error=error, pid=None)
     return status

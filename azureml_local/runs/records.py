@@ -307,3 +307,12 @@ def add_properties(ws: "Workspace", run_id: str, properties: dict) -> None:
                     "are immutable. Use tags for values that change.", status_code=400)
             conn.execute("INSERT OR IGNORE INTO run_properties(run_id, key, value) VALUES (?,?,?)",
                          (run_id, key, value))
+
+
+def close_open_children(ws: "Workspace", run_id: str, parent_status: str) -> int:
+    """End interactive child runs a script left Running (the parent's process is gone); returns how many."""
+    status = "Completed" if parent_status == "Completed" else parent_status
+    now = utc_now()
+    with ws._store.transaction() as conn:
+        return conn.execute("UPDATE runs SET status=?, end_time_utc=? WHERE parent_run_id=? AND run_type='interactive' "
+                            "AND status IN ('Running', 'NotStarted')", (status, now, run_id)).rowcount
