@@ -61,11 +61,7 @@ SIGNATURE_ALLOWLIST: dict[tuple[str, str], str] = {
 }
 
 # (SDK class key, SDK ancestor key) -> why our class does not derive from our version of that ancestor.
-HIERARCHY_ALLOWLIST: dict[tuple[str, str], str] = {
-    ("azureml.pipeline.steps.estimator_step:EstimatorStep",
-     "azureml.pipeline.steps.python_script_step:PythonScriptStep"):
-        f"{_TODO}: class EstimatorStep(PythonScriptStep) as in the SDK, so isinstance(step, PythonScriptStep)",
-}
+HIERARCHY_ALLOWLIST: dict[tuple[str, str], str] = {}
 
 
 def _load_checker():

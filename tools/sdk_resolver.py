@@ -225,6 +225,8 @@ class Analyzer:
             else:
                 bases.append(ast.unparse(base))
         members.update(self._own_members(key, node, module))
+        for name in self._init_attributes(node):  # ``self.python = PythonSection()`` in __init__
+            members.setdefault(name, {"kind": "instance_attribute"})
         desc = {"bases": bases, "members": dict(sorted(members.items()))}
         self._described[key] = desc
         return desc
@@ -256,6 +258,24 @@ class Analyzer:
                     if isinstance(t, ast.Name) and not t.id.startswith("_"):
                         own[t.id] = self._class_attribute(item.value, module)
         return own
+
+    @staticmethod
+    def _init_attributes(node: ast.ClassDef) -> list[str]:
+        """Public ``self.x = ...`` names that ``__init__`` sets: API for users (``env.python``)."""
+        init = next((i for i in node.body if isinstance(i, ast.FunctionDef) and i.name == "__init__"), None)
+        if init is None or not init.args.args:
+            return []
+        me = init.args.args[0].arg
+        names = []
+        for sub in ast.walk(init):
+            targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target] if isinstance(
+                sub, (ast.AnnAssign, ast.AugAssign)) else []
+            for t in targets:
+                for el in (t.elts if isinstance(t, ast.Tuple) else [t]):
+                    if (isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == me
+                            and not el.attr.startswith("_") and el.attr not in names):
+                        names.append(el.attr)
+        return names
 
     def _class_attribute(self, value: ast.expr | None, module: str) -> dict:
         found = self.resolve_expr(module, value) if isinstance(value, (ast.Name, ast.Attribute)) else None

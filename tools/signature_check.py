@@ -28,6 +28,29 @@ def defining_attr(cls: type, name: str) -> tuple[type, Any] | None:
     return None
 
 
+def our_instance_attributes(cls: type) -> set[str]:
+    """Public ``self.x = ...`` names assigned in any method of ``cls`` or its (non-builtin) bases.
+
+    Read from source, because a plain instance attribute is invisible on the class itself.
+    """
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if klass.__module__ == "builtins":
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, (ast.AnnAssign, ast.AugAssign)) else []
+            for t in targets:
+                for el in (t.elts if isinstance(t, ast.Tuple) else [t]):
+                    if isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == "self":
+                        names.add(el.attr)
+    return {n for n in names if not n.startswith("_")}
+
+
 def our_kind(raw: Any) -> tuple[str, Any]:
     """(kind, function) of a raw class attribute: method, staticmethod, classmethod, property, attribute."""
     if isinstance(raw, staticmethod):
@@ -145,6 +168,10 @@ def member_problems(manifest: dict, sdk_key: str, cls: type, allowlist: Containe
             if ref in manifest["classes"] and inspect.isclass(found[1]) and ref not in _seen | {sdk_key}:
                 problems += [f"{name}.{p}" for p in member_problems(manifest, ref, found[1], allowlist,
                                                                    _seen | {sdk_key})]
+            continue
+        if sdk_kind == "instance_attribute":  # set in the SDK's __init__: anything but a method will do
+            if func is not None:
+                problems.append(f"{name}: the SDK has a plain attribute, ours is a {kind}")
             continue
         if sdk_kind == "property":
             if kind not in ("property", "attribute"):

@@ -24,7 +24,7 @@ class Dataset:
     File = FileFactory
 
     def __init__(self, name):
-        pass
+        self.tags = {}
 
     @property
     def name(self):
@@ -47,7 +47,9 @@ MANIFEST = {
             "File": {"kind": "attribute", "class": "azureml.data.dataset_factory:FileFactory"},
             "__init__": {"kind": "method", "params": [["self", "pk"], ["name", "pk"]]},
             "name": {"kind": "property"},
-            "register": {"kind": "method", "params": [["self", "pk"]]}}},
+            "register": {"kind": "method", "params": [["self", "pk"]]},
+            "tags": {"kind": "instance_attribute"},
+            "version": {"kind": "instance_attribute"}}},
         "azureml.data.dataset_factory:FileFactory": {"bases": ["object"], "members": {
             "from_files": {"kind": "staticmethod", "params": [["path", "pk"]]},
             "from_urls": {"kind": "staticmethod", "params": [["url", "pk"]]}}},
@@ -66,8 +68,8 @@ def render() -> str:
 
 def test_boxes_follow_the_facade_and_class_attributes():
     doc = render()
-    assert "- [x] **Dataset** (3/4 members)" in doc
-    assert "  - [x] __init__\n  - [x] name\n  - [ ] register" in doc
+    assert "- [x] **Dataset** (4/6 members)" in doc
+    assert "  - [x] __init__\n  - [x] name\n  - [ ] register\n  - [x] tags\n  - [ ] version\n" in doc
     assert "- [x] **FileFactory** (1/2 members)" in doc  # reached as Dataset.File
     assert "  - [x] from_files (signature differs from the SDK)\n  - [ ] from_urls\n" in doc
     assert "  - [x] __init__\n" in doc
@@ -78,10 +80,10 @@ def test_boxes_follow_the_facade_and_class_attributes():
 
 def test_totals_per_area():
     doc = render()
-    assert "| azureml.core | 1/2 | 3/4 (75%) | 0/2 |" in doc
+    assert "| azureml.core | 1/2 | 4/6 (67%) | 0/2 |" in doc
     assert "| azureml.data | 1/1 | 1/2 (50%) | 0/0 |" in doc
     assert "| azureml.pipeline.core | 0/1 | 0/1 (0%) | 0/0 |" in doc
-    assert "| **total** | 2/4 | 4/7 (57%) | 0/2 |" in doc
+    assert "| **total** | 2/4 | 5/9 (56%) | 0/2 |" in doc
 
 
 def test_deterministic_and_documents_its_command():
@@ -93,5 +95,5 @@ def test_deterministic_and_documents_its_command():
 def test_unresolvable_facade_target_does_not_stop_the_report(capsys):
     surface = {"azureml.core": {"Dataset": "azureml_local.no_such_module:Dataset"}}
     doc = load_tool().Coverage(MANIFEST, surface).render()
-    assert "- [ ] **Dataset** (0/4 members)" in doc
+    assert "- [ ] **Dataset** (0/6 members)" in doc
     assert "cannot resolve azureml_local.no_such_module:Dataset" in capsys.readouterr().err

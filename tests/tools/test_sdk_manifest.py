@@ -74,7 +74,8 @@ FILES = {
                 pass
 
             def __init__(self, subscription_id, resource_group, workspace_name, _location=None):
-                pass
+                self.location, self._hidden = _location, 1
+                self.name = workspace_name  # a property: stays one
 
             @staticmethod
             def from_config(path=None, timeout=DEFAULT_TIMEOUT, *, strict=False):
@@ -139,6 +140,7 @@ def test_class_members_kinds_and_parameters(manifest):
     assert m["get"]["kind"] == "classmethod" and m["get"]["params"][2] == ["cloud", "pk", "'AzureCloud'"]
     assert m["wait"]["params"][1] == ["timeout", "pk", "LIMIT", "5"]  # class constant in a default
     assert m["name"] == {"kind": "property"}
+    assert m["location"] == {"kind": "instance_attribute"} and "_hidden" not in m
     assert m["KIND"] == {"kind": "attribute", "value": "'ws'"}
     assert m["Nested"] == {"kind": "attribute", "class": "azureml.core.workspace:_Base"}
     assert m["Status"] == {"kind": "attribute", "class": "azureml.core.workspace:Workspace.Status"}
