@@ -108,22 +108,9 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseK
     _insert_row(ctx, step, step_run_id, key, reason, reused_run_id=entry["step_run_id"],
                 reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
                 outputs=entry["outputs"])
-    _upload_reuse_log(ws, step_run_id)
     state.update_step(ws, step_run_id, status="Completed")
     return StepResult(step["node_id"], step_run_id, "Completed", outputs=entry["outputs"],
                       reused_from=entry["step_run_id"], key=key)
-
-
-def _upload_reuse_log(ws: Any, step_run_id: str) -> None:
-    """The reused run's own log (the line saying why) is an artifact like any run log."""
-    try:
-        from azureml_local.engine import log_paths
-        from azureml_local.runs import artifacts
-
-        items = [(n, str(p)) for n, p in log_paths(ws, step_run_id).items() if p.exists()]
-        artifacts.upload_paths(ws, step_run_id, items)
-    except Exception:  # noqa: BLE001 - the local log file stays readable
-        pass
 
 
 def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
