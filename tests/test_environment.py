@@ -4,7 +4,6 @@ import pytest
 from azureml.core import Environment
 from azureml.core.environment import CondaDependencies
 from azureml.exceptions import UserErrorException
-from azureml_local.environment import missing_packages
 
 CONDA_YML = """name: demo
 channels: [conda-forge]
@@ -86,15 +85,6 @@ def test_save_and_load_directory(tmp_path):
     assert "requests" in list(loaded.python.conda_dependencies.pip_packages)
     with pytest.raises(UserErrorException):
         env.save_to_directory(str(tmp_path / "envdir"))
-
-
-def test_missing_packages(tmp_path):
-    spec = tmp_path / "env.yml"
-    spec.write_text(CONDA_YML)
-    env = Environment.from_conda_specification("demo", str(spec))
-    env.python.conda_dependencies.add_conda_package("cudatoolkit=11")
-    env.python.conda_dependencies.add_pip_package("azureml-core")
-    assert missing_packages(env) == ["surely-not-installed-pkg"]
 
 
 def test_private_wheel_and_build(ws, tmp_path, capsys):

@@ -1,7 +1,9 @@
 """Compute targets (``azureml.core.compute``): registry records, no machines.
 
 Module map: :mod:`.compute_target` (base class, configurations), :mod:`.amlcompute`
-(clusters), :mod:`.attached` (every other target type), :mod:`.registry` (database
+(clusters), :mod:`.attached` (helpers, remote VMs, DSVM), :mod:`.instance` (ComputeInstance),
+:mod:`.services` (ADLA, Batch, Databricks, Data Factory, Kusto, HDInsight, Synapse),
+:mod:`.kubernetes` (AKS, Kubernetes), :mod:`.registry` (database
 records plus the helpers the engines call: ``max_concurrency``, ``resolve_compute``),
 :mod:`.legacy` (``azureml.core.compute_target``).
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 def _all_types() -> list[type]:
     """Every concrete ComputeTarget subclass (imports their modules on first use)."""
-    from azureml_local.compute import amlcompute, attached  # noqa: F401
+    from azureml_local.compute import amlcompute, attached, instance, kubernetes, services  # noqa: F401
     from azureml_local.compute.compute_target import ComputeTarget
 
     found: list[type] = []

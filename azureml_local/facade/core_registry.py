@@ -41,22 +41,25 @@ _RUNCONFIG_NAMES = {
 
 _CT = "azureml_local.compute.compute_target"
 _AML = "azureml_local.compute.amlcompute"
-_ATT = "azureml_local.compute.attached"
+_C = "azureml_local.compute"
 _LEG = "azureml_local.compute.legacy"
 
-_ATTACHED_MODULES = {
-    "aks": ("AksCompute", "AksProvisioningConfiguration", "AksAttachConfiguration", "AksUpdateConfiguration"),
-    "adla": ("AdlaCompute", "DataLakeAnalyticsAttachConfiguration"),
-    "batch": ("BatchCompute", "BatchAttachConfiguration"),
-    "computeinstance": ("ComputeInstance", "ComputeInstanceProvisioningConfiguration", "ComputeInstanceStatus"),
-    "databricks": ("DatabricksCompute", "DatabricksAttachConfiguration"),
-    "datafactory": ("DataFactoryCompute", "DataFactoryProvisioningConfiguration", "DataFactoryAttachConfiguration"),
-    "dsvm": ("DsvmCompute", "DsvmProvisioningConfiguration"),
-    "hdinsight": ("HDInsightCompute", "HDInsightAttachConfiguration"),
-    "kubernetescompute": ("KubernetesCompute", "KubernetesComputeAttachConfiguration"),
-    "kusto": ("KustoCompute", "KustoAttachConfiguration"),
-    "remote": ("RemoteCompute", "RemoteComputeAttachConfiguration"),
-    "synapse": ("SynapseCompute", "SynapseAttachConfiguration"),
+_ATTACHED_MODULES = {  # SDK module -> (our module, names)
+    "aks": ("kubernetes", ("AksCompute", "AksProvisioningConfiguration", "AksAttachConfiguration",
+                           "AksUpdateConfiguration")),
+    "adla": ("services", ("AdlaCompute", "DataLakeAnalyticsAttachConfiguration")),
+    "batch": ("services", ("BatchCompute", "BatchAttachConfiguration")),
+    "computeinstance": ("instance", ("ComputeInstance", "ComputeInstanceProvisioningConfiguration",
+                                     "ComputeInstanceStatus")),
+    "databricks": ("services", ("DatabricksCompute", "DatabricksAttachConfiguration")),
+    "datafactory": ("services", ("DataFactoryCompute", "DataFactoryProvisioningConfiguration",
+                                 "DataFactoryAttachConfiguration")),
+    "dsvm": ("attached", ("DsvmCompute", "DsvmProvisioningConfiguration")),
+    "hdinsight": ("services", ("HDInsightCompute", "HDInsightAttachConfiguration")),
+    "kubernetescompute": ("kubernetes", ("KubernetesCompute", "KubernetesComputeAttachConfiguration")),
+    "kusto": ("services", ("KustoCompute", "KustoAttachConfiguration")),
+    "remote": ("attached", ("RemoteCompute", "RemoteComputeAttachConfiguration")),
+    "synapse": ("services", ("SynapseCompute", "SynapseAttachConfiguration")),
 }
 _COMPUTE_BASE = {n: f"{_CT}:{n}" for n in (
     "ComputeTarget", "ComputeTargetProvisioningConfiguration", "ComputeTargetAttachConfiguration",
@@ -78,18 +81,20 @@ SURFACE: dict[str, dict[str, str]] = {
         "AbstractAuthentication", "InteractiveLoginAuthentication", "AzureCliAuthentication",
         "ServicePrincipalAuthentication", "MsiAuthentication", "TokenAuthentication", "AzureMLTokenAuthentication",
         "ArmTokenAuthentication", "Audience", "_ArcadiaAuthentication")},
-    "azureml.core.model": {n: f"azureml_local.model:{n}" for n in (
-        "Model", "InferenceConfig", "ResourceConfiguration", "ModelNotFoundException", "MODELS_DIR")},
-    "azureml.core.resource_configuration": {"ResourceConfiguration": "azureml_local.model:ResourceConfiguration"},
+    "azureml.core.model": {
+        **{n: f"azureml_local.model:{n}" for n in ("Model", "ModelNotFoundException", "MODELS_DIR")},
+        **{n: f"azureml_local.model_config:{n}" for n in ("InferenceConfig", "ResourceConfiguration")}},
+    "azureml.core.resource_configuration": {
+        "ResourceConfiguration": "azureml_local.model_config:ResourceConfiguration"},
     "azureml.core.compute": {
         "ComputeTarget": f"{_CT}:ComputeTarget",
         "AmlCompute": f"{_AML}:AmlCompute",
-        **{names[0]: f"{_ATT}:{names[0]}" for names in _ATTACHED_MODULES.values()},
+        **{names[0]: f"{_C}.{ours}:{names[0]}" for ours, names in _ATTACHED_MODULES.values()},
     },
     "azureml.core.compute.compute": _COMPUTE_BASE,
     "azureml.core.compute.amlcompute": _AML_NAMES,
-    **{f"azureml.core.compute.{module}": {n: f"{_ATT}:{n}" for n in names}
-       for module, names in _ATTACHED_MODULES.items()},
+    **{f"azureml.core.compute.{module}": {n: f"{_C}.{ours}:{n}" for n in names}
+       for module, (ours, names) in _ATTACHED_MODULES.items()},
     "azureml.core.compute_target": {
         "ComputeTargetException": "azureml_local.exceptions:ComputeTargetException",
         "UserErrorException": "azureml_local.exceptions:UserErrorException",
