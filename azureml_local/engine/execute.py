@@ -186,11 +186,13 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
         local = Path(folder) if os.path.isabs(folder) else work_dir / folder
         if local.is_dir():
             items += artifacts.folder_items(local, prefix)
-    for name, path in log_paths(ws, job.run_id).items():
-        if path.exists():
-            items.append((name, str(path)))
+    std_log = log_paths(ws, job.run_id)[STD_LOG]
+    if std_log.exists():
+        items.append((STD_LOG, str(std_log)))
     try:
         artifacts.upload_paths(ws, job.run_id, items)
+        if std_log.exists():  # the driver log is the same file (hard link): index it, upload once
+            artifacts.alias(ws, job.run_id, DRIVER_LOG, STD_LOG)
     except Exception as exc:  # noqa: BLE001 - the run still needs a final status
         if status == "Completed":
             status, error = "Failed", records.error_dict(f"Uploading the run's files failed: {exc}",

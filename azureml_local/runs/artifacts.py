@@ -62,6 +62,14 @@ def upload_paths(ws: "Workspace", run_id: str, items: Iterable[tuple[str, str | 
     return [n for n, _ in pairs]
 
 
+def alias(ws: "Workspace", run_id: str, name: str, existing: str) -> None:
+    """Index ``name`` as another path of the already uploaded artifact ``existing`` (no second upload)."""
+    row = ws._store.query_one("SELECT blob_name, size FROM run_artifacts WHERE run_id=? AND path=?",
+                              (run_id, normalize(existing)))
+    if row is not None:
+        _index(ws, run_id, [(normalize(name), row["blob_name"], row["size"])])
+
+
 def folder_items(local_dir: str | os.PathLike[str], prefix: str) -> list[tuple[str, str]]:
     """``(prefix/relative path, file)`` for every file under ``local_dir`` (sorted)."""
     root = Path(local_dir)
