@@ -191,5 +191,8 @@ class _Scheduler:
                 if error is None:
                     error = _error(f"Uploading the outputs of step run {result.step_run_id} failed: {exc}. "
                                    "Free disk space / check the datastore and submit again.")
-                state.update_step(self.ctx.ws, result.step_run_id, status="Failed", error=error)
+                from azureml_local.pipeline.execution import records
+
+                state.update_step(self.ctx.ws, result.step_run_id, status="Failed", error=error, mirror=False)
+                records.set_status(self.ctx.ws, result.step_run_id, "Failed", error, force=True)
         return error

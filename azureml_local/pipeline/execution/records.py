@@ -41,16 +41,18 @@ def create_run(ws: "Workspace", run_id: str, experiment_name: str, run_type: str
                    enqueue_handler=enqueue_handler)
 
 
-def set_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None, **columns: Any) -> bool:
+def set_status(ws: "Workspace", run_id: str, status: str, error: dict | None = None, force: bool = False,
+               **columns: Any) -> bool:
     """Record a status change (run-history vocabulary: Running, Completed, Failed, Canceled...).
 
-    Terminal statuses are final: a run already Completed/Failed/Canceled is left alone.
+    Terminal statuses are final (a run already Completed/Failed/Canceled is left alone) unless
+    ``force``: a step whose outputs could not be saved turns from Completed to Failed.
     """
     api = _runs_api()
     if api is None:
         return True
     return api.set_status(ws, run_id, status, error=error, start=status == "Running",
-                          only_from=ACTIVE, **columns)
+                          only_from=None if force else ACTIVE, **columns)
 
 
 def get_status(ws: "Workspace", run_id: str) -> str | None:
