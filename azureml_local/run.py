@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 from azureml_local.exceptions import UserErrorException
 from azureml_local.runs import artifacts, records
+from azureml_local.runs.children import RunChildrenMixin
 from azureml_local.runs.dto import RunDto
 from azureml_local.runs.extras import RunLogsSnapshotsMixin
 from azureml_local.runs.files import RunFilesMixin
@@ -33,7 +34,7 @@ _BUILTIN_TYPES: dict[str, str] = {
 _INTERACTIVE = "interactive"
 
 
-class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin):
+class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixin):
     """A run: status, details, metrics, files, tags/properties and children."""
 
     _run_source_initializers: dict[str, Union[str, Callable]] = {}
@@ -304,48 +305,6 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin):
             self.fail(error_details=value)
         else:
             self.complete()
-
-    # -- children ------------------------------------------------------------------------------------
-    def child_run(self, name: str | None = None, run_id: str | None = None, outputs: Any = None) -> "Run":
-        child_id = records.create_run(self._ws, self._experiment.name, run_id, run_type=_INTERACTIVE,
-                                      status="Running", start=True, parent_run_id=self._run_id, name=name,
-                                      display_name=name, target=self._row["target"])
-        return Run(self._experiment, child_id, outputs=outputs)
-
-    def create_children(self, count: int | None = None, tag_key: str | None = None,
-                        tag_values: list | None = None) -> list:
-        if count is None and tag_values is None:
-            raise UserErrorException("create_children needs count or tag_values.")
-        values = tag_values if tag_values is not None else [None] * int(count)
-        children = []
-        for value in values:
-            child = self.child_run()
-            if tag_key is not None:
-                child.tag(tag_key, value)
-            children.append(child)
-        return children
-
-    def get_children(self, recursive: bool = False, tags: Any = None, properties: Any = None, type: str | None = None,
-                     status: str | None = None, _rehydrate_runs: bool = True) -> Iterator:
-        frontier = [self._run_id]
-        while frontier:
-            parent = frontier.pop(0)
-            rows = records.list_runs(self._ws, parent_run_id=parent)
-            rows.reverse()  # oldest first, like the service
-            allowed = None
-            if tags is not None or properties is not None:
-                allowed = {r["run_id"] for r in records.list_runs(self._ws, parent_run_id=parent, tags=tags,
-                                                                  properties=properties)}
-            for row in rows:
-                if recursive:
-                    frontier.append(row["run_id"])
-                if ((type is None or row["run_type"] == type) and (status is None or row["status"] == status)
-                        and (allowed is None or row["run_id"] in allowed)):
-                    yield (Run._rehydrate(self._experiment, row) if _rehydrate_runs
-                           else Run(self._experiment, row["run_id"]))
-
-    def submit_child(self, config: Any, tags: dict | None = None, **kwargs: Any) -> "Run":
-        return self.experiment.submit(config, tags=tags, _parent_run_id=self.id, **kwargs)
 
     # -- tags and properties ---------------------------------------------------------------------------
     def tag(self, key: str, value: Any = None) -> None:
