@@ -232,3 +232,19 @@ def test_cancel_queued_run_drops_it_from_the_queue(ws) -> None:
     Run.get(ws, run_id).cancel()
     assert records.get_status(ws, run_id) == "Canceled"
     assert ws._store.query_one("SELECT COUNT(*) FROM run_queue")[0] == 0
+
+
+def test_run_configuration_style_submit(ws, tmp_path: Path) -> None:
+    from azureml.core import Environment
+    from azureml.core.runconfig import RunConfiguration
+
+    src = _src(tmp_path, "import os\nprint('vars', os.environ['FROM_RC'], os.environ['FROM_ENV'])\n")
+    rc = RunConfiguration()
+    rc.environment_variables = {"FROM_RC": "rc"}
+    env = Environment("e")
+    env.environment_variables = {"FROM_ENV": "env"}
+    rc.environment = env
+    run = Experiment(ws, "rc").submit(ScriptRunConfig(str(src), "train.py", run_config=rc))
+    details = run.wait_for_completion()
+    assert details["target"] == "local"
+    assert "vars rc env" in run._download_artifact_contents_to_string("user_logs/std_log.txt")
