@@ -10,7 +10,7 @@ import os
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from azureml_local.data.names import check_blob_name, join_blob_path
 from azureml_local.exceptions import AzureMLException, UserErrorException
@@ -102,9 +102,14 @@ def upload(store: "BlobStore", container: str, pairs: list[tuple[str, str]], ove
                 kept.append((src, name))
         pairs = kept
     total_bytes = sum(os.path.getsize(src) for src, _ in pairs)
-    progress = _Progress("Upload", len(pairs), total_bytes, show_progress)
     try:
-        store.upload_files(container, [(name, src) for src, name in pairs], overwrite=overwrite, progress=progress)
+        if show_progress and len(pairs) <= PER_FILE_LINES_MAX:
+            _with_file_lines("Upload", lambda name, src: store.upload_file(container, name, src, overwrite),
+                             [(name, src, src) for src, name in pairs])
+        else:
+            progress = _Progress("Upload", len(pairs), total_bytes, show_progress)
+            store.upload_files(container, [(name, src) for src, name in pairs], overwrite=overwrite,
+                               progress=progress)
     except UserErrorException:
         raise
     except Exception as exc:  # noqa: BLE001 - surface the backend's error with context
@@ -114,6 +119,23 @@ def upload(store: "BlobStore", container: str, pairs: list[tuple[str, str]], ove
         out.write(f"Uploaded {len(pairs)} files\n")
         out.flush()
     return len(pairs)
+
+
+PER_FILE_LINES_MAX = 100
+
+
+def _with_file_lines(action: str, fn: Any, jobs: list[tuple[str, str, str]]) -> None:
+    """Small batches: the SDK's two lines per file ("Uploading f" / "Uploaded f, k files out of ...")."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    out, count = sys.stdout, 0
+    with ThreadPoolExecutor(max_workers=min(8, len(jobs)) or 1) as pool:
+        futures = {pool.submit(fn, a, b): label for a, b, label in jobs}
+        for fut in as_completed(futures):
+            fut.result()
+            count += 1
+            out.write(f"{action}ing {futures[fut]}\n{action}ed {futures[fut]}, {count} files out of an estimated "
+                      f"total of {len(jobs)}\n")
 
 
 def download(store: "BlobStore", container: str, target_path: str, prefix: str | None, overwrite: bool,
@@ -129,8 +151,12 @@ def download(store: "BlobStore", container: str, target_path: str, prefix: str |
         items.append((blob.name, dest))
     if not items:
         return 0
-    progress = _Progress("Download", len(items), sum(b.size for b in blobs), show_progress)
-    store.download_files(container, items, progress=lambda done, total: progress(0, 0))
+    if show_progress and len(items) <= PER_FILE_LINES_MAX:
+        _with_file_lines("Download", lambda name, dest: store.download_file(container, name, dest),
+                         [(name, dest, name) for name, dest in items])
+    else:
+        progress = _Progress("Download", len(items), sum(b.size for b in blobs), show_progress)
+        store.download_files(container, items, progress=lambda done, total: progress(0, 0))
     return len(items)
 
 
