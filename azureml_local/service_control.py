@@ -49,25 +49,31 @@ def ensure_service(ws: "Workspace", wait: bool = False, timeout: float = 10.0) -
 
 
 def _start(ws: "Workspace") -> None:
+    """Spawn the runner detached; ``service.starting`` (its pid) stops a burst of submits spawning many."""
+    from azureml_local.service.runner import pid_alive
+
     folder = ws._local_folder
     marker = folder / "service.starting"
     try:
-        if time.time() - marker.stat().st_mtime < _STARTING_GRACE:
-            return  # another process just started one; it will pick up the queue
-    except FileNotFoundError:
+        starting_pid = int(marker.read_text())
+        if pid_alive(starting_pid) and time.time() - marker.stat().st_mtime < _STARTING_GRACE:
+            return  # a runner is starting right now; it will pick up the queue
+    except (FileNotFoundError, ValueError):
         pass
-    marker.write_text(str(os.getpid()))
     env = {k: v for k, v in os.environ.items() if not k.startswith("AZUREML_") or k.startswith("AZUREML_LOCAL")}
     from azureml_local.home import local_home
 
     env["AZUREML_LOCAL_HOME"] = str(local_home().resolve())
     log = open(folder / "service.log", "ab")
     try:
-        subprocess.Popen([sys.executable, "-m", "azureml_local.service.runner", ws.subscription_id,
-                          ws.resource_group, ws.name], cwd=folder, env=env, stdin=subprocess.DEVNULL,
-                         stdout=log, stderr=log, start_new_session=True, close_fds=True)
+        proc = subprocess.Popen([sys.executable, "-m", "azureml_local.service.runner", ws.subscription_id,
+                                 ws.resource_group, ws.name], cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=log, start_new_session=True, close_fds=True)
     finally:
         log.close()
+    tmp = folder / f".service.starting.{os.getpid()}"
+    tmp.write_text(str(proc.pid))
+    os.replace(tmp, marker)
 
 
 def wake(ws: "Workspace") -> None:

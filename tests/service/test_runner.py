@@ -62,7 +62,6 @@ def test_stop_service_fails_running_runs_and_status_reports(ws, tmp_path: Path) 
 def test_one_runner_per_workspace(ws) -> None:
     first = service_control.ensure_service(ws, wait=True)
     assert first is not None
-    (ws._local_folder / "service.starting").unlink()
     import subprocess
     import sys
 
@@ -119,3 +118,11 @@ def test_register_run_handler_resolves_strings_and_callables() -> None:
     assert handlers.get_run_handler("x", "os.path:join") is os.path.join
     with pytest.raises(LookupError, match="register_run_handler"):
         handlers.get_run_handler("not.registered")
+
+
+def test_restart_right_after_stop(ws) -> None:
+    first = service_control.ensure_service(ws, wait=True)
+    assert not (ws._local_folder / "service.starting").exists()  # the runner withdrew the start marker
+    service_control.stop_service(ws)
+    second = service_control.ensure_service(ws, wait=True, timeout=10)
+    assert second is not None and second["pid"] != first["pid"]
