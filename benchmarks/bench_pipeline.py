@@ -198,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
                         f"ratio {pd_ / bd:.2f}x", "<= 2x", pd_ / bd <= 2))
     finally:
         _quiet(service_control.stop_workspace_processes, ws)
+        try:
+            from azureml_local.store.azurite import stop_azurite
+
+            stop_azurite(ws._local_folder)  # the workspace's own Azurite, if the blob factory started one
+        except ImportError:
+            pass
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"Pipeline execution benchmark (median of {args.n}; load average {os.getloadavg()[0]:.1f} "

@@ -91,11 +91,12 @@ def compute_key(step: dict, parameter_values: dict[str, Any], input_identity: Ca
     return ReuseKey(step.get("fingerprint") or parts.get("definition", ""), parts)
 
 
-_AUTO_NAME = re.compile(r"^input_+[0-9a-f]{8}$")
+_AUTO_NAME = re.compile(r"^\w+_[0-9a-f]{8}$")
 
 
 def input_label(inp: dict, index: int) -> str:
-    """The input's name, or ``#<position>`` for SDK auto-names (``as_input()`` -> ``input_<uuid8>``),
+    """The input's name, or ``#<position>`` for SDK auto-names (``as_input()`` -> ``input_<uuid8>``,
+    DataPath inputs -> ``<datastore>_<uuid8>``),
     which change every time the pipeline objects are rebuilt and must not defeat reuse."""
     name = inp.get("name") or ""
     return f"#{index + 1}" if not name or _AUTO_NAME.match(name) else name
