@@ -7,6 +7,7 @@ concrete datastore object (``AzureBlobDatastore`` ...), exactly as the SDK's ``_
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from azureml_local.data import datastore_registry as registry
@@ -156,9 +157,12 @@ def external_connection_string(account_name: str, account_key: str | None, sas_t
                                endpoint: str | None) -> str | None:
     """A connection string when ``endpoint`` is a full URL (another Azurite or account); else None.
 
-    ``endpoint='http://127.0.0.1:10000/devstoreaccount1'`` reaches that Azurite; a bare suffix like
+    ``endpoint='http://127.0.0.1:10000/devstoreaccount1'`` (or ``'127.0.0.1:10000'``) reaches that Azurite,
+    ``'https://<account>.blob.core.windows.net'`` a real account; a bare suffix like
     ``core.windows.net`` keeps the container in the workspace's own storage (local emulation).
     """
+    if endpoint and re.match(r"^[\w.-]+:\d+$", endpoint):  # "127.0.0.1:10000": an Azurite-style host:port
+        endpoint = f"http://{endpoint}/{account_name}"
     if not endpoint or not endpoint.startswith(("http://", "https://")):
         return None
     parts = [f"DefaultEndpointsProtocol={endpoint.split(':', 1)[0]}", f"AccountName={account_name}"]
