@@ -110,7 +110,7 @@ class OutputDatasetConfig:
         return {"name": self._name, "kind": "output_file_dataset", "datastore": datastore, "path": path,
                 "mode": self.mode, "source": getattr(self, "source", None),
                 "tabular": self._additional_transformations, "register": self._registration_definition(),
-                "upload_options": _upload_options(self)}
+                "upload_options": _upload_options(self), "partition_format": getattr(self, "_partition_format", None)}
 
 
 def _upload_options(cfg: Any) -> dict | None:

@@ -163,7 +163,7 @@ def finalize_output(ws: Any, output_config: Any, local_path: str, run_id: str) -
     if pairs:
         transfer.upload(store._blob_store(), store._container(create=True), pairs,
                         overwrite=d.get("mode") != "upload" or bool(upload.get("overwrite")), show_progress=False)
-    dataset = output_dataset(ws, store_name, path, d.get("tabular"))
+    dataset = output_dataset(ws, store_name, path, d.get("tabular"), d.get("partition_format"))
     out = {"name": d["name"], "datastore": store_name, "path": path, "files": len(pairs), "dataset_id": dataset.id,
            "registered": None}
     reg = d.get("register")
@@ -204,7 +204,8 @@ def _tabular_definition(store_name: str, path: str, tabular: dict) -> dict:
             "reader": reader, "partition_format": tabular.get("partition_format"), "transforms": transforms}
 
 
-def output_dataset(ws: Any, datastore_name: str, path: str, tabular: dict | None = None) -> Any:
+def output_dataset(ws: Any, datastore_name: str, path: str, tabular: dict | None = None,
+                   partition_format: str | None = None) -> Any:
     """The (unregistered, saved) dataset over an output folder: file, or tabular when ``tabular`` is given."""
     from azureml_local.data.abstract_dataset import dataset_from_definition
 
@@ -212,7 +213,7 @@ def output_dataset(ws: Any, datastore_name: str, path: str, tabular: dict | None
         definition = _tabular_definition(datastore_name, path.strip("/"), tabular)
     else:
         definition = {"kind": "file", "paths": [{"datastore": datastore_name, "path": path.strip("/")}],
-                      "reader": None, "partition_format": None, "transforms": []}
+                      "reader": None, "partition_format": partition_format, "transforms": []}
     ds = dataset_from_definition(ws, definition)
     ds._ensure_saved(ws)
     return ds
