@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 TARGET_MS = 80.0
 BASELINE = "pass"
 CHILD_ENV = dict(os.environ)
+PIPELINE_NAMES = {"azureml.pipeline.core": ["Pipeline", "PipelineData", "PipelineParameter"],
+                  "azureml.pipeline.steps": ["PythonScriptStep"]}
 CORE_NAMES = ["Workspace", "Experiment", "Run", "Dataset", "Datastore", "Environment", "ScriptRunConfig"]
 
 
@@ -48,6 +50,14 @@ def cases() -> list[tuple[str, str | None, str]]:
     for module in ("azureml.pipeline.core", "azureml.pipeline.steps"):
         ok = module in SURFACE
         out.append((f"import {module}", f"import {module}" if ok else None, "" if ok else "not implemented yet"))
+    # The facade is lazy: what a pipeline notebook pays is resolving the names it uses.
+    for module, names in PIPELINE_NAMES.items():
+        have = [n for n in names if n in SURFACE.get(module, {})]
+        out.append((f"from {module} import " + (names[0] if len(names) == 1 else f"<{len(names)} names>"),
+                    f"from {module} import {', '.join(have)}" if have else None,
+                    "not implemented yet" if not have else
+                    f"not yet in the facade: {', '.join(n for n in names if n not in have)}"
+                    if len(have) < len(names) else ""))
     return out
 
 
@@ -129,18 +139,18 @@ def report(runs: int, mode: str) -> int:
     crashed = False
     for label, code, note in cases():
         if code is None:
-            print(f"{label:<42} skipped ({note})")
+            print(f"{label:<51} skipped ({note})")
             continue
         try:
             t = time_pair(code, runs)
         except RuntimeError as exc:
-            print(f"{label:<42} CRASHED\n{exc}")
+            print(f"{label:<51} CRASHED\n{exc}")
             crashed = True
             continue
         extra_wall, extra_cpu = t["wall"] - t["base_wall"], t["cpu"] - t["base_cpu"]
         extra = extra_cpu if busy else extra_wall
         verdict = "ok" if extra <= TARGET_MS else "MISSED"
-        print(f"{label:<42} wall {t['wall']:6.1f} vs {t['base_wall']:5.1f} ms (+{extra_wall:5.1f}); "
+        print(f"{label:<51} wall {t['wall']:6.1f} vs {t['base_wall']:5.1f} ms (+{extra_wall:5.1f}); "
               f"cpu {t['cpu']:6.1f} vs {t['base_cpu']:5.1f} ms (+{extra_cpu:5.1f}); "
               f"target +{TARGET_MS:.0f} ms: {verdict}{'  [' + note + ']' if note else ''}")
         if extra > TARGET_MS:
