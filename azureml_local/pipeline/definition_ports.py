@@ -28,7 +28,7 @@ def data_payload(obj: Any) -> Any:
 def dataset_info(dataset: Any, ws: Any) -> dict:
     """Identity of a registered (or saved-on-use) dataset."""
     ensure = getattr(dataset, "_ensure_saved", None)
-    if getattr(dataset, "id", None) is None and callable(ensure):
+    if callable(ensure) and ws is not None:  # also URL-only datasets, whose id exists before any save
         ensure(ws)
     kind = "tabular" if is_a(dataset, "TabularDataset") else "file"
     return {"id": getattr(dataset, "id", None), "name": getattr(dataset, "name", None),
