@@ -7,7 +7,8 @@ from the facade tables (``azureml_local.facade.SURFACE``), like moto's coverage 
   class attribute of an implemented class, e.g. ``Dataset.File``);
 * a member is implemented when our class has it (defined or inherited, builtins excluded);
 * a function or constant is implemented when a facade path exposes it;
-* a member whose signature differs from the SDK's (``tools/signature_check.py``) is flagged.
+* a member whose signature differs from the SDK's (``tools/signature_check.py``) is flagged,
+  and public names our class has but the SDK class lacks are listed (often a misspelling).
 
 Deterministic (sorted, no timestamps), so a diff shows exactly what changed. Run::
 
@@ -33,6 +34,14 @@ def our_instance_attributes(cls: type) -> set[str]:
     from signature_check import our_instance_attributes as find
 
     return find(cls)
+
+
+def extras(cls: type, sdk_members: dict) -> list[str]:
+    """Public names our class defines that the SDK class lacks: often a misspelt SDK member."""
+    ours = [k for k in cls.__mro__ if k.__module__.split(".")[0] in ("azureml_local", cls.__module__.split(".")[0])
+            and k.__module__ != "builtins"]
+    names = {n for k in ours for n in vars(k) if not n.startswith("_")}
+    return sorted(names - set(sdk_members))
 
 
 def area_of(module: str) -> str:
@@ -134,6 +143,9 @@ class Coverage:
                 if ours is not None:
                     lines += [f"  - [{'x' if n in done else ' '}] {n}"
                               + (" (signature differs from the SDK)" if n in differs else "") for n in members]
+                    extra = extras(ours, members) if isinstance(ours, type) else []
+                    if extra:
+                        lines.append(f"  - not in the SDK (typo? private?): {', '.join(extra)}")
             for section, suffix in (("functions", "()"), ("values", "")):
                 for qual, key in sorted(homes[module][section]):
                     t[4] += key in self.ours

@@ -30,6 +30,9 @@ class Dataset:
     def name(self):
         return ""
 
+    def regster(self):  # misspelt: listed as not in the SDK
+        pass
+
 
 MANIFEST = {
     "distributions": {"azureml-core": "9.9"},
@@ -70,6 +73,7 @@ def test_boxes_follow_the_facade_and_class_attributes():
     doc = render()
     assert "- [x] **Dataset** (4/6 members)" in doc
     assert "  - [x] __init__\n  - [x] name\n  - [ ] register\n  - [x] tags\n  - [ ] version\n" in doc
+    assert "  - [ ] version\n  - not in the SDK (typo? private?): regster\n" in doc
     assert "- [x] **FileFactory** (1/2 members)" in doc  # reached as Dataset.File
     assert "  - [x] from_files (signature differs from the SDK)\n  - [ ] from_urls\n" in doc
     assert "  - [x] __init__\n" in doc
