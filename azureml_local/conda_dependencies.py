@@ -82,10 +82,9 @@ class CondaDependencies:
             try:
                 with open(path) as f:
                     structure = _yaml_load(f.read())
-            except FileNotFoundError as exc:
-                raise UserErrorException(
-                    f"Conda dependencies file not found: {path}. Check the path (relative paths are resolved "
-                    f"from {os.getcwd()}).") from exc
+            except FileNotFoundError as exc:  # the SDK's type (it opens the file), with a clearer message
+                raise FileNotFoundError(exc.errno, f"Conda dependencies file not found (relative paths are "
+                                                   f"resolved from {os.getcwd()})", path) from exc
         elif _underlying_structure is not None:
             structure = copy.deepcopy(_underlying_structure)
         else:

@@ -216,8 +216,9 @@ class Environment(ConfigElement):
         try:
             with open(file_path) as f:
                 lines = [ln.strip() for ln in f.read().splitlines()]
-        except FileNotFoundError as exc:
-            raise UserErrorException(f"Pip requirements file not found: {file_path}") from exc
+        except FileNotFoundError as exc:  # the SDK's type (it opens the file), with a clearer message
+            raise FileNotFoundError(exc.errno, "Pip requirements file not found (relative paths are resolved "
+                                               f"from {os.getcwd()})", file_path) from exc
         env.python.conda_dependencies.set_pip_requirements([ln for ln in lines if ln and not ln.startswith("#")])
         env.python.conda_dependencies.add_conda_package("pip={}".format(pip_version) if pip_version else "pip")
         return env

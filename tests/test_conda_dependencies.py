@@ -54,7 +54,7 @@ def test_bad_inputs(tmp_path):
     bad.write_text("name: x\nfoo: 1\n")
     with pytest.raises(UserErrorException, match="unknown foo key"):
         CondaDependencies(str(bad))
-    with pytest.raises(UserErrorException, match="not found"):
+    with pytest.raises(FileNotFoundError, match="not found"):
         CondaDependencies(str(tmp_path / "missing.yml"))
     with pytest.raises(UserErrorException, match="directory"):
         CondaDependencies().save(str(tmp_path))

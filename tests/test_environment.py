@@ -32,7 +32,7 @@ def test_from_pip_requirements(tmp_path):
     env = Environment.from_pip_requirements("pipenv", str(req), pip_version="23.0")
     assert list(env.python.conda_dependencies.pip_packages) == ["requests", "pyyaml==6.0"]
     assert "pip=23.0" in list(env.python.conda_dependencies.conda_packages)
-    with pytest.raises(UserErrorException):
+    with pytest.raises(FileNotFoundError, match="Pip requirements file not found"):
         Environment.from_pip_requirements("x", str(tmp_path / "nope.txt"))
 
 
