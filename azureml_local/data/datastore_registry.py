@@ -117,6 +117,8 @@ def list_datastores(ws: "Workspace") -> dict[str, "AbstractDatastore"]:
 def delete_datastore(ws: "Workspace", name: str) -> None:
     """Unregister a datastore (its container and blobs are left untouched, as in Azure)."""
     _ensure_builtin(ws)
+    if name in (DEFAULT_BLOB, DEFAULT_FILE):
+        raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be unregistered.")
     with ws._store.transaction() as conn:
         cur = conn.execute("DELETE FROM datastores WHERE name = ?", (name,))
         if cur.rowcount == 0:

@@ -180,15 +180,17 @@ def apply_column_types(df: Any, spec: dict | None) -> Any:
         if kind == "string":
             df[col] = df[col].astype("string").astype(object)
         elif kind == "long":
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+            values = pd.to_numeric(df[col], errors="coerce")
+            df[col] = values.astype("int64") if values.notna().all() else values.astype(float).round()
         elif kind == "float":
             values = df[col]
             if t.get("decimal_mark", ".") != "." and values.dtype == object:
                 values = values.str.replace(t["decimal_mark"], ".", regex=False)
             df[col] = pd.to_numeric(values, errors="coerce").astype(float)
         elif kind == "bool":
-            df[col] = df[col].map(lambda v: str(v).strip().lower() in ("true", "1", "yes", "t", "y")
-                                  if pd.notna(v) else None)
+            mapped = df[col].map(lambda v: str(v).strip().lower() in ("true", "1", "yes", "t", "y")
+                                 if pd.notna(v) else None)
+            df[col] = mapped.astype(bool) if mapped.notna().all() else mapped
         elif kind == "datetime":
             formats = t.get("formats") or [None]
             df[col] = pd.to_datetime(df[col], format=formats[0], errors="coerce")

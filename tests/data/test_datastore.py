@@ -172,3 +172,8 @@ def test_interrupted_upload_reports_and_keeps_blobs_whole(ws, tmp_path, monkeypa
     for blob in store.list_blobs(ds._container(), "part/"):
         local = src / blob.name[len("part/"):]
         assert store.download_bytes(ds._container(), blob.name) == local.read_bytes()
+
+
+def test_workspace_datastores_cannot_be_unregistered(ws):
+    with pytest.raises(UserErrorException, match="cannot be unregistered"):
+        ws.get_default_datastore().unregister()

@@ -145,3 +145,12 @@ def test_header_modes_and_date_inference(ws, store, tmp_path):
     assert df["v"].tolist() == [1, 2, 3] and str(df["when"].dtype).startswith("datetime64")
     none = Dataset.Tabular.from_delimited_files((store, "hdr/2.csv"), header=False).to_pandas_dataframe()
     assert list(none.columns) == ["Column1", "Column2"]
+
+
+def test_column_type_conversions(ws, store):
+    ds = Dataset.Tabular.from_delimited_files(
+        (store, "data/**/*.csv"),
+        set_column_types={"score": DataType.to_long(), "name": DataType.to_string(), "id": DataType.to_float()})
+    df = ds.to_pandas_dataframe()
+    assert str(df["score"].dtype) == "int64" and df["id"].dtype == float
+    assert df["name"].tolist() == ["ann", "bob", "cy", "dee", "ed"]
