@@ -138,6 +138,24 @@ class RunConfiguration(ConfigElement):
     def from_dict(cls, data: dict) -> "RunConfiguration":
         return cls._from_dict(data)
 
+    @classmethod
+    def _get_runconfig_using_dict(cls, commented_map_or_dict: dict, path: str | None = None,
+                                  name: str | None = None, project_dir_case: bool = True) -> "RunConfiguration":
+        """The SDK's internal name for building a configuration from its dict form."""
+        return cls._from_dict(commented_map_or_dict, cls(_path=path, _name=name))
+
+    @staticmethod
+    def _get_run_config_object(path: str, run_config: Any) -> "RunConfiguration":
+        """A RunConfiguration from an object, a saved name under ``path``, or None (defaults)."""
+        if isinstance(run_config, RunConfiguration):
+            return run_config
+        if isinstance(run_config, str):
+            return RunConfiguration.load(path, run_config)
+        if run_config is None:
+            return RunConfiguration()
+        raise UserErrorException("Unsupported runconfig type {}. run_config can be of str or "
+                                 "azureml.core.runconfig.RunConfiguration type.".format(type(run_config)))
+
     # -- files ------------------------------------------------------------------------------
     def save(self, path: str | None = None, name: str | None = None, separate_environment_yaml: bool = False) -> None:
         """Write the configuration (YAML) to ``<path>/.azureml/<name>`` or to the file ``path``."""

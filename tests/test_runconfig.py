@@ -81,3 +81,13 @@ def test_unknown_attribute_is_an_error_like_the_sdk():
     clone = copy.deepcopy(rc)
     with pytest.raises(AttributeError):
         clone.typo = 1
+
+
+def test_sdk_internal_helpers(tmp_path):
+    rc = RunConfiguration(script="a.py")
+    assert RunConfiguration._get_run_config_object(str(tmp_path), rc) is rc
+    rc.save(str(tmp_path), name="saved")
+    assert RunConfiguration._get_run_config_object(str(tmp_path), "saved").script == "a.py"
+    assert RunConfiguration._get_runconfig_using_dict(rc.to_dict()).script == "a.py"
+    with pytest.raises(UserErrorException, match="Unsupported runconfig type"):
+        RunConfiguration._get_run_config_object(str(tmp_path), 3)
