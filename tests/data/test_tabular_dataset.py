@@ -154,3 +154,30 @@ def test_column_type_conversions(ws, store):
     df = ds.to_pandas_dataframe()
     assert str(df["score"].dtype) == "int64" and df["id"].dtype == float
     assert df["name"].tolist() == ["ann", "bob", "cy", "dee", "ed"]
+
+
+def test_url_fetched_over_http_once(ws, tmp_path):
+    import http.server
+    import threading
+    from functools import partial
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "t.csv").write_text("a,b\n1,2\n3,4\n")
+    hits = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            hits.append(args)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(tmp_path / "www")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/t.csv"
+        ds = Dataset.Tabular.from_delimited_files(url)
+        assert ds.to_pandas_dataframe()["b"].tolist() == [2, 4]
+        assert Dataset.File.from_files(url).to_path() == ["/t.csv"]
+        assert len(hits) == 1  # fetched once, then served from the cache
+    finally:
+        server.shutdown()
+        server.server_close()
