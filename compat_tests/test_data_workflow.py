@@ -41,6 +41,19 @@ TRAIN_FILES = textwrap.dedent('''
 ''')
 
 
+WRITE_OUTPUT = textwrap.dedent('''
+    import argparse, os
+    from azureml.core import Run
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=str)
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "summary.csv"), "w") as f:
+        f.write("k,v\\nrows,12\\n")
+''')
+
+
 @pytest.fixture(params=["default", "folder"])
 def backend(request, monkeypatch):
     if request.param == "folder":
@@ -60,6 +73,7 @@ def project(tmp_path: Path) -> Path:
     scripts.mkdir()
     (scripts / "train_tabular.py").write_text(TRAIN_TABULAR)
     (scripts / "train_files.py").write_text(TRAIN_FILES)
+    (scripts / "write_output.py").write_text(WRITE_OUTPUT)
     return tmp_path
 
 
@@ -102,6 +116,19 @@ def test_data_workflow(backend, ws, project):
     metrics = run.get_metrics()
     assert metrics["files"] == 3 and metrics["same_path"] == 1 and metrics["env_matches"] == 1
     assert metrics["env_vars"] == "raw:download"
+
+    from azureml.data import OutputFileDatasetConfig
+
+    output = OutputFileDatasetConfig(name="summary").register_on_complete(name="summary_ds")
+    config = ScriptRunConfig(source_directory=str(project / "scripts"), script="write_output.py",
+                             arguments=["--out", output], environment=env)
+    run = experiment.submit(config)
+    run.wait_for_completion(show_output=False)
+    _check(run)
+    summary = Dataset.get_by_name(ws, "summary_ds")
+    assert summary.to_path() == ["/summary.csv"]
+    frame = Dataset.Tabular.from_delimited_files(path=(datastore, f"dataset/{run.id}/summary/summary.csv"))
+    assert frame.to_pandas_dataframe()["v"].tolist() == [12]
 
 
 def _check(run):
