@@ -227,6 +227,9 @@ def test_fixed_mismatches_are_reported_for_removal(monkeypatch):
 class _Sdkish:
     """Stand-in for a project class, to prove the checker catches real mismatches."""
 
+    LIMIT = 6  # SDK: 5
+    KIND = "ws"
+
     def __init__(self, name, workspace=None, _private=1, **kwargs):
         pass
 
@@ -259,6 +262,8 @@ def _with_fake_sdk(monkeypatch):
         "wait": {"kind": "method", "params": [["self", "pk"], ["show_output", "pk", "DEFAULT", "False"]]},
         "name": {"kind": "property"},
         "not_written_yet": {"kind": "method", "params": [["self", "pk"]]},
+        "LIMIT": {"kind": "attribute", "value": "5"},
+        "KIND": {"kind": "attribute", "value": "'ws'"},
     }
     monkeypatch.setitem(MANIFEST["classes"], "fake:Sdkish", {"bases": ["object"], "members": members})
 
@@ -267,7 +272,7 @@ def test_checker_flags_real_mismatches_only(monkeypatch):
     _with_fake_sdk(monkeypatch)
     problems = member_problems("fake:Sdkish", _Sdkish)
     flagged = sorted(p.split(":")[0] for p in problems)
-    assert flagged == ["get", "log", "name", "wait"], problems
+    assert flagged == ["LIMIT", "get", "log", "name", "wait"], problems
     assert any("SDK (name, value, description='')" in p for p in problems)
 
 

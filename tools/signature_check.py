@@ -13,6 +13,7 @@ Shared by the test and by ``tools/implementation_coverage.py``.
 from __future__ import annotations
 
 import ast
+import enum
 import inspect
 import textwrap
 from typing import Any, Container
@@ -148,6 +149,17 @@ def params_problem(sdk: list[list[str]], ours: list[tuple], drop_first: bool) ->
     return f"parameter {i + 1}: {first}; SDK {fmt_sdk(sdk_view)} vs ours {fmt_ours(our_view)}"
 
 
+def constant_problem(sdk_value: str | None, raw: Any) -> str | None:
+    """A class constant (or Enum member) whose literal value differs from the SDK's, e.g. a status string."""
+    expected = _literal(sdk_value)
+    if expected is inspect.Parameter.empty or sdk_value is None:
+        return None  # not a literal in the SDK (a call, a name): nothing to compare
+    actual = raw.value if isinstance(raw, enum.Enum) else raw
+    if type(actual) is type(expected) and actual == expected:
+        return None
+    return f"the SDK's value is {sdk_value}, ours is {actual!r}"
+
+
 def member_problems(manifest: dict, sdk_key: str, cls: type, allowlist: Container = (),
                     _seen: frozenset = frozenset()) -> list[str]:
     """Every ``"member: what differs"`` between our class ``cls`` and the SDK class ``sdk_key``.
@@ -168,6 +180,9 @@ def member_problems(manifest: dict, sdk_key: str, cls: type, allowlist: Containe
             if ref in manifest["classes"] and inspect.isclass(found[1]) and ref not in _seen | {sdk_key}:
                 problems += [f"{name}.{p}" for p in member_problems(manifest, ref, found[1], allowlist,
                                                                    _seen | {sdk_key})]
+            problem = constant_problem(member.get("value"), found[1])
+            if problem:
+                problems.append(f"{name}: {problem}")
             continue
         if sdk_kind == "instance_attribute":  # set in the SDK's __init__: anything but a method will do
             if func is not None:
