@@ -17,7 +17,7 @@ from azureml_local.exceptions import UserErrorException
 if TYPE_CHECKING:
     from azureml_local.environment import Environment
 
-_RESERVED_PREFIXES = ("azureml", "microsoft")
+_RESERVED_PREFIXES = ("AzureML", "Microsoft")  # curated names; case-sensitive so "azureml-env" stays usable
 
 # name -> (latest version, base image, python version, pip packages, conda packages)
 _CURATED: dict[str, tuple[int, str, str, list[str], list[str]]] = {
@@ -119,7 +119,7 @@ def register(workspace: Any, env: "Environment") -> "Environment":
     """Store ``env``; returns the registered copy (with ``version`` and ``asset_id``)."""
     if not isinstance(env.name, str) or not env.name.strip():
         raise UserErrorException("Name is required to register an Environment object")
-    if env.name.lower().startswith(_RESERVED_PREFIXES):
+    if env.name.startswith(_RESERVED_PREFIXES):
         raise UserErrorException(
             "Environment name can not start with the prefix AzureML or Microsoft. These prefixes are reserved for "
             "curated environments. To customize a curated environment, clone it first: "
