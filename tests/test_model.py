@@ -133,3 +133,20 @@ def test_real_run_register_model(ws):
     run.complete()
     assert model.version == 1 and model.run_id == run.id and model.experiment_name == "model-exp"
     assert Model(ws, "from-run").run.id == run.id
+
+
+def test_dataset_lineage(ws):
+    from azureml.core import Dataset
+
+    store = ws.get_default_datastore()
+    _write("data.csv", "a,b\n1,2\n")
+    store.upload_files(["data.csv"], target_path="lin", overwrite=True)
+    tab = Dataset.Tabular.from_delimited_files(path=[(store, "lin/data.csv")]).register(ws, "lin-ds")
+    _write("m.bin")
+    Model.register(ws, "m.bin", "lin-model", datasets=[("training", tab)], sample_input_dataset=tab)
+    model = Model(ws, "lin-model")
+    assert list(model.datasets) == ["training"] and model.datasets["training"][0].id == tab.id
+    assert model.sample_input_dataset.id == tab.id
+    assert [m.name for m in Model.list(ws, dataset_id=tab.id)] == ["lin-model"]
+    with pytest.raises(WebserviceException, match="Invalid dataset"):
+        Model.register(ws, "m.bin", "lin-model", datasets=[("training", "not a dataset")])
