@@ -190,8 +190,22 @@ def test_one_sdk_object_is_one_object_here(key, entries):
         f"the SDK's {key} resolves to different objects here: {entries}"
 
 
+def value_pairs() -> list[tuple[str, str]]:
+    pairs = {(sdk_key(p, n), t) for p, n, t in facade_entries() if sdk_key(p, n) in MANIFEST["values"]}
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize("key,target", value_pairs() or NONE_YET)
+def test_constant_values_match_sdk(key, target):
+    """Module constants (statuses, file names, default versions) must equal the SDK's literals."""
+    if (key, "*") in SIGNATURE_ALLOWLIST:
+        pytest.skip(SIGNATURE_ALLOWLIST[(key, "*")])
+    problem = _check.constant_problem(MANIFEST["values"][key], resolve(target))
+    assert problem is None, f"{target}: {problem}"
+
+
 def test_allowlists_are_not_stale():
-    keys = {(k, "*") for k in MANIFEST["classes"]} | {(k, "*") for k in MANIFEST["functions"]}
+    keys = {(k, "*") for section in ("classes", "functions", "values") for k in MANIFEST[section]}
     keys |= {(k, m) for k, c in MANIFEST["classes"].items() for m in c["members"]}
     assert not [k for k in SIGNATURE_ALLOWLIST if k not in keys], "allow-listed SDK members no longer exist"
     facade = {(p, n) for p, n, _ in facade_entries()}

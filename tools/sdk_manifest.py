@@ -10,6 +10,7 @@ facade and pull in Azure clients). We parse their sources and record:
   (public methods/properties/static/classmethods/attributes plus ``__init__``,
   inherited members flattened in with ``inherited_from``).
 * ``functions``: public module-level functions.
+* ``values``: public module-level constants whose value is a literal (source text).
 * ``private_names``: names only, of private modules and private names (importable, not API).
 
 A parameter is ``[name, kind]`` or ``[name, kind, default_source]`` (plus the literal
@@ -24,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import subprocess
 import sys
@@ -74,6 +76,16 @@ def download_wheels(dest: Path) -> None:
 
 
 # ---------------------------------------------------------------- manifest
+def literal_text(expr: ast.expr) -> str | None:
+    """Source text of a literal constant (``'Completed'``, ``60``), None for anything computed."""
+    try:
+        ast.literal_eval(expr)
+    except ValueError:
+        return None
+    text = ast.unparse(expr)
+    return text if len(text) <= 200 else None
+
+
 def public_modules(sources: dict[str, tuple[str, bool]]) -> list[str]:
     return sorted(m for m in sources
                   if any(m == r or m.startswith(r + ".") for r in PUBLIC_ROOTS)
@@ -85,6 +97,7 @@ def build_manifest(sources: dict[str, tuple[str, bool]], versions: dict[str, str
     modules: dict[str, dict] = {}
     classes: dict[str, dict] = {}
     functions: dict[str, dict] = {}
+    values: dict[str, str] = {}
     for module in public_modules(sources):
         scope = an.scope(module)
         names: dict[str, str] = {}
@@ -101,6 +114,8 @@ def build_manifest(sources: dict[str, tuple[str, bool]], versions: dict[str, str
                 classes[found[1]] = {}
             elif found[0] == "function" and api:
                 functions[found[1]] = an.describe_function(found[2], found[3])
+            elif found[0] == "value" and api and literal_text(found[2]) is not None:
+                values[found[1]] = literal_text(found[2])
         modules[module] = {"all": scope.all, "names": names} if scope.all is not None else {"names": names}
     pending = sorted(classes)
     while pending:  # nested classes and class-valued attributes are public too
@@ -118,6 +133,7 @@ def build_manifest(sources: dict[str, tuple[str, bool]], versions: dict[str, str
         "modules": modules,
         "classes": dict(sorted(classes.items())),
         "functions": dict(sorted(functions.items())),
+        "values": dict(sorted(values.items())),
         "private_names": private_names(an),
     }
 
@@ -149,7 +165,7 @@ def dump(manifest: dict) -> str:
     lines = ["{"]
     for i, (section, value) in enumerate(manifest.items()):
         comma = "," if i < len(manifest) - 1 else ""
-        if section in ("modules", "functions", "private_names"):
+        if section in ("modules", "functions", "values", "private_names"):
             body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in value.items())
             lines.append(f" {json.dumps(section)}: {{\n{body}\n }}{comma}")
         elif section == "classes":

@@ -157,6 +157,7 @@ def test_private_definitions_reached_through_public_paths(manifest):
     assert err["members"]["message"] == {"kind": "property", "setter": True,
                                          "inherited_from": "azureml._common.exceptions:AzureMLException"}
     assert "azureml.core._hidden:Hidden" not in manifest["classes"]
+    assert manifest["values"] == {"azureml.core.workspace:DEFAULT_TIMEOUT": "60", "azureml.core:VERSION": "'1.0'"}
     assert manifest["private_names"]["azureml.core._hidden"] == ["Hidden"]  # importable, names only
     assert manifest["private_names"]["azureml.core"] == ["_exc"]
     assert manifest["functions"]["azureml.core.workspace:speed"]["params"] == [["x", "pk"], ["y", "pk", "None"]]
