@@ -17,7 +17,8 @@ from azureml_local.runs import records
 
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,254}$")
 _SUBMIT_FUNCTIONS: dict[type, Callable] = {}
-_BUILTIN_SUBMIT = {"ScriptRunConfig": "azureml_local.script_run_config:submit"}
+_BUILTIN_SUBMIT = {"ScriptRunConfig": "azureml_local.script_run_config:submit",
+                   "MMLBaseEstimator": "azureml_local.script_run_config:submit_estimator"}
 _lock = threading.Lock()
 
 

@@ -207,3 +207,9 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
 
     experiment = Experiment(workspace, experiment_name, _skip_name_validation=True)
     return ScriptRun(experiment, run_id)
+
+
+def submit_estimator(estimator: Any, workspace: Any, experiment_name: str, **kwargs: Any) -> Any:
+    """``Experiment.submit(estimator)`` (azureml.train shim): its run configuration as a script run."""
+    config = ScriptRunConfig(estimator.source_directory, run_config=estimator.run_config)
+    return submit(config, workspace, experiment_name, **kwargs)

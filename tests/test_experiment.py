@@ -78,3 +78,15 @@ def test_no_id_experiment_cannot_be_modified(ws) -> None:
     exp = Experiment(ws, "ghost", _create_in_cloud=False)
     with pytest.raises(UserErrorException, match="doesn't have an id set"):
         exp.archive()
+
+
+def test_submit_estimator_runs_its_entry_script(ws, tmp_path) -> None:
+    from azureml.train.estimator import Estimator
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "entry.py").write_text("import sys\nprint('estimator', sys.argv[1:])\n")
+    est = Estimator(str(src), entry_script="entry.py", script_params={"--lr": 0.1}, compute_target="local")
+    run = Experiment(ws, "est").submit(est)
+    run.wait_for_completion()
+    assert "estimator ['--lr', '0.1']" in run._download_artifact_contents_to_string("user_logs/std_log.txt")
