@@ -59,6 +59,7 @@ class Pipeline:
             raise ValueError(cycle)
         self._described = definition_mod.describe(self._graph, self._context)
         self._parameters = definition_mod.parameters(self._graph)
+        self._datasource_ids: dict[str, str] = {}
 
     @property
     def graph(self) -> Any:
@@ -88,7 +89,15 @@ class Pipeline:
             for step in definition["steps"]:
                 if not (step["allow_reuse"] and _eligible(self._workspace, step)):
                     print("Step %s is ready to be created [%s]" % (step["name"], step["node_id"]))
+            self._print_datasources(definition, dry_run=True)
         return errors
+
+    def _print_datasources(self, definition: dict, dry_run: bool = False) -> None:
+        from azureml_local.pipeline import graph_datasources
+
+        sources = graph_datasources.datasources(definition)
+        ids = graph_datasources.node_ids(sources, self._datasource_ids)
+        graph_datasources.print_datasources(self._workspace, sources, ids, dry_run=dry_run)
 
     def _definition(self, snapshot: bool = True) -> dict:
         """The JSON definition (``docs/pipeline-definition.md``) with fingerprints."""
@@ -117,6 +126,7 @@ class Pipeline:
                 step["name"], step["node_id"], step["fingerprint"][:36],
                 "This step is eligible to reuse a previous run's output" if reusable
                 else "This step will run and generate new outputs"))
+        self._print_datasources(definition)
         from azureml_local.pipeline.submission import start_pipeline_run
 
         run = start_pipeline_run(self._workspace, experiment_name, definition,

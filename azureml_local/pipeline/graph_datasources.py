@@ -1,0 +1,62 @@
+"""Data-source nodes: the SDK's "Created/Using data reference ..." lines at submit.
+
+In the SDK every DataReference, DataPath and dataset input becomes a data-source node
+of the graph, registered once in the service by fingerprint; submit prints whether it
+was new ("Consumers of this data will generate new runs.") or already known. Locally
+the workspace database remembers the fingerprints.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+_KINDS = ("dataset", "datastore_path", "datapath_parameter")
+
+
+def datasources(definition: dict) -> list[dict]:
+    """One entry per distinct data source the steps read: ``{"name", "fingerprint"}`` in step order."""
+    found: dict[str, dict] = {}
+    for step in definition["steps"]:
+        for inp in step["inputs"]:
+            if inp.get("kind") not in _KINDS:
+                continue
+            identity = {k: inp.get(k) for k in ("kind", "datastore", "path", "parameter")}
+            if inp.get("kind") == "dataset":
+                identity["dataset"] = (inp.get("dataset") or {}).get("id")
+            fp = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+            found.setdefault(fp, {"name": inp["name"], "fingerprint": fp})
+    return list(found.values())
+
+
+def node_ids(sources: list[dict], known: dict[str, str]) -> dict[str, str]:
+    """Stable 8-hex node ids per data source fingerprint (kept by the Pipeline object across submits)."""
+    for source in sources:
+        known.setdefault(source["fingerprint"], uuid.uuid4().hex[:8])
+    return known
+
+
+def print_datasources(ws: Any, sources: list[dict], ids: dict[str, str], dry_run: bool = False) -> None:
+    """Print the SDK's line for each data source; record new ones (not in a dry run)."""
+    for source in sources:
+        row = ws._store.query_one("SELECT datasource_id FROM pipeline_datasources WHERE fingerprint = ?",
+                                  (source["fingerprint"],))
+        node_id = ids[source["fingerprint"]]
+        if dry_run:
+            if row is None:
+                print("Data reference %s is ready to be created [%s], "
+                      "(Consumers of this data will generate new runs.)" % (source["name"], node_id))
+            continue
+        if row is None:
+            datasource_id = str(uuid.uuid5(uuid.NAMESPACE_URL, source["fingerprint"]))
+            ws._store.execute("INSERT OR IGNORE INTO pipeline_datasources(fingerprint, datasource_id, name, created_utc)"
+                              " VALUES (?,?,?,?)", (source["fingerprint"], datasource_id, source["name"],
+                                                    datetime.now(timezone.utc).isoformat()))
+            print("Created data reference %s for StepId [%s][%s], "
+                  "(Consumers of this data will generate new runs.)" % (source["name"], node_id, datasource_id))
+        else:
+            print("Using data reference %s for StepId [%s][%s], "
+                  "(Consumers of this data are eligible to reuse prior runs.)"
+                  % (source["name"], node_id, row["datasource_id"]))
