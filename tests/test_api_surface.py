@@ -4,8 +4,14 @@ For every name in the facade tables (``azureml_local.facade.SURFACE``):
 
 * its import path must exist in the real SDK (the manifest's import index);
 * when the SDK name is a class, every public method/property *we* define that the SDK class
-  also has must take the same parameters: names, order, kinds and defaults. Members we have
-  not written yet are not failures (they show up in ``IMPLEMENTATION_COVERAGE.md``).
+  also has must take the same parameters: names, order, kinds and defaults, and its class
+  constants / Enum values must be equal. Members we have not written yet are not failures
+  (they show up in ``IMPLEMENTATION_COVERAGE.md``);
+* our class must derive from our versions of its SDK base classes (``except``/``isinstance``),
+  and every path to one SDK class must give one object here;
+* module constants and functions must match the SDK's literals and signatures.
+
+Fixed entries in an allowlist are reported as warnings (``-W error`` turns them into failures).
 
 The comparison rules live in ``tools/signature_check.py`` (shared with the coverage document).
 
