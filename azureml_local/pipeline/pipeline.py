@@ -123,7 +123,7 @@ class Pipeline:
         for step in definition["steps"]:
             reusable = step["allow_reuse"] and not regenerate_outputs and _eligible(self._workspace, step)
             print("Created step %s [%s][%s], (%s)" % (
-                step["name"], step["node_id"], step["fingerprint"][:36],
+                step["name"], step["node_id"], _module_id(step),
                 "This step is eligible to reuse a previous run's output" if reusable
                 else "This step will run and generate new outputs"))
         self._print_datasources(definition)
@@ -181,6 +181,13 @@ def _eligible(ws: Any, step: dict) -> bool:
     except ImportError:
         return False
     return is_known_fingerprint(ws, step["fingerprint"])
+
+
+def _module_id(step: dict) -> str:
+    """The id printed where the SDK prints the service's module id: a GUID made from the fingerprint."""
+    import uuid
+
+    return str(uuid.UUID(step["fingerprint"][:32]))
 
 
 def _portal_url(run: Any) -> str:

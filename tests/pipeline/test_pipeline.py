@@ -29,7 +29,7 @@ def test_submit_prints_sdk_lines_and_reuse_eligibility(ws, pipeline, capsys):
 
     run = Experiment(ws, "demo").submit(pipeline, tags={"k": "v"})
     printed = capsys.readouterr().out
-    assert re.search(r"^Created step only \[[0-9a-f]{8}\]\[[0-9a-f]{36}\], \(This step will run and generate new "
+    assert re.search(r"^Created step only \[[0-9a-f]{8}\]\[[0-9a-f-]{36}\], \(This step will run and generate new "
                      r"outputs\)$", printed, re.M)
     assert re.search(r"^Created data reference raw for StepId \[[0-9a-f]{8}\]\[[0-9a-f-]{36}\], \(Consumers of this "
                      r"data will generate new runs\.\)$", printed, re.M)
