@@ -82,11 +82,14 @@ def list_files(root: str | os.PathLike[str]) -> list[tuple[str, Path, os.stat_re
         raise UserErrorException(f"The source directory {root} does not exist or is not a directory. "
                                  "Pass an existing folder as source_directory.")
     ignored = ignore_function(root)
+    from azureml_local.home import local_home
+
+    home = local_home().resolve()  # never snapshot the workspace store itself (home inside a project)
     out = []
     for dirpath, dirs, files in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirs[:] = sorted(d for d in dirs if not ignored(rel_dir + d, True))
+        dirs[:] = sorted(d for d in dirs if not ignored(rel_dir + d, True) and (Path(dirpath) / d).resolve() != home)
         for f in files:
             rel = rel_dir + f
             if ignored(rel, False):

@@ -57,3 +57,12 @@ def test_unchanged_files_are_not_reread(ws, tmp_path: Path, monkeypatch: pytest.
 def test_missing_source_directory(ws, tmp_path: Path) -> None:
     with pytest.raises(UserErrorException, match="does not exist"):
         snap.snapshot(ws, tmp_path / "nope")
+
+
+def test_workspace_home_inside_source_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _tree(tmp_path / "proj")
+    monkeypatch.setenv("AZUREML_LOCAL_HOME", str(src / ".local-home"))
+    (src / ".local-home" / "workspaces").mkdir(parents=True)
+    (src / ".local-home" / "workspaces" / "store.db").write_text("db")
+    names = [rel for rel, _, _ in snap.list_files(src)]
+    assert not any(n.startswith(".local-home") for n in names) and "train.py" in names
