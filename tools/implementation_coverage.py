@@ -133,7 +133,7 @@ class Coverage:
                 members = self.m["classes"][key]["members"]
                 ours = self.ours.get(key)
                 attrs = our_instance_attributes(ours) if isinstance(ours, type) else set()
-                done = [n for n in members if ours is not None and has_member(ours, n, attrs)]
+                done = [n for n in members if isinstance(ours, type) and has_member(ours, n, attrs)]
                 differs = self.differences(key, ours)
                 t[0] += ours is not None
                 t[1] += 1
