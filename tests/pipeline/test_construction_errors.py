@@ -139,6 +139,13 @@ def test_pipeline_parameter_conflicts(ws, scripts):
         Pipeline(ws, steps=StepSequence([a, b]))
     with pytest.raises(Exception, match="Parameter name p is already in use"):
         _step(scripts, params={"p": 5}, arguments=[PipelineParameter("p", 1)])
+    with pytest.raises(ValueError, match="Runconfig property name Colour is not valid"):
+        _step(scripts, runconfig_pipeline_params={"Colour": PipelineParameter("c", 1)})
+    with pytest.raises(ValueError, match="Runconfig property Target is not parameterizable"):
+        _step(scripts, runconfig_pipeline_params={"Target": PipelineParameter("t", "x")})
+    with pytest.raises(ValueError, match="Invalid type \\(int\\) for parameter NodeCount. Expected type is "
+                                         "PipelineParameter"):
+        _step(scripts, runconfig_pipeline_params={"NodeCount": 2})
     with pytest.raises(ValueError, match="Duplicate parameter NodeCount in params and runconfig_pipeline_params"):
         _step(scripts, params={"NodeCount": 1}, runconfig_pipeline_params={"NodeCount": PipelineParameter("n", 1)})
 

@@ -14,6 +14,14 @@ from azureml_local.pipeline.builder import PipelineStep
 from azureml_local.pipeline.graph import PipelineParameter
 
 _log = logging.getLogger(__name__)
+# Runconfig properties a PipelineParameter may set (SDK _ModuleParameterProvider); the rest of the
+# names the SDK knows are valid but fixed.
+PARAMETERIZABLE_RUNCONFIG = ("NodeCount", "MpiProcessCountPerNode", "TensorflowWorkerCount",
+                             "TensorflowParameterServerCount")
+_RUNCONFIG_PROPERTIES = PARAMETERIZABLE_RUNCONFIG + (
+    "Target", "Framework", "Communicator", "Script", "Command", "Arguments", "AutoPrepareEnvironment",
+    "PrepareEnvironment", "BaseDockerImage", "DockerEnabled", "DockerArguments", "RunConfiguration", "JobName",
+    "MaxRunDurationSeconds", "EnvironmentVariables", "InterpreterPath", "SharedVolumes", "ShmSize", "GpuSupport")
 
 
 class _PythonScriptStepBase(PipelineStep):
@@ -53,6 +61,10 @@ class _PythonScriptStepBase(PipelineStep):
             if not isinstance(value, PipelineParameter):
                 raise ValueError("Invalid type ({0}) for parameter {1}. Expected type is PipelineParameter"
                                  .format(type(value).__name__, pname))
+            if pname not in _RUNCONFIG_PROPERTIES:
+                raise ValueError("Runconfig property name {0} is not valid".format(pname))
+            if pname not in PARAMETERIZABLE_RUNCONFIG:
+                raise ValueError("Runconfig property {0} is not parameterizable".format(pname))
         for arg in arguments or []:  # implicit parameters become step params too (env vars)
             if isinstance(arg, PipelineParameter):
                 if arg.name in params and params[arg.name] is not arg:
