@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import sys
 from typing import Any
 
 from azureml_local.exceptions import (ExperimentExecutionException, RunConfigurationException,
@@ -147,7 +148,8 @@ def _definition(config: ScriptRunConfig, run_config: Any, script: str | None, ar
                                      **dict(getattr(run_config, "environment_variables", None) or {})},
             "maxRunDurationSeconds": getattr(run_config, "max_run_duration_seconds", None),
             "nodeCount": getattr(run_config, "node_count", 1), "environment": env_dict,
-            "sourceDirectory": os.path.abspath(config.source_directory)}
+            "sourceDirectory": os.path.abspath(config.source_directory),
+            "_python": sys.executable}  # scripts run under the submitter's interpreter, not the runner's
 
 
 def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,

@@ -6,6 +6,7 @@ hooks, so callers add data binding without the engine knowing about datasets.
 """
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,9 +53,14 @@ class ScriptJob:
     def argv(self) -> list[str] | str:
         """What is launched (shell string for a ``str`` command)."""
         if self.command is not None:
+            # "python ..." means the run's interpreter (the environment's python in the cloud)
             if isinstance(self.command, str):
-                return self.command
-            return [str(c) for c in self.command]
+                head, _, rest = self.command.partition(" ")
+                return f"{shlex.quote(self.python)} {rest}" if head in ("python", "python3") else self.command
+            argv = [str(c) for c in self.command]
+            if argv and argv[0] in ("python", "python3"):
+                argv[0] = self.python
+            return argv
         if not self.script:
             raise ValueError("ScriptJob needs a script or a command")
         return [self.python, str(self.script), *[str(a) for a in self.arguments]]

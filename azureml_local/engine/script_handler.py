@@ -44,6 +44,9 @@ def job_from_definition(ws: "Workspace", run_id: str) -> ScriptJob:
                     environment_variables=dict(definition.get("environmentVariables") or {}),
                     timeout_seconds=definition.get("maxRunDurationSeconds") or None,
                     target=row["target"] or "local")
+    python = definition.get("_python")
+    if python and Path(python).exists():
+        job.python = python
     bindings_file = run_folder(ws, run_id) / BINDINGS_FILE
     if bindings_file.exists():
         bindings = pickle.loads(bindings_file.read_bytes())
