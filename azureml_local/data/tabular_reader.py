@@ -64,7 +64,10 @@ def _read_one(path: str, reader: dict, index: int, nrows: int | None, first_colu
         df = pd.read_parquet(path)
         return df.head(nrows) if nrows is not None else df
     if fmt == "json_lines":
-        return pd.read_json(path, lines=True, nrows=nrows, encoding=python_encoding(reader.get("encoding", "utf8")))
+        encoding = python_encoding(reader.get("encoding", "utf8"))
+        if reader.get("invalid_lines") == "drop":
+            return pd.DataFrame(_valid_json_lines(path, encoding, nrows))
+        return pd.read_json(path, lines=True, nrows=nrows, encoding=encoding)
     raise UserErrorException(f"Unknown tabular format {fmt!r}.")
 
 
@@ -84,6 +87,24 @@ def _infer_datetimes(df: Any) -> Any:
             if converted.notna().sum() == df[col].notna().sum():
                 df[col] = converted
     return df
+
+
+def _valid_json_lines(path: str, encoding: str, nrows: int | None) -> list:
+    """Records of a JSON-lines file, skipping lines that are not JSON objects (``invalid_lines='drop'``)."""
+    import json
+
+    out: list = []
+    with open(path, encoding=encoding) as fh:
+        for line in fh:
+            if nrows is not None and len(out) >= nrows:
+                break
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+    return out
 
 
 def partition_regex(partition_format: str) -> tuple[re.Pattern[str], list[tuple[str, str | None]]]:

@@ -181,3 +181,15 @@ def test_url_fetched_over_http_once(ws, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_json_lines_invalid_lines(ws, store, tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"k": 1}\nnot json\n{"k": 2}\n')
+    store.upload_files([str(tmp_path / "bad.jsonl")], target_path="jl", show_progress=False)
+    dropped = Dataset.Tabular.from_json_lines_files((store, "jl/bad.jsonl"), invalid_lines="drop")
+    assert dropped.to_pandas_dataframe()["k"].tolist() == [1, 2]
+    strict = Dataset.Tabular.from_json_lines_files((store, "jl/bad.jsonl"), validate=False)
+    with pytest.raises(UserErrorException, match="Execution failed"):
+        strict.to_pandas_dataframe()
+    with pytest.raises(UserErrorException, match="invalid_lines"):
+        Dataset.Tabular.from_json_lines_files((store, "jl/bad.jsonl"), invalid_lines="skip")
