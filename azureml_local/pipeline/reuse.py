@@ -110,6 +110,7 @@ def used_parameters(step: dict) -> set[str]:
         if isinstance(value, dict) and "parameter" in value:
             names.add(value["parameter"])
     names.update((step.get("runconfig_pipeline_params") or {}).values())
+    names.update(step.get("parameters_used") or [])
     return {n for n in names if isinstance(n, str)}
 
 

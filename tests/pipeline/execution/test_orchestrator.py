@@ -148,3 +148,17 @@ def test_pipeline_run_rehydrates(runner_ws, src):
     assert [c.name for c in again.get_steps()] == ["s"]
     with pytest.raises(NotImplementedError, match="Complete is unsupported for Pipeline run."):
         again.complete()
+
+
+def test_compute_max_nodes_bounds_parallel_steps(runner_ws, src):
+    from azureml.core.compute import AmlCompute, ComputeTarget
+
+    ComputeTarget.create(runner_ws, "one-node", AmlCompute.provisioning_configuration(
+        vm_size="STANDARD_D2_V2", max_nodes=1)).wait_for_completion()
+    (src / "s.py").write_text("import time; time.sleep(0.4)\n")
+    d = definition(step("n1", "a", "s.py", src, compute_target="one-node"),
+                   step("n2", "b", "s.py", src, compute_target="one-node"))
+    run = start_pipeline_run(runner_ws, "exp", d, None, False, False)
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    times = sorted(_times(runner_ws, run).values())
+    assert times[1][0] >= times[0][1]  # the second started after the first ended
