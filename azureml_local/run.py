@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 from azureml_local.exceptions import UserErrorException
 from azureml_local.runs import artifacts, records
 from azureml_local.runs.children import RunChildrenMixin
+from azureml_local.runs.display import RunDisplayMixin
 from azureml_local.runs.dto import RunDto
 from azureml_local.runs.extras import RunLogsSnapshotsMixin
 from azureml_local.runs.files import RunFilesMixin
@@ -34,9 +34,15 @@ _BUILTIN_TYPES: dict[str, str] = {
 _INTERACTIVE = "interactive"
 
 
-class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixin):
+class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixin, RunDisplayMixin):
     """A run: status, details, metrics, files, tags/properties and children."""
 
+    DELIM = "#"
+    WORKSPACE_FMT = "?wsid=/subscriptions/{0}/resourcegroups/{1}/workspaces/{2}"
+    TID_FMT = "&tid={0}"
+    EXPERIMENT_NAME_PATH = "/experiments/{0}"
+    EXPERIMENT_ID_PATH = "/experiments/id/{0}"
+    RUN_PATH = "/runs/{0}"
     _run_source_initializers: dict[str, Union[str, Callable]] = {}
     _log_pattern = re.compile(r"(user_logs/std_log[\D]*[0]*(?:_ps)?\.txt)|(azureml-logs/[\d]{2}.+\.txt)")
 
@@ -110,6 +116,15 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
                                  properties=properties, status=status, include_children=include_children)
         for row in rows:
             yield Run._rehydrate(experiment, row) if _rehydrate_runs else Run(experiment, row["run_id"])
+
+    @staticmethod
+    def list_by_compute(compute: Any, type: str | None = None, tags: Any = None, properties: Any = None,
+                        status: str | None = None) -> Iterator:
+        """Run records (RunDto-like) whose target is ``compute`` (as the SDK: no experiment objects)."""
+        for row in records.list_runs(compute.workspace, run_type=type, tags=tags, properties=properties,
+                                     status=status):
+            if row["target"] == compute.name:
+                yield RunDto(row)
 
     @staticmethod
     def _start_logging(experiment: "Experiment", name: str | None = None, run_id: str | None = None,
@@ -193,10 +208,6 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     def get_status(self) -> str:
         return self._refresh()["status"]
-
-    def get_portal_url(self) -> str:
-        """Where to look at the run: its local run folder (the Studio page when the service serves one)."""
-        return (self._ws._local_folder / "runs" / self._run_id).as_uri()
 
     # -- details ------------------------------------------------------------------------------
     def get_details(self) -> dict:
@@ -358,29 +369,6 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     def get_snapshot_id(self) -> str | None:
         return self._refresh()["snapshot_id"]
 
-    # -- display -------------------------------------------------------------------------------------------
-    def _get_base_info_dict(self) -> OrderedDict:
-        return OrderedDict([("Experiment", self._experiment.name), ("Id", self._run_id), ("Type", self.type),
-                            ("Status", self.status)])
-
-    def __str__(self) -> str:
-        info = self._get_base_info_dict()
-        return "Run({})".format(",\n".join(f"{k}: {v}" for k, v in info.items()))
-
-    def __repr__(self) -> str:
-        return self.__str__()
-
-    def _repr_html_(self) -> str:
-        import html
-
-        info = self._get_base_info_dict()
-        info["Details Page"] = f'<a href="{self.get_portal_url()}" target="_blank">Link to run folder</a>'
-        info["Docs Page"] = ('<a href="https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.core.run.run'
-                             '?view=azure-ml-py" target="_blank">Link to Documentation</a>')
-        head = "".join(f"<th>{html.escape(k)}</th>" for k in info)
-        cells = "".join(f"<td>{v if k.endswith('Page') else html.escape(str(v))}</td>" for k, v in info.items())
-        return f"<table style=\"width:100%\"><tr>{head}</tr><tr>{cells}</tr></table>"
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Run) and other._run_id == self._run_id and other._ws == self._ws
 
@@ -393,6 +381,9 @@ def get_run(experiment: "Experiment", run_id: str, rehydrate: bool = True, clean
     row = records.get_run_row(experiment.workspace, run_id)
     return Run._rehydrate(experiment, row) if rehydrate else Run(experiment, run_id)
 
+
+RUNNING_STATES = list(records.RUNNING_STATES)
+POST_PROCESSING_STATES = list(records.POST_PROCESSING_STATES)
 
 _LAZY = {"_SubmittedRun": "context", "InputDatasets": "context", "OutputDatasets": "context",
          "_OfflineRun": "offline"}
@@ -407,4 +398,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Run", "get_run", "_SubmittedRun", "_OfflineRun", "InputDatasets", "OutputDatasets"]
+__all__ = ["Run", "get_run", "RUNNING_STATES", "POST_PROCESSING_STATES", "_SubmittedRun", "_OfflineRun", "InputDatasets", "OutputDatasets"]

@@ -215,3 +215,12 @@ def submit_estimator(estimator: Any, workspace: Any, experiment_name: str, **kwa
     """``Experiment.submit(estimator)`` (azureml.train shim): its run configuration as a script run."""
     config = ScriptRunConfig(estimator.source_directory, run_config=estimator.run_config)
     return submit(config, workspace, experiment_name, **kwargs)
+
+
+def get_run_config_from_script_run(script_run_config: ScriptRunConfig) -> Any:
+    """The run configuration with the config's script, arguments and command applied."""
+    run_config = script_run_config.run_config
+    run_config.script = script_run_config.script
+    run_config.command = script_run_config.command or ""
+    run_config.arguments = list(script_run_config.arguments or [])
+    return run_config

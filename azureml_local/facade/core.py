@@ -39,10 +39,13 @@ SURFACE: dict[str, dict[str, str]] = {
         "_SubmittedRun": "azureml_local.runs.context:_SubmittedRun",
         "InputDatasets": "azureml_local.runs.context:InputDatasets",
         "OutputDatasets": "azureml_local.runs.context:OutputDatasets",
+        "RUNNING_STATES": "azureml_local.run:RUNNING_STATES",
+        "POST_PROCESSING_STATES": "azureml_local.run:POST_PROCESSING_STATES",
     },
     "azureml.core.script_run": {"ScriptRun": "azureml_local.script_run:ScriptRun"},
     "azureml.core.script_run_config": {
         "ScriptRunConfig": "azureml_local.script_run_config:ScriptRunConfig",
+        "get_run_config_from_script_run": "azureml_local.script_run_config:get_run_config_from_script_run",
         "submit": "azureml_local.script_run_config:submit",
     },
     "azureml.core._experiment_method": {

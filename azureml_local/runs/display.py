@@ -1,0 +1,47 @@
+"""How a run shows itself: ``str(run)``, ``_repr_html_``, portal/docs links, identity: a Run mixin."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+
+class RunDisplayMixin:
+    """The host class provides ``_ws``, ``_run_id``, ``_experiment``, ``type``, ``status``, ``DELIM``."""
+
+    @property
+    def identity(self) -> str:
+        return f"{type(self).__name__}{self.DELIM}{self._run_id}"
+
+    @property
+    def portal_url(self) -> str:
+        return self.get_portal_url()
+
+    @classmethod
+    def get_docs_url(cls) -> str:
+        return "https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.core.run.run?view=azure-ml-py"
+
+    def get_portal_url(self) -> str:
+        """Where to look at the run: its local run folder (the Studio page when the service serves one)."""
+        return (self._ws._local_folder / "runs" / self._run_id).as_uri()
+
+    # -- display -------------------------------------------------------------------------------------------
+    def _get_base_info_dict(self) -> OrderedDict:
+        return OrderedDict([("Experiment", self._experiment.name), ("Id", self._run_id), ("Type", self.type),
+                            ("Status", self.status)])
+
+    def __str__(self) -> str:
+        info = self._get_base_info_dict()
+        return "Run({})".format(",\n".join(f"{k}: {v}" for k, v in info.items()))
+
+    def __repr__(self) -> str:
+        return self.__str__()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        info = self._get_base_info_dict()
+        info["Details Page"] = f'<a href="{self.get_portal_url()}" target="_blank">Link to run folder</a>'
+        info["Docs Page"] = ('<a href="https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.core.run.run'
+                             '?view=azure-ml-py" target="_blank">Link to Documentation</a>')
+        head = "".join(f"<th>{html.escape(k)}</th>" for k in info)
+        cells = "".join(f"<td>{v if k.endswith('Page') else html.escape(str(v))}</td>" for k, v in info.items())
+        return f"<table style=\"width:100%\"><tr>{head}</tr><tr>{cells}</tr></table>"
