@@ -48,6 +48,10 @@ class ComputeTarget:
     def __init__(self, workspace: Any, name: str):
         pass
 
+    def __getnewargs__(self) -> tuple[None, None]:
+        """Let copy/pickle rebuild the object without a registry lookup (state is restored after)."""
+        return (None, None)
+
     def __repr__(self) -> str:
         return "{}(workspace={}, name={}, id={}, type={}, provisioning_state={}, location={}, tags={})".format(
             self.__class__.__name__, repr(getattr(self, "workspace", None)), getattr(self, "name", None),

@@ -107,3 +107,14 @@ def test_deprecated_attach_and_aks_update(ws):
     assert ComputeTarget(ws, "aks1").load_balancer_type == "InternalLoadBalancer"
     with pytest.raises(ComputeTargetException, match="Invalid load_balancer_type"):
         aks.update(AksUpdateConfiguration(load_balancer_type="Nope"))
+
+
+def test_copy_and_pickle(ws):
+    import copy
+    import pickle
+
+    cluster = _create(ws, "c9")
+    clone = copy.deepcopy(cluster)
+    assert type(clone) is AmlCompute and clone.name == "c9"
+    again = pickle.loads(pickle.dumps(ComputeTarget(ws, "c9")))
+    assert again.scale_settings.maximum_node_count == 4 and again.workspace == ws
