@@ -63,3 +63,23 @@ def test_definition_reaches_the_run(ws, pipeline):
                               (run.id,))
     assert row["continue_on_step_failure"] == 1
     assert '"description": "demo"' in row["definition"]
+
+
+def test_output_of_a_previous_run_as_input(ws, tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "write.py").write_text("import os, sys\nos.makedirs(sys.argv[1], exist_ok=True)\n"
+                                     "open(os.path.join(sys.argv[1], 'x.txt'), 'w').write('hello')\n")
+    (folder / "read.py").write_text("import os, sys\nassert open(os.path.join(sys.argv[1], 'x.txt')).read() == 'hello'\n")
+    out = PipelineData("result")
+    writer = PythonScriptStep("write.py", name="writer", source_directory=str(folder), compute_target="local",
+                              outputs=[out], arguments=[out])
+    first = Pipeline(ws, steps=[writer]).submit("chain")
+    assert first.wait_for_completion(show_output=False) == "Finished"
+    previous = first.find_step_run("writer")[0].get_output_data("result")  # a PortDataReference
+    reader = PythonScriptStep("read.py", name="reader", source_directory=str(folder), compute_target="local",
+                              inputs=[previous], arguments=[previous])
+    pipeline = Pipeline(ws, steps=[reader])
+    (inp,) = pipeline._definition(snapshot=False)["steps"][0]["inputs"]
+    assert inp["kind"] == "datastore_path" and inp["path"] == previous.path_on_datastore
+    assert pipeline.submit("chain").wait_for_completion(show_output=False) == "Finished"
