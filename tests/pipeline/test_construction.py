@@ -104,3 +104,20 @@ def test_amlignore_excluded_from_hash(ws, scripts):
     before = fp()
     (scripts / "run.log").write_text("noise")
     assert fp() == before
+
+
+def test_sdk_generated_port_names_do_not_change_the_fingerprint(ws, scripts):
+    """``as_input()`` names inputs ``input_<uuid8>``; a re-run notebook must still reuse its steps."""
+    from azureml.data import OutputFileDatasetConfig
+
+    def build():
+        out = OutputFileDatasetConfig("prepped")
+        prep = _step(scripts, name="prep", arguments=["--out", out])
+        train = _step(scripts, "b.py", name="train", arguments=["--in", out.as_input()])
+        steps = _by_name(Pipeline(ws, steps=[prep, train])._definition(snapshot=False))
+        return steps["train"]
+
+    first, second = build(), build()
+    assert first["inputs"][0]["name"] != second["inputs"][0]["name"]
+    assert first["fingerprint"] == second["fingerprint"]
+    assert first["fingerprint_parts"]["inputs"] == ["input_from_prep.prepped,ds_mode_mount"]
