@@ -76,6 +76,29 @@ def recover_orphans(ws: "Workspace", current_pid: int | None = None) -> list[str
         if records.set_status(ws, row["run_id"], "Failed", error=records.error_dict(message, code="SystemError"),
                               only_from=ACTIVE_STATES):
             failed.append(row["run_id"])
+            failed += _fail_descendants(ws, row["run_id"], message, current_pid)
+    return failed
+
+
+def _fail_descendants(ws: "Workspace", run_id: str, message: str, current_pid: int | None) -> list[str]:
+    """Active runs below an orphan (e.g. a pipeline's steps) whose executor is gone end Failed too."""
+    failed, frontier = [], [run_id]
+    while frontier:
+        parent = frontier.pop()
+        for child in ws._store.query("SELECT run_id, runner_pid, pid, status FROM runs WHERE parent_run_id=?",
+                                     (parent,)):
+            frontier.append(child["run_id"])
+            if child["status"] not in ACTIVE_STATES:
+                continue
+            if child["runner_pid"] and (child["runner_pid"] == current_pid or pid_alive(child["runner_pid"])):
+                continue
+            if child["pid"] and pid_alive(child["pid"]):
+                from azureml_local.engine.execute import kill_process_group
+
+                kill_process_group(child["pid"], signal.SIGKILL)
+            if records.set_status(ws, child["run_id"], "Failed", only_from=ACTIVE_STATES,
+                                  error=records.error_dict(message, code="SystemError")):
+                failed.append(child["run_id"])
     return failed
 
 

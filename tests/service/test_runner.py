@@ -126,3 +126,19 @@ def test_restart_right_after_stop(ws) -> None:
     service_control.stop_service(ws)
     second = service_control.ensure_service(ws, wait=True, timeout=10)
     assert second is not None and second["pid"] != first["pid"]
+
+
+def test_orphan_recovery_fails_active_descendants(ws) -> None:
+    import subprocess
+    import sys
+
+    from azureml_local.service.runner import recover_orphans
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    parent = records.create_run(ws, "pl", run_type="azureml.PipelineRun", status="Running", start=True)
+    records.update_run(ws, parent, runner_pid=dead.pid)
+    step = records.create_run(ws, "pl", run_type="azureml.StepRun", status="Running", parent_run_id=parent)
+    done = records.create_run(ws, "pl", run_type="azureml.StepRun", status="Completed", parent_run_id=parent)
+    assert set(recover_orphans(ws)) == {parent, step}
+    assert records.get_status(ws, step) == "Failed" and records.get_status(ws, done) == "Completed"
