@@ -145,6 +145,11 @@ def _deserialize(f: Field, raw: Any, current: Any) -> Any:
         return [f.element._from_dict(x) if isinstance(x, dict) else x for x in raw]
     if f.kind is dict and _is_element(f.element):
         return {k: f.element._from_dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    if isinstance(f.kind, type) and issubclass(f.kind, Enum):
+        try:
+            return f.kind(raw)
+        except ValueError:
+            return raw
     if f.kind is bool and isinstance(raw, str):
         return raw.strip().lower() in ("true", "1", "yes")
     if f.kind is int and isinstance(raw, str) and raw.strip().lstrip("-").isdigit():

@@ -104,7 +104,7 @@ class DockerBuildContext(ConfigElement):
         Git = "git"
         StorageAccount = "storageAccount"
 
-    _FIELDS = (Field("location_type"), Field("location"), Field("dockerfile_path"))
+    _FIELDS = (Field("location_type", LocationType), Field("location"), Field("dockerfile_path"))
 
     def __init__(self, location_type: Any = None, location: str | None = None, dockerfile_path: str = "Dockerfile"):
         self.location_type = location_type

@@ -98,3 +98,23 @@ def test_private_wheel_and_build(ws, tmp_path, capsys):
     details = Environment("b").build(ws).wait_for_completion(show_output=True)
     assert details.status == "Succeeded" and "no Docker image is built" in capsys.readouterr().out
     assert Environment("b").get_image_details(ws).interpreter_path
+
+
+def test_no_conda_and_build_local(ws, tmp_path, capsys, monkeypatch):
+    from azureml.core.environment import DockerBuildContext
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no conda on PATH
+    assert Environment.from_existing_conda_environment("x", "myenv") is None
+    assert "Please make sure Conda" in capsys.readouterr().out
+    env = Environment("bl")
+    env.python.conda_dependencies.add_pip_package("surely-not-installed-pkg")
+    env.build_local(ws)
+    out = capsys.readouterr().out
+    assert "is not built" in out and "surely-not-installed-pkg" in out
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "Dockerfile").write_text("FROM ubuntu\n")
+    context = DockerBuildContext.from_local_directory(ws, str(tmp_path / "ctx"))
+    built = Environment.from_docker_build_context("ctx-env", context)
+    assert built.docker.build_context.location == str(tmp_path / "ctx") and built.docker.base_image is None
+    registered = built.register(ws)
+    assert registered.docker.build_context.location_type is DockerBuildContext.LocationType.StorageAccount
