@@ -140,8 +140,12 @@ class Pipeline:
     def publish(self, name: str | None = None, description: str | None = None, version: str | None = None,
                 continue_on_step_failure: bool | None = None) -> Any:
         """Store this pipeline's definition as a PublishedPipeline (implemented by the publish module)."""
-        from azureml_local.pipeline.published import publish_definition
-
+        try:
+            from azureml_local.pipeline.published import publish_definition
+        except ImportError:
+            raise NotImplementedError(
+                "Pipeline.publish is not available yet in azureml-local: publishing arrives with published "
+                "pipelines and endpoints. Submit the pipeline with Experiment.submit(pipeline) meanwhile.") from None
         definition = self._definition()
         if continue_on_step_failure is not None:
             definition["continue_on_step_failure"] = bool(continue_on_step_failure)
