@@ -108,6 +108,40 @@ def _median_pair(reps: int, pipeline_fn, baseline_fn) -> tuple[float, float]:
     return statistics.median(p), statistics.median(b)
 
 
+def _big_output(ws, experiment, tmp: Path, args, label: str) -> tuple[float, float]:
+    """(d): a producer writes ``args.mb`` MB to an OutputFileDatasetConfig, a consumer reads it."""
+    src_d = tmp / f"d-{label}"
+    src_d.mkdir()
+    (src_d / "produce.py").write_text(PRODUCE)
+    (src_d / "consume.py").write_text(CONSUME)
+    from azureml.data import OutputFileDatasetConfig
+    from azureml.pipeline.core import Pipeline
+    from azureml.pipeline.steps import PythonScriptStep
+
+    big = OutputFileDatasetConfig("big")
+    produce = PythonScriptStep(name="produce", source_directory=str(src_d), script_name="produce.py",
+                               arguments=[big, str(args.mb)], compute_target="local")
+    consume = PythonScriptStep(name="consume", source_directory=str(src_d), script_name="consume.py",
+                               arguments=[big.as_input("big_in")], compute_target="local")
+    pipe_d = Pipeline(ws, steps=[produce, consume])
+
+    def by_hand_d() -> float:
+        a, b = tmp / "d_out", tmp / "d_copy"
+        a.mkdir(exist_ok=True)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(src_d / "produce.py"), str(a), str(args.mb)], check=True)
+        subprocess.run(["cp", "-r", str(a), str(b)], check=True)
+        subprocess.run([sys.executable, str(src_d / "consume.py"), str(b)], check=True,
+                       stdout=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - start
+        shutil.rmtree(a)
+        shutil.rmtree(b)
+        return elapsed
+
+    return _median_pair(max(1, min(args.n, 2)), lambda: _run_pipeline(experiment, pipe_d, regenerate_outputs=True),
+                        by_hand_d)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=3, help="repetitions per figure (median)")
@@ -120,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     from azureml_local import service_control
 
     ws = Workspace.create("bench-pipeline", subscription_id="bench", resource_group="bench", show_output=False)
+    workspaces = [ws]
     experiment = Experiment(ws, "bench")
     results = []
     try:
@@ -164,46 +199,26 @@ def main(argv: list[str] | None = None) -> int:
                         f"min {min(times) * 1000:.0f} ms", "< 150 ms", pc < 0.150))
 
         # (d) a big output between two steps
-        src_d = tmp / "d"
-        src_d.mkdir()
-        (src_d / "produce.py").write_text(PRODUCE)
-        (src_d / "consume.py").write_text(CONSUME)
-        from azureml.data import OutputFileDatasetConfig
-        from azureml.pipeline.core import Pipeline
-        from azureml.pipeline.steps import PythonScriptStep
-
-        big = OutputFileDatasetConfig("big")
-        produce = PythonScriptStep(name="produce", source_directory=str(src_d), script_name="produce.py",
-                                   arguments=[big, str(args.mb)], compute_target="local")
-        consume = PythonScriptStep(name="consume", source_directory=str(src_d), script_name="consume.py",
-                                   arguments=[big.as_input("big_in")], compute_target="local")
-        pipe_d = Pipeline(ws, steps=[produce, consume])
-
-        def by_hand_d() -> float:
-            a, b = tmp / "d_out", tmp / "d_copy"
-            a.mkdir(exist_ok=True)
-            start = time.perf_counter()
-            subprocess.run([sys.executable, str(src_d / "produce.py"), str(a), str(args.mb)], check=True)
-            subprocess.run(["cp", "-r", str(a), str(b)], check=True)
-            subprocess.run([sys.executable, str(src_d / "consume.py"), str(b)], check=True,
-                           stdout=subprocess.DEVNULL)
-            elapsed = time.perf_counter() - start
-            shutil.rmtree(a)
-            shutil.rmtree(b)
-            return elapsed
-
-        pd_, bd = _median_pair(max(1, min(args.n, 2)), lambda: _run_pipeline(experiment, pipe_d,
-                                                                               regenerate_outputs=True), by_hand_d)
+        pd_, bd = _big_output(ws, experiment, tmp, args, "azurite")
         results.append((f"(d) {args.mb} MB between 2 steps", f"pipeline {pd_:.2f} s vs python+cp {bd:.2f} s",
                         f"ratio {pd_ / bd:.2f}x", "<= 2x", pd_ / bd <= 2))
+        # the same with the plain-folder blob backend: what is left when the datastore is not Azurite
+        os.environ["AZUREML_LOCAL_STORAGE"] = "folder"
+        ws_folder = Workspace.create("bench-folder", subscription_id="bench", resource_group="bench",
+                                     show_output=False)
+        workspaces.append(ws_folder)
+        pf, bf = _big_output(ws_folder, Experiment(ws_folder, "bench"), tmp, args, "folder")
+        results.append((f"(d) same, folder datastore", f"pipeline {pf:.2f} s vs python+cp {bf:.2f} s",
+                        f"ratio {pf / bf:.2f}x", "(context)", True))
     finally:
-        _quiet(service_control.stop_workspace_processes, ws)
-        try:
-            from azureml_local.store.azurite import stop_azurite
+        for w in workspaces:
+            _quiet(service_control.stop_workspace_processes, w)
+            try:
+                from azureml_local.store.azurite import stop_azurite
 
-            stop_azurite(ws._local_folder)  # the workspace's own Azurite, if the blob factory started one
-        except ImportError:
-            pass
+                stop_azurite(w._local_folder)  # the workspace's own Azurite, if the blob factory started one
+            except ImportError:
+                pass
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"Pipeline execution benchmark (median of {args.n}; load average {os.getloadavg()[0]:.1f} "
