@@ -117,8 +117,14 @@ class PipelineRun(run_base()):  # type: ignore[misc]
         return [child for child in self.get_children() if child.name == name]
 
     def get_pipeline_output(self, pipeline_output_name: str) -> Any:
-        """The PortDataReference of a step output (by output name) of this run."""
-        for child in self.get_children():
+        """The PortDataReference of a promoted output (``PipelineData(pipeline_output_name=...)``),
+        else of the step output with that name."""
+        children = list(self.get_children())
+        for child in children:
+            for output in child.get_outputs().values():
+                if (output.step_output or {}).get("pipeline_output_name") == pipeline_output_name:
+                    return output.get_port_data_reference()
+        for child in children:
             outputs = child.get_outputs()
             if pipeline_output_name in outputs:
                 return outputs[pipeline_output_name].get_port_data_reference()

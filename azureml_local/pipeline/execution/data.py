@@ -60,10 +60,21 @@ def folder_items(local_dir: Path, prefix: str) -> list[tuple[str, str]]:
     return sorted(items)
 
 
-def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Path, overwrite: bool = True) -> int:
-    """Upload a step's output folder to ``datastore/path``; returns the number of files."""
+def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Path, overwrite: bool = True,
+                  source_globs: list[str] | None = None) -> int:
+    """Upload a step's output folder to ``datastore/path``; returns the number of files.
+
+    ``source_globs`` (``as_upload(source_globs=...)``) keeps only matching files (paths relative to
+    the output folder); ``overwrite=False`` fails on an existing blob, as the SDK's upload does.
+    """
+    import fnmatch
+
     store, container = container_for(ws, datastore_name)
     items = folder_items(local_dir, path)
+    if source_globs:
+        prefix = len(path.strip("/")) + 1 if path.strip("/") else 0
+        items = [(blob, full) for blob, full in items
+                 if any(fnmatch.fnmatch(blob[prefix:], g.lstrip("./")) for g in source_globs)]
     if items:
         store.upload_files(container, items, overwrite=overwrite)
     return len(items)

@@ -215,7 +215,8 @@ def _bind_outputs(ctx: PipelineContext, step: dict, step_run_id: str, work_dir: 
                           "datastore": out.get("datastore") or ctx.default_datastore or data.default_datastore_name(ctx.ws),
                           "path": _fill(out.get("path") or default_path, step_run_id, oname),
                           "tabular": out.get("tabular"), "register": out.get("register"),
-                          "mode": out.get("mode", "mount")}
+                          "mode": out.get("mode", "mount"), "upload": out.get("upload"),
+                          "pipeline_output_name": out.get("pipeline_output_name")}
         b.outputs[oname] = str(local)
         if kind == "output_file_dataset":
             b.file_dataset_outputs.add(oname)
@@ -300,7 +301,10 @@ def _command(step: dict, b: Bindings) -> list[str]:
 def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
     """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
     for oname, out in result.outputs.items():
-        data.upload_folder(ctx.ws, out["datastore"], out["path"], Path(out["local_path"]))
+        upload = out.get("upload") or {}
+        data.upload_folder(ctx.ws, out["datastore"], out["path"], Path(out["local_path"]),
+                           overwrite=upload.get("overwrite", True) if upload else True,
+                           source_globs=upload.get("source_globs"))
         if out.get("register"):
             _register(ctx, oname, out)
     if result.key is not None:

@@ -73,3 +73,31 @@ def test_tabular_output_registration_pipeline_data_and_datapath_parameter(ws2):
     assert other.wait_for_completion(show_output=False) == "Finished"
     assert other.find_step_run("use")[0].get_metrics()["rows"] == 1
     assert Dataset.get_by_name(ws, "made_table").version == 2
+
+
+def test_upload_mode_source_globs_and_promoted_pipeline_output(ws2):
+    from azureml.core import Experiment
+    from azureml.data import OutputFileDatasetConfig
+    from azureml.pipeline.core import Pipeline, PipelineData
+    from azureml.pipeline.steps import PythonScriptStep
+
+    ws = ws2
+    src = _write("s3", "w.py", """
+        import os, sys
+        for name in ('a.csv', 'b.txt'):
+            open(os.path.join(sys.argv[1], name), 'w').write(name)
+        open(os.path.join(sys.argv[2], 'final.txt'), 'w').write('final')
+    """)
+    up = OutputFileDatasetConfig("up").as_upload(overwrite=True, source_globs=["*.csv"])
+    final = PipelineData("final_data", datastore=ws.get_default_datastore(), pipeline_output_name="final")
+    step = PythonScriptStep(name="w", source_directory=src, script_name="w.py", compute_target="local",
+                            arguments=[up, final], outputs=[final])
+    run = Experiment(ws, "uploads").submit(Pipeline(ws, steps=[step]))
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    step_run = run.find_step_run("w")[0]
+    ref = step_run.get_output_data("up")
+    assert ref.download("dl") == 1
+    assert [p.name for p in Path("dl", ref.path_on_datastore).iterdir()] == ["a.csv"]
+    promoted = run.get_pipeline_output("final")
+    assert promoted.path_on_datastore == f"azureml/{step_run.id}/final_data"
+    assert promoted.download("dl2") == 1
