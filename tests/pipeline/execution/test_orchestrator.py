@@ -162,3 +162,24 @@ def test_compute_max_nodes_bounds_parallel_steps(runner_ws, src):
     assert run.wait_for_completion(show_output=False) == "Finished"
     times = sorted(_times(runner_ws, run).values())
     assert times[1][0] >= times[0][1]  # the second started after the first ended
+
+
+def test_wait_for_completion_prints_the_sdk_format(runner_ws, src, capsys):
+    (src / "hello.py").write_text("print('hello from the step')\n")
+    run = start_pipeline_run(runner_ws, "exp", definition(step("n1", "hello", "hello.py", src)), None, False, False)
+    assert run.wait_for_completion() == "Finished"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"PipelineRunId: {run.id}"
+    assert lines[1].startswith("Link to Azure Machine Learning Portal: ")
+    step_id = next(run.get_children()).id
+    i = lines.index(f"StepRunId: {step_id}")
+    assert lines[i - 2:i] == ["", ""]  # print('\n') before each step
+    j = lines.index("Streaming azureml-logs/70_driver_log.txt")
+    assert lines[j + 1] == "=" * len("azureml-logs/70_driver_log.txt" + " " * 10)
+    assert "hello from the step" in lines[j + 2:]
+    k = lines.index("StepRun(hello) Execution Summary")
+    assert lines[k + 1] == "=" * len("\nStepRun(hello) Execution Summary")
+    assert lines[k + 2] == "StepRun( hello ) Status: Finished"
+    m = lines.index("PipelineRun Execution Summary")
+    assert lines[m + 1] == "=" * 30 and lines[m + 2] == "PipelineRun Status: Finished"
+    assert lines[m + 3].startswith("{'runId': ")
