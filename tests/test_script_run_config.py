@@ -248,3 +248,16 @@ def test_run_configuration_style_submit(ws, tmp_path: Path) -> None:
     details = run.wait_for_completion()
     assert details["target"] == "local"
     assert "vars rc env" in run._download_artifact_contents_to_string("user_logs/std_log.txt")
+
+
+def test_streaming_prints_each_line_once(ws, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = _src(tmp_path, "import sys, time\n"
+                         "for i in range(5):\n"
+                         "    sys.stdout.write(f'part {i} é')\n    sys.stdout.flush()\n    time.sleep(0.05)\n"
+                         "    print(' end', flush=True)\n"
+                         "sys.stdout.write('no newline at the end')\n")
+    run = Experiment(ws, "stream2").submit(ScriptRunConfig(str(src), "train.py"))
+    run.wait_for_completion(show_output=True)
+    out = capsys.readouterr().out
+    body = out.split("=" * 31 + "\n\n", 1)[1].split("\nExecution Summary", 1)[0]
+    assert body == "".join(f"part {i} é end\n" for i in range(5)) + "no newline at the end\n"

@@ -71,6 +71,7 @@ def wait(run: Any, show_output: bool = False, wait_post_processing: bool = False
 
 
 def _read_log(run: Any, name: str) -> str:
+    """The whole text of a run log (local file while it exists, else the artifact)."""
     from azureml_local.engine.execute import log_paths
 
     local = log_paths(run._ws, run._run_id).get(name)
@@ -82,6 +83,42 @@ def _read_log(run: Any, name: str) -> str:
         return ""
 
 
+class _LogReader:
+    """Reads only what a log gained since the last call (local file), or the whole artifact once."""
+
+    def __init__(self, run: Any):
+        import codecs
+
+        self.run = run
+        self.offset = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def read(self, name: str) -> str:
+        from azureml_local.engine.execute import log_paths
+
+        local = log_paths(self.run._ws, self.run._run_id).get(name)
+        if local is not None and local.exists():
+            with open(local, "rb") as fh:
+                fh.seek(self.offset)
+                data = fh.read()
+            self.offset += len(data)
+            return self.decoder.decode(data)
+        if self.offset:
+            return ""
+        self.offset = 1
+        return _read_log(self.run, name)
+
+
+def _available_logs(run: Any, active: bool) -> list[str]:
+    """Streamable log names: local files while running (stat only), the run's full list once it ended."""
+    from azureml_local.engine.execute import log_paths
+
+    names = [n for n, p in log_paths(run._ws, run._run_id).items() if p.exists()]
+    if not names and not active:
+        names = list(run.get_details()["logFiles"])
+    return sorted(n for n in names if run._log_pattern.match(n))
+
+
 def _stream(run: Any, out: IO[str], wait_post_processing: bool, raise_on_error: bool) -> None:
     url = run.get_portal_url()
     out.write(f"RunId: {run.id}\n")
@@ -89,33 +126,33 @@ def _stream(run: Any, out: IO[str], wait_post_processing: bool, raise_on_error: 
     running = set(records.RUNNING_STATES)
     if wait_post_processing:
         running |= set(records.POST_PROCESSING_STATES)
-    printed, current = 0, None
+    current, buffer, reader = None, "", _LogReader(run)
     poller = _Poller()
-    details = run.get_details()
-    first = True  # a run that ended before we looked still gets its log printed once
     running |= set(records.POST_PROCESSING_STATES)  # locally short; see wait()
-    while first or details["status"] in running:
+    first = True  # a run that ended before we looked still gets its log printed once
+    status = records.get_status(run._ws, run._run_id)
+    while first or status in running:
         first = False
         out.flush()
         poller.sleep()
         _check_liveness(run, poller)
-        details = run.get_details()
-        logs = sorted(n for n in details["logFiles"] if run._log_pattern.match(n))
+        status = records.get_status(run._ws, run._run_id)  # cheap poll; full details once at the end
+        logs = _available_logs(run, status in running)
         if logs and logs[-1] != current:
-            current, printed = logs[-1], 0
+            current, buffer, reader = logs[-1], "", _LogReader(run)
             out.write("\n")
             out.write("Streaming " + current + "\n")
             out.write("=" * (len(current) + 10) + "\n")
             out.write("\n")
         if current:
-            finished = details["status"] not in running and details["status"] != "Finalizing"
-            lines = _read_log(run, current).split("\n")
-            complete = lines if finished else lines[:-1]  # never print a half-written line
-            if finished and complete and complete[-1] == "":
-                complete = complete[:-1]
-            for line in complete[printed:]:
+            buffer += reader.read(current)
+            *lines, buffer = buffer.split("\n")  # never print a half-written line while running
+            if status not in running and buffer:
+                lines.append(buffer)
+                buffer = ""
+            for line in lines:
                 out.write(line + "\n")
-            printed = max(printed, len(complete))
+    details = run.get_details()
     out.write("\n")
     out.write("Execution Summary\n")
     out.write("=================\n")
