@@ -100,6 +100,33 @@ class TabularDataset(AbstractDataset):
         d = dict(self._definition, timestamp=timestamp, partition_timestamp=partition_timestamp)
         return self._derive(d)
 
+    def time_before(self, end_time: Any, include_boundary: bool = True, validate: bool = True) -> "TabularDataset":
+        return self._time_filter("time_before", None, end_time, include_boundary)
+
+    def time_after(self, start_time: Any, include_boundary: bool = True, validate: bool = True) -> "TabularDataset":
+        return self._time_filter("time_after", start_time, None, include_boundary)
+
+    def time_recent(self, time_delta: Any, include_boundary: bool = True, validate: bool = True) -> "TabularDataset":
+        from datetime import datetime
+
+        return self._time_filter("time_recent", datetime.now() - time_delta, None, include_boundary)
+
+    def time_between(self, start_time: Any, end_time: Any, include_boundary: bool = True,
+                     validate: bool = True) -> "TabularDataset":
+        return self._time_filter("time_between", start_time, end_time, include_boundary)
+
+    def _time_filter(self, method: str, lower: Any, upper: Any, include_boundary: bool) -> "TabularDataset":
+        from azureml_local.exceptions import DatasetTimestampMissingError
+
+        column = self._definition.get("timestamp")
+        if not column:
+            raise DatasetTimestampMissingError(
+                f"Cannot perform time-series filter `{method}` on dataset without timestamp columns defined.\n"
+                "Please use `with_timestamp_columns` to enable time-series capabilities")
+        return self._derive(defs.with_transform(
+            self._definition, "time_range", column=column, lower=None if lower is None else str(lower),
+            upper=None if upper is None else str(upper), include_boundary=include_boundary))
+
     # -- conversions ------------------------------------------------------------------------
     def to_csv_files(self, separator: str = ",") -> Any:
         """A FileDataset of CSV files holding this data (written once per definition to the default datastore)."""

@@ -236,6 +236,18 @@ def apply_transforms(df: Any, transforms: list[dict]) -> Any:
         elif op == "random_split":
             mask = _sample_mask(len(df), t["percentage"], t.get("seed"))
             df = df[mask] if t["part"] == 0 else df[~mask]
+        elif op == "time_range":
+            import pandas as pd
+
+            ts = pd.to_datetime(df[t["column"]], errors="coerce")
+            keep = ts.notna()
+            if t.get("lower"):
+                lower = pd.Timestamp(t["lower"])
+                keep &= ts >= lower if t.get("include_boundary", True) else ts > lower
+            if t.get("upper"):
+                upper = pd.Timestamp(t["upper"])
+                keep &= ts <= upper if t.get("include_boundary", True) else ts < upper
+            df = df[keep]
         elif op == "filter":
             df = df[evaluate(t["expression"], df).fillna(False).astype(bool)]
     return df.reset_index(drop=True)

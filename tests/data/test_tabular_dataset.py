@@ -193,3 +193,20 @@ def test_json_lines_invalid_lines(ws, store, tmp_path):
         strict.to_pandas_dataframe()
     with pytest.raises(UserErrorException, match="invalid_lines"):
         Dataset.Tabular.from_json_lines_files((store, "jl/bad.jsonl"), invalid_lines="skip")
+
+
+def test_time_filters(ws, store, tmp_path):
+    from datetime import datetime
+
+    from azureml.exceptions import DatasetTimestampMissingError
+
+    (tmp_path / "ts.csv").write_text("when,v\n2024-01-01,1\n2024-02-01,2\n2024-03-01,3\n")
+    store.upload_files([str(tmp_path / "ts.csv")], target_path="ts", show_progress=False)
+    ds = Dataset.Tabular.from_delimited_files((store, "ts/ts.csv"))
+    with pytest.raises(DatasetTimestampMissingError, match="with_timestamp_columns"):
+        ds.time_before(datetime(2024, 2, 1))
+    ts = ds.with_timestamp_columns(timestamp="when")
+    assert ts.timestamp_columns == ("when", None)
+    assert ts.time_before(datetime(2024, 2, 1)).to_pandas_dataframe()["v"].tolist() == [1, 2]
+    assert ts.time_after(datetime(2024, 2, 1), include_boundary=False).to_pandas_dataframe()["v"].tolist() == [3]
+    assert ts.time_between(datetime(2024, 1, 15), datetime(2024, 3, 1)).to_pandas_dataframe()["v"].tolist() == [2, 3]
