@@ -142,3 +142,9 @@ def test_orphan_recovery_fails_active_descendants(ws) -> None:
     done = records.create_run(ws, "pl", run_type="azureml.StepRun", status="Completed", parent_run_id=parent)
     assert set(recover_orphans(ws)) == {parent, step}
     assert records.get_status(ws, step) == "Failed" and records.get_status(ws, done) == "Completed"
+
+
+def test_workspace_delete_stops_the_runner(ws) -> None:
+    info = service_control.ensure_service(ws, wait=True)
+    ws.delete()
+    assert not pid_alive(info["pid"])
