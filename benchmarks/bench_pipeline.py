@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                                      show_output=False)
         workspaces.append(ws_folder)
         pf, bf = _big_output(ws_folder, Experiment(ws_folder, "bench"), tmp, args, "folder")
-        results.append((f"(d) same, folder datastore", f"pipeline {pf:.2f} s vs python+cp {bf:.2f} s",
+        results.append(("(d) same, folder datastore", f"pipeline {pf:.2f} s vs python+cp {bf:.2f} s",
                         f"ratio {pf / bf:.2f}x", "(context)", True))
     finally:
         for w in workspaces:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
 from azureml_local.pipeline.execution import state
-from azureml_local.pipeline.execution.run_shim import run_base
 from azureml_local.pipeline.step_run import _INTERRUPTED, StepRun, poll_delays
+from azureml_local.run import Run
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -31,16 +31,12 @@ def pipeline_status(raw: str) -> str:
 
 
 def _experiment(ws: "Workspace", name: str) -> Any:
-    try:
-        from azureml_local.experiment import Experiment
-    except ImportError:
-        from types import SimpleNamespace
+    from azureml_local.experiment import Experiment
 
-        return SimpleNamespace(workspace=ws, name=name)
     return Experiment(ws, name)
 
 
-class PipelineRun(run_base()):  # type: ignore[misc]
+class PipelineRun(Run):
     """A run of a Pipeline: status, steps, outputs."""
 
     def __init__(self, experiment: Any, run_id: str, _service_endpoint: str | None = None, **kwargs: Any):

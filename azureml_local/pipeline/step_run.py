@@ -7,13 +7,12 @@ object points at the *original* step run (its id, logs, outputs), with
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from typing import Any
 
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
-from azureml_local.pipeline.execution.run_shim import run_base
+from azureml_local.run import Run
 
 RUNNING_STATES = ["NotStarted", "Running", "Queued", "Unknown"]
 _STEP_STATUS = {"NotStarted": "NotStarted", "Queued": "Queued", "Preparing": "Running", "Provisioning": "Running",
@@ -37,7 +36,7 @@ def poll_delays() -> Any:
         delay = min(delay * 1.5, 0.05)
 
 
-class StepRun(run_base()):  # type: ignore[misc]
+class StepRun(Run):
     """A run of a step in a Pipeline."""
 
     def __init__(self, experiment: Any, step_run_id: str, pipeline_run_id: str, node_id: str,
@@ -256,5 +255,3 @@ class StepRunOutput:
 
         return make_port_data_reference(self.step_run, self.name, self.step_output)
 
-
-_LOG_RE = re.compile(r"azureml-logs/[\d]{2}.+\.txt")

@@ -16,7 +16,6 @@ from azureml_local.exceptions import UserErrorException
 
 if TYPE_CHECKING:
     from azureml_local.pipeline.pipeline_run import PipelineRun
-    from azureml_local.pipeline.reuse import reuse_mode
     from azureml_local.workspace import Workspace
 
 PIPELINE_RUN_TYPE = "azureml.PipelineRun"

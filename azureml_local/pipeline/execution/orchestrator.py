@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 

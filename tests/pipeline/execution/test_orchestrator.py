@@ -50,7 +50,6 @@ def test_independent_steps_run_in_parallel_and_run_after_orders(runner_ws, src):
     (src / "s.py").write_text("import time; time.sleep(0.6)\n")
     d = definition(step("n1", "a", "s.py", src), step("n2", "b", "s.py", src),
                    step("n3", "c", "s.py", src, run_after=["n1", "n2"]))
-    start = time.time()
     run = start_pipeline_run(runner_ws, "exp", d, None, False, False)
     assert run.wait_for_completion(show_output=False) == "Finished"
     times = _times(runner_ws, run)
