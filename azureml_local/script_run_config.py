@@ -96,10 +96,11 @@ class ScriptRunConfig:
                 f"target={getattr(self.run_config, 'target', 'local')!r})")
 
 
-def _rewrite(args: Any, inputs: dict, outputs: dict) -> Any:
+def _rewrite(args: Any, inputs: dict, outputs: dict, references: dict | None = None) -> Any:
     """Replace data objects in an argument list by the SDK's placeholders, collecting them."""
     if args is None or isinstance(args, str):
         return args
+    references = {} if references is None else references
     out = []
     for arg in args:
         if _is(arg, "AbstractDataset", "_Dataset") and not _is(arg, "DatasetConsumptionConfig"):
@@ -126,6 +127,9 @@ def _rewrite(args: Any, inputs: dict, outputs: dict) -> Any:
                 "output_data section of the run configuration.".format("DatasetOutputConfig"))
         elif _is(arg, "DatacacheConsumptionConfig"):
             out.append(arg.path_on_compute)
+        elif _is(arg, "DataReference"):
+            references[arg.data_reference_name] = arg  # "$AZUREML_DATAREFERENCE_<name>", resolved at run time
+            out.append(str(arg))
         else:
             out.append(arg if isinstance(arg, str) else str(arg))
     return out
@@ -186,11 +190,12 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
                     if _is(v, "DatasetConsumptionConfig")}
     outputs: dict = {k: v for k, v in (getattr(run_config, "output_data", None) or {}).items()
                      if _is(v, "OutputDatasetConfig")}
-    arguments = _rewrite(list(config.arguments or []), inputs, outputs)
-    command = _rewrite(copy.copy(config.command), inputs, outputs)
+    references: dict = {}
+    arguments = _rewrite(list(config.arguments or []), inputs, outputs, references)
+    command = _rewrite(copy.copy(config.command), inputs, outputs, references)
     snapshot_id, _ = snapshot(workspace, source)
     run_id = run_id or records.new_run_id(experiment_name)
-    save_bindings(workspace, run_id, inputs, outputs)
+    save_bindings(workspace, run_id, inputs, outputs, references)
     definition = _definition(config, run_config, script, arguments, command)
     if inputs:
         from azureml_local.data.run_inputs import input_details

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +24,17 @@ if TYPE_CHECKING:
 BINDINGS_FILE = "data_bindings.pkl"
 INPUT_PREFIX = "DatasetConsumptionConfig:"
 OUTPUT_PREFIX = "DatasetOutputConfig:"
+REFERENCE_RE = re.compile(r"\$AZUREML_DATAREFERENCE_(\w+)")
 
 
-def save_bindings(ws: "Workspace", run_id: str, inputs: dict, outputs: dict) -> None:
+def save_bindings(ws: "Workspace", run_id: str, inputs: dict, outputs: dict, references: dict | None = None) -> None:
     """Persist data configs for the runner (only when there are any)."""
-    if not inputs and not outputs:
+    if not inputs and not outputs and not references:
         return
     folder = run_folder(ws, run_id)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / BINDINGS_FILE).write_bytes(pickle.dumps({"inputs": inputs, "outputs": outputs}))
+    (folder / BINDINGS_FILE).write_bytes(pickle.dumps({"inputs": inputs, "outputs": outputs,
+                                                       "references": references or {}}))
 
 
 def job_from_definition(ws: "Workspace", run_id: str) -> ScriptJob:
@@ -48,10 +51,47 @@ def job_from_definition(ws: "Workspace", run_id: str) -> ScriptJob:
     if python and Path(python).exists():
         job.python = python
     bindings_file = run_folder(ws, run_id) / BINDINGS_FILE
-    if bindings_file.exists():
-        bindings = pickle.loads(bindings_file.read_bytes())
+    bindings = pickle.loads(bindings_file.read_bytes()) if bindings_file.exists() else {}
+    if bindings or any(REFERENCE_RE.search(str(a)) for a in job.arguments):
         _bind_data(ws, job, bindings.get("inputs") or {}, bindings.get("outputs") or {})
+        _bind_references(ws, job, bindings.get("references") or {})
     return job
+
+
+def _bind_references(ws: "Workspace", job: ScriptJob, references: dict) -> None:
+    """``$AZUREML_DATAREFERENCE_<name>`` in arguments -> the local folder/file of that DataReference.
+
+    A name with no DataReference object (e.g. an argument stringified earlier) that names a datastore
+    means the whole datastore (``datastore.as_mount()``).
+    """
+    uploads: list[tuple[Any, str]] = []
+
+    def before(job: ScriptJob, work_dir: Path) -> None:
+        from azureml_local.data import run_inputs
+
+        values: dict[str, str] = {}
+        for name in sorted({m.group(1) for a in job.arguments for m in REFERENCE_RE.finditer(str(a))}):
+            ref = references.get(name) or {"kind": "datastore_path", "name": name, "datastore": name, "path": "",
+                                            "mode": "mount"}
+            value, env = run_inputs.prepare_input(ws, ref, work_dir)
+            values[name] = str(value)
+            job.environment_variables.update(env or {})
+            if getattr(ref, "mode", None) == "upload":
+                uploads.append((ref, str(value)))
+        job.arguments = [REFERENCE_RE.sub(lambda m: values.get(m.group(1), m.group(0)), a) if isinstance(a, str)
+                         else a for a in job.arguments]
+
+    def after(job: ScriptJob, work_dir: Path, exit_code: int) -> None:
+        from azureml_local.data import run_inputs
+
+        for ref, local in uploads:
+            run_inputs.finalize_output(ws, {"name": ref.data_reference_name, "datastore": ref.datastore.name,
+                                            "path": ref.path_on_datastore or "", "mode": "upload",
+                                            "upload_options": {"overwrite": bool(getattr(ref, "overwrite", False))}},
+                                       local, job.run_id)
+
+    job.before_launch.append(before)
+    job.after_process.append(after)
 
 
 def _bind_data(ws: "Workspace", job: ScriptJob, inputs: dict, outputs: dict) -> None:

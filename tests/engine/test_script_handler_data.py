@@ -44,3 +44,29 @@ def test_inputs_and_outputs_are_bound(ws, tmp_path: Path) -> None:
     blobs = [b.name for b in ws._blobs.list_blobs(store._container(), f"dataset/{run.id}/prepared/")] \
         if hasattr(store, "_container") else []
     assert blobs == [f"dataset/{run.id}/prepared/result.txt"]
+
+
+def test_data_references_in_arguments(ws, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.txt").write_text("hello")
+    store = ws.get_default_datastore()
+    store.upload(str(data), target_path="refs", overwrite=True, show_progress=False)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "train.py").write_text(
+        "import os, sys\n"
+        "mounted, whole, out = sys.argv[1:4]\n"
+        "print('mounted', sorted(os.listdir(mounted)))\n"
+        "print('whole', open(os.path.join(whole, 'refs', 'a.txt')).read())\n"
+        "os.makedirs(out, exist_ok=True)\n"
+        "open(os.path.join(out, 'result.txt'), 'w').write('written')\n")
+    args = [store.path("refs").as_download(), str(store.as_mount()),
+            store.path("results").as_upload()]
+    run = Experiment(ws, "refs").submit(ScriptRunConfig(str(src), "train.py", arguments=args))
+    run.wait_for_completion()
+    log = run._download_artifact_contents_to_string("user_logs/std_log.txt")
+    assert "mounted ['a.txt']" in log and "whole hello" in log
+    assert run.get_details()["runDefinition"]["arguments"][1] == f"$AZUREML_DATAREFERENCE_{store.name}"
+    names = [b.name for b in ws._blobs.list_blobs(store._container(), "results/")]
+    assert names == ["results/result.txt"]
