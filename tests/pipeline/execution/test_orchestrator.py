@@ -182,3 +182,24 @@ def test_wait_for_completion_prints_the_sdk_format(runner_ws, src, capsys):
     m = lines.index("PipelineRun Execution Summary")
     assert lines[m + 1] == "=" * 30 and lines[m + 2] == "PipelineRun Status: Finished"
     assert lines[m + 3].startswith("{'runId': ")
+
+
+def test_run_history_rehydrates_pipeline_and_step_runs(runner_ws, src):
+    from azureml.core import Experiment, Run
+    from azureml.pipeline.core import PipelineRun, StepRun
+
+    (src / "s.py").write_text("from azureml.core import Run\nRun.get_context().log('m', 3)\n")
+    d = definition(step("n1", "s", "s.py", src))
+    first = start_pipeline_run(runner_ws, "exp", d, None, False, False)
+    first.wait_for_completion(show_output=False)
+    second = start_pipeline_run(runner_ws, "exp", d, None, False, False)
+    second.wait_for_completion(show_output=False)
+    assert isinstance(Run.get(runner_ws, first.id), PipelineRun)
+    runs = list(Experiment(runner_ws, "exp").get_runs())
+    assert [r.id for r in runs] == [second.id, first.id] and all(isinstance(r, PipelineRun) for r in runs)
+    child = next(first.get_children())
+    again = Run.get(runner_ws, child.id)
+    assert isinstance(again, StepRun) and again.pipeline_run_id == first.id
+    assert again.get_metrics() == {"m": 3}
+    reused_child = next(Run.get(runner_ws, second.id).get_children())
+    assert isinstance(reused_child, StepRun) and reused_child._is_reused and reused_child.id == child.id
