@@ -17,6 +17,8 @@ _STEPS = {
     "PythonScriptStep": f"{_P}.steps.python_script_step:PythonScriptStep",
     "CommandStep": f"{_P}.steps.command_step:CommandStep",
     "EstimatorStep": f"{_P}.steps.estimator_step:EstimatorStep",
+    "ParallelRunStep": f"{_P}.steps.parallel_run_step:ParallelRunStep",
+    "ParallelRunConfig": f"{_P}.steps.parallel_run_config:ParallelRunConfig",
 }
 
 # Execution (pipeline execution engineer).
@@ -52,6 +54,8 @@ SURFACE: dict[str, dict[str, str]] = {
     "azureml.pipeline.steps.python_script_step": {"PythonScriptStep": _STEPS["PythonScriptStep"]},
     "azureml.pipeline.steps.command_step": {"CommandStep": _STEPS["CommandStep"]},
     "azureml.pipeline.steps.estimator_step": {"EstimatorStep": _STEPS["EstimatorStep"]},
+    "azureml.pipeline.steps.parallel_run_step": {"ParallelRunStep": _STEPS["ParallelRunStep"]},
+    "azureml.pipeline.steps.parallel_run_config": {"ParallelRunConfig": _STEPS["ParallelRunConfig"]},
     # azureml-train-core is not part of the mirrored SDK; a small shim so EstimatorStep notebooks construct.
     "azureml.train.estimator": {
         "Estimator": f"{_P}.steps.estimator:Estimator",
