@@ -7,6 +7,10 @@ per mini batch: a list of file paths (FileDataset) or a pandas DataFrame (Tabula
 Failed items beyond ``--error_threshold`` (or mini batches beyond ``--allowed_failed_count``)
 fail the step. Arguments the driver does not know are left in ``sys.argv`` for the
 entry script, as in the cloud.
+
+Not (yet) local: ``run_invocation_timeout`` per ``run()`` call (the step's own timeout
+still applies), ``partition_keys`` (mini batches by partition) and the per-node logs
+folder layout of the cloud driver.
 """
 from __future__ import annotations
 
