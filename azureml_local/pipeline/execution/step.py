@@ -103,7 +103,8 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseK
     records.create_run(ws, step_run_id, ctx.experiment_name, REUSED_STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
                        name=name, tags={**tags, **props}, properties=props, status="Running",
                        target=step.get("compute_target") or "local")
-    _log(ws, step_run_id, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.")
+    _log(ws, step_run_id, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.",
+         link=True)
     _insert_row(ctx, step, step_run_id, key, reason, reused_run_id=entry["step_run_id"],
                 reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
                 outputs=entry["outputs"])
@@ -218,17 +219,18 @@ def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
         fn(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
 
 
-def _log(ws: Any, run_id: str, line: str) -> None:
-    """A line of our own in the step's log (the engine appends the script's output after it)."""
+def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
+    """A line of our own in the step's log (the engine appends the script's output after it and
+    hard-links the driver log; ``link`` does that here for reused steps, which the engine never sees)."""
     from azureml_local.engine import log_paths
     from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 
     paths = log_paths(ws, run_id)
-    for p in paths.values():
-        p.parent.mkdir(parents=True, exist_ok=True)
+    paths[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
     with open(paths[STD_LOG], "a") as f:
         f.write(f"[azureml-local] {line}\n")
-    if not paths[DRIVER_LOG].exists():
+    if link:
+        paths[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(paths[STD_LOG], paths[DRIVER_LOG])
         except OSError:
