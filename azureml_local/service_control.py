@@ -130,9 +130,17 @@ def stop_service(ws: "Workspace", timeout: float = 10.0) -> bool:
 
 
 def stop_workspace_processes(ws: "Workspace") -> None:
-    """Stop every long-lived process of the workspace (used by ``Workspace.delete``)."""
+    """Stop every long-lived process of the workspace: its runner, then its own Azurite (graceful).
+
+    Used by ``Workspace.delete`` and ``azureml-local service stop``. An external Azurite or
+    storage account (connection string) is never touched.
+    """
     if (ws._local_folder / "service.json").exists():
         stop_service(ws)
+    if (ws._local_folder / "azurite" / "instance.json").exists():
+        from azureml_local.store.azurite import stop_azurite
+
+        stop_azurite(ws._local_folder)
 
 
 def stop_services_under(root: "os.PathLike[str] | str", timeout: float = 10.0) -> int:
