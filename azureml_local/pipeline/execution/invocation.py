@@ -41,6 +41,7 @@ class Bindings:
     file_dataset_outputs: set[str] = field(default_factory=set)  # names listed in AZUREML_DATASET_FILE_OUTPUTS
     parameters: dict[str, Any] = field(default_factory=dict)    # pipeline parameter name -> value
     extra_env: dict[str, str] = field(default_factory=dict)     # more env vars from the data layer
+    step_params: dict[str, str] = field(default_factory=dict)   # AML_PARAMETER_<key> of step ``params``
 
 
 def _lookup(b: Bindings, name: str) -> str | None:
@@ -59,10 +60,20 @@ def substitute_text(text: str, b: Bindings) -> str:
             for pname, value in b.parameters.items():
                 if re.sub(r"[~\W]", "_", pname) == param:
                     return param_text(value)
-            return m.group(0)
+            return b.step_params.get(parameter_env_name(param), m.group(0))
         value = _lookup(b, ref or consumed or produced)
         return m.group(0) if value is None else value
     return _TEXT_PLACEHOLDER.sub(repl, text)
+
+
+def step_param_env(step: dict, b: Bindings) -> dict[str, str]:
+    """``AML_PARAMETER_<key>`` for the step's ``params`` (a PipelineParameter value resolved for this run)."""
+    env = {}
+    for key, value in (step.get("params") or {}).items():
+        if isinstance(value, dict) and "parameter" in value:
+            value = b.parameters.get(value["parameter"])
+        env[parameter_env_name(key)] = param_text(value)
+    return env
 
 
 def build_argv(arguments: list, b: Bindings) -> list[str]:
@@ -90,10 +101,7 @@ def build_env(step: dict, b: Bindings) -> dict[str, str]:
     env: dict[str, str] = {}
     for name, value in b.parameters.items():
         env[parameter_env_name(name)] = param_text(value)
-    for key, value in (step.get("params") or {}).items():
-        if isinstance(value, dict) and "parameter" in value:
-            value = b.parameters.get(value["parameter"])
-        env[parameter_env_name(key)] = param_text(value)
+    env.update(step_param_env(step, b))
     for name, value in b.inputs.items():
         env[name] = value
         env[f"AZUREML_DATAREFERENCE_{name}"] = value

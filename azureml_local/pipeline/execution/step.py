@@ -17,7 +17,7 @@ from typing import Any
 from azureml_local.pipeline import reuse
 from azureml_local.pipeline.execution import binding, data, records, state
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
-from azureml_local.pipeline.execution.invocation import Bindings, build_env
+from azureml_local.pipeline.execution.invocation import Bindings, build_env, step_param_env
 
 STEP_RUN_TYPE = "azureml.StepRun"
 REUSED_STEP_RUN_TYPE = "azureml.ReusedStepRun"
@@ -144,6 +144,7 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
 
     ws = ctx.ws
     bindings = Bindings(parameters=dict(ctx.parameters))
+    bindings.step_params = step_param_env(step, bindings)
     outputs: dict[str, dict] = {}
 
     def bind(job: "ScriptJob", work_dir: Path) -> None:
@@ -182,6 +183,8 @@ def _run_error(ws: Any, run_id: str) -> dict | None:
 
 def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
     """The step's snapshot (taken at submit); snapshot the source directory now if it is missing."""
+    if step.get("snapshot_dir") and Path(step["snapshot_dir"]).is_dir():
+        return Path(step["snapshot_dir"])
     snapshot_id = step.get("snapshot_id")
     if snapshot_id:
         src = ctx.ws._local_folder / "snapshots" / snapshot_id
