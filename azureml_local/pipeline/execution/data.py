@@ -20,8 +20,24 @@ if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
 
 
+_CONTAINERS: dict[tuple[str, str, str | None], tuple["BlobStore", str]] = {}
+
+
 def container_for(ws: "Workspace", datastore_name: str | None) -> tuple["BlobStore", str]:
-    """``(blob store, container)`` behind a datastore name (``None`` -> the default datastore)."""
+    """``(blob store, container)`` behind a datastore name (``None`` -> the default datastore).
+
+    Cached per process: resolving checks (and creates) the container over HTTP, which would
+    otherwise cost a round trip per step output in the runner.
+    """
+    key = (str(ws._local_folder), ws._workspace_id, datastore_name)
+    cached = _CONTAINERS.get(key)
+    if cached is not None:
+        return cached
+    _CONTAINERS[key] = result = _resolve_container(ws, datastore_name)
+    return result
+
+
+def _resolve_container(ws: "Workspace", datastore_name: str | None) -> tuple["BlobStore", str]:
     try:
         from azureml_local.data import datastore_registry
     except ImportError:  # data layer not installed: only the default blob container exists
@@ -69,8 +85,10 @@ def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Pa
     """
     import fnmatch
 
-    store, container = container_for(ws, datastore_name)
     items = folder_items(local_dir, path)
+    if not items:
+        return 0  # an empty output needs no container round trip
+    store, container = container_for(ws, datastore_name)
     if source_globs:
         prefix = len(path.strip("/")) + 1 if path.strip("/") else 0
         items = [(blob, full) for blob, full in items
