@@ -29,11 +29,11 @@ def step_status(raw: str) -> str:
 
 
 def poll_delays() -> Any:
-    """Fast polling (5 ms growing to 50 ms): local runs finish in milliseconds and a poll is one indexed read."""
+    """Fast polling (5 ms growing to 20 ms): local runs finish in milliseconds and a poll is one indexed read."""
     delay = 0.005
     while True:
         yield delay
-        delay = min(delay * 1.5, 0.05)
+        delay = min(delay * 1.5, 0.02)
 
 
 class StepRun(Run):
