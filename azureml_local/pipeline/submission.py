@@ -24,8 +24,12 @@ PIPELINE_RUN_TYPE = "azureml.PipelineRun"
 def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
                        pipeline_parameters: dict | None = None, regenerate_outputs: bool = False,
                        continue_on_step_failure: bool | None = None, tags: dict | None = None,
-                       parent_run_id: str | None = None, pipeline_id: str | None = None) -> "PipelineRun":
+                       parent_run_id: str | None = None, pipeline_id: str | None = None,
+                       run_source: str = "SDK") -> "PipelineRun":
     """Record a PipelineRun (type ``azureml.PipelineRun``, definition stored with it), queue it, return it.
+
+    ``run_source`` fills the ``runSource``/``runType`` properties (``"SDK"``; a REST submission passes
+    its body's ``RunSource``).
 
     ``continue_on_step_failure=None`` keeps the definition's own setting (published pipelines).
     ``pipeline_id`` links the run to a published pipeline (``PipelineRun.get_pipeline_runs``).
@@ -40,7 +44,7 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
         continue_on_step_failure = bool(definition.get("continue_on_step_failure", False))
     run_id = str(uuid.uuid4())
     now = datetime.now(timezone.utc).isoformat()
-    properties = {"azureml.runsource": "azureml.PipelineRun", "runType": "HTTP",
+    properties = {"azureml.runsource": "azureml.PipelineRun", "runSource": run_source, "runType": run_source,
                   "azureml.parameters": json.dumps(params), "azureml.continue_on_step_failure":
                   str(bool(continue_on_step_failure)), "azureml.pipelineComponent": "pipelinerun"}
     if pipeline_id:
@@ -54,7 +58,7 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
              int(bool(continue_on_step_failure)), parent_run_id, pipeline_id, "NotStarted", now, reuse_mode()))
         records.create_run(ws, run_id, experiment_name, PIPELINE_RUN_TYPE, parent_run_id=parent_run_id,
                            name=definition.get("description") or None, tags=tags or {},
-                           properties=properties, definition=definition,
+                           properties=properties,  # the definition lives in pipeline_runs only
                            enqueue_handler=dispatch.HANDLER if dispatch.use_runner() else None)
     dispatch.queue_pipeline_run(ws, run_id)
     return PipelineRun._for_id(ws, experiment_name, run_id)
