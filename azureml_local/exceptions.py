@@ -73,7 +73,11 @@ class AzureMLException(Exception):
 
 
 class AzureMLAggregatedException(AzureMLException):
-    """Several errors reported together."""
+    """Several errors reported together (one message per line)."""
+
+    def __init__(self, exceptions_list: list, **kwargs: Any):
+        super().__init__("\n".join(str(e) for e in exceptions_list), **kwargs)
+        self.exceptions_list = exceptions_list
 
 
 class ServiceException(AzureMLException):
@@ -82,6 +86,7 @@ class ServiceException(AzureMLException):
     def __init__(self, exception_message: str = "", status_code: int | None = None, **kwargs: Any):
         super().__init__(exception_message, **kwargs)
         self.status_code = status_code
+        self.details: list = list(self._details or [])
 
 
 class TrainingException(AzureMLException):

@@ -11,6 +11,10 @@ class ScriptRun(Run):
 
     RUN_TYPE = "azureml.scriptrun"
 
+    def __init__(self, experiment: Any, run_id: str, directory: str | None = None, **kwargs: Any):
+        # The SDK's signature: ``directory`` (the local project folder) is accepted and unused locally.
+        super().__init__(experiment, run_id, **kwargs)
+
     @staticmethod
     def _from_run_dto(experiment: Any, run_dto: Any) -> "ScriptRun":
         return ScriptRun(experiment, run_dto.run_id)

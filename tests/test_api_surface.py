@@ -53,15 +53,8 @@ SIGNATURE_ALLOWLIST: dict[tuple[str, str], str] = {
     ("azureml._restclient.exceptions:ServiceException", "__init__"):
         "deliberate: the SDK wraps an msrest ErrorResponseException; locally there is none, so ours takes "
         "(exception_message='', status_code=None, **kwargs)",
-    ("azureml._common.exceptions:AzureMLAggregatedException", "__init__"):
-        f"{_TODO}: exceptions.py: def __init__(self, exceptions_list, **kwargs): "
-        "super().__init__('\\n'.join(exceptions_list), **kwargs)",
     ("azureml.core.runconfig:DockerConfiguration", "__init__"):
         "deliberate: arguments=None instead of the SDK's shared mutable default [] (None means [])",
-    ("azureml.pipeline.core.run:PipelineRun", "fail"): f"{_TODO}: SDK is fail(self), no *args/**kwargs",
-    ("azureml.pipeline.core.run:StepRun", "fail"): f"{_TODO}: SDK is fail(self), no *args/**kwargs",
-    ("azureml.core.script_run:ScriptRun", "__init__"):
-        f"{_TODO}: SDK is (experiment, run_id, directory=None, **kwargs); take outputs from **kwargs",
     ("azureml.core.authentication:ArmTokenAuthentication", "__init__"):
         "SDK quirk kept out: its default is the string cloud='None'; ours is None (no cloud lookup locally)",
 }

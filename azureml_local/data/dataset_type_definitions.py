@@ -15,7 +15,7 @@ class PromoteHeadersBehavior(Enum):
 
 class SkipLinesBehavior(Enum):
     NO_ROWS = 0
-    FROM_FIRST_FILE = 1
+    FROM_FIRST_FILE_ONLY = 1
     FROM_ALL_FILES = 2
 
 

@@ -61,7 +61,7 @@ class PipelineRun(Run):
     def complete(self) -> None:
         raise NotImplementedError("Complete is unsupported for Pipeline run.")
 
-    def fail(self, *args: Any, **kwargs: Any) -> None:
+    def fail(self) -> None:
         raise NotImplementedError("Fail is unsupported for Pipeline run.")
 
     def child_run(self, name: str | None = None, run_id: str | None = None, outputs: Any = None) -> None:

@@ -97,7 +97,7 @@ class StepRun(Run):
     def complete(self) -> None:
         raise NotImplementedError("Complete is unsupported for Step run.")
 
-    def fail(self, *args: Any, **kwargs: Any) -> None:
+    def fail(self) -> None:
         raise NotImplementedError("Fail is unsupported for Step run.")
 
     def child_run(self, name: str | None = None, run_id: str | None = None, outputs: Any = None) -> None:
