@@ -29,6 +29,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from azureml_local.processes import pid_alive  # noqa: F401 - also imported from here by callers
 from azureml_local.runs import records
 
 if TYPE_CHECKING:
@@ -39,23 +40,6 @@ ACTIVE_STATES = records.RUNNING_STATES + records.POST_PROCESSING_STATES
 
 def idle_seconds() -> float:
     return float(os.environ.get("AZUREML_LOCAL_SERVICE_IDLE_SECONDS", "600"))
-
-
-def pid_alive(pid: int | None) -> bool:
-    """True when ``pid`` runs (zombies count as gone)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def recover_orphans(ws: "Workspace", current_pid: int | None = None) -> list[str]:

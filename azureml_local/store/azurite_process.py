@@ -19,6 +19,7 @@ from pathlib import Path
 
 from azureml_local.exceptions import ProjectSystemException, UserErrorException
 from azureml_local.home import local_home
+from azureml_local.processes import pid_alive
 
 AZURITE_VERSION = "3.35.0"
 DEV_ACCOUNT = "devstoreaccount1"
@@ -114,13 +115,7 @@ def install_azurite(prefix: str | os.PathLike[str] | None = None) -> Path:
 
 # -- processes --------------------------------------------------------------------------------
 def _pid_alive(pid: int) -> bool:
-    """True for a live (non-zombie) process; reaps our own exited children."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+    """True for a live (non-zombie) process; reaps our own exited children first."""
     child = _CHILDREN.get(pid)
     if child is not None:
         return child.poll() is None
@@ -129,11 +124,7 @@ def _pid_alive(pid: int) -> bool:
             return False
     except ChildProcessError:
         pass
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+    return pid_alive(pid)
 
 
 def _is_azurite(pid: int) -> bool:

@@ -21,7 +21,6 @@ imported by :mod:`azureml_local.store.blobs.factory` inside a function.
 from __future__ import annotations
 
 import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +33,7 @@ from azure.core.exceptions import (AzureError, HttpResponseError, ResourceExists
 from azure.core.pipeline.transport import RequestsTransport
 from azure.storage.blob import BlobServiceClient, LinearRetry
 
+from azureml_local.store.local_files import atomic_write
 from azureml_local.store.blobs.base import (BlobExistsError, BlobInfo, BlobNotFoundError, BlobStore,
                                             BlobStoreError, ContainerNotFoundError, ProgressCallback)
 
@@ -46,7 +46,6 @@ BLOCK_SIZE = 8 * 1024 * 1024
 #: Parallel connections used for one large blob.
 LARGE_BLOB_CONCURRENCY = 4
 _POOL_SIZE = 64
-_TMP_PREFIX = ".azureml-local-tmp-"
 
 
 def parse_connection_string(conn_str: str) -> dict[str, str]:
@@ -221,18 +220,8 @@ class AzureBlobStore(BlobStore):
         dest = Path(path)
         with self._errors(container, name):
             downloader = blob.download_blob(max_concurrency=max_concurrency)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=dest.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh, self._errors(container, name):
-                downloader.readinto(fh)
-            os.replace(tmp, dest)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        with atomic_write(dest) as fh, self._errors(container, name):
+            downloader.readinto(fh)
         props = downloader.properties
         return BlobInfo(name=blob.blob_name, size=props.size, etag=_etag(props.etag), last_modified=props.last_modified)
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from azureml_local.store.local_files import TMP_PREFIX, atomic_write
 from azureml_local.store.blobs.base import (BlobExistsError, BlobInfo, BlobNotFoundError, BlobStore,
                                             ContainerNotFoundError)
 
-_TMP_PREFIX = ".azureml-local-tmp-"
 
 
 class FolderBlobStore(BlobStore):
@@ -49,18 +48,8 @@ class FolderBlobStore(BlobStore):
             raise BlobExistsError(f"A virtual folder already exists at {name}")
         if not overwrite and target.exists():
             raise BlobExistsError(f"The specified blob already exists: {container}/{name}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                writer(fh)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        with atomic_write(target) as fh:
+            writer(fh)
         return self._info(name, target)
 
     # -- containers --------------------------------------------------------------
@@ -95,17 +84,8 @@ class FolderBlobStore(BlobStore):
         src = self._blob_path(container, name)
         if not src.is_file():
             raise BlobNotFoundError(f"The specified blob does not exist: {container}/{name}")
-        dest = Path(path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=dest.parent)
-        os.close(fd)
-        try:
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, dest)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_write(path) as fh, open(src, "rb") as source:
+            shutil.copyfileobj(source, fh, 1 << 20)
         return self._info(name, src)
 
     def get_info(self, container: str, name: str) -> BlobInfo | None:
@@ -126,7 +106,7 @@ class FolderBlobStore(BlobStore):
         for dirpath, dirnames, filenames in os.walk(start):
             dirnames.sort()
             for fname in filenames:
-                if fname.startswith(_TMP_PREFIX):
+                if fname.startswith(TMP_PREFIX):
                     continue
                 full = Path(dirpath) / fname
                 name = full.relative_to(base).as_posix()

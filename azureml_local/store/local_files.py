@@ -1,0 +1,35 @@
+"""Writing local files so that a reader never sees a partial one.
+
+Every blob backend's downloads and the folder backend's uploads go through
+:func:`atomic_write`: bytes go to a temp file beside the target (same file system)
+and are ``os.replace``d into place; on any error the temp file is removed and the
+target is left as it was.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+#: prefix of in-flight temp files (listings skip them)
+TMP_PREFIX = ".azureml-local-tmp-"
+
+
+@contextmanager
+def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """Yield a binary file handle whose content replaces ``target`` only when the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
