@@ -38,7 +38,9 @@ class Workspace:
     """A local Azure ML workspace (same constructor and members as the SDK's)."""
 
     DEFAULT_CPU_CLUSTER_CONFIGURATION = None
+    DEFAULT_CPU_CLUSTER_NAME = "cpu-cluster"
     DEFAULT_GPU_CLUSTER_CONFIGURATION = None
+    DEFAULT_GPU_CLUSTER_NAME = "gpu-cluster"
 
     def __init__(self, subscription_id: str, resource_group: str, workspace_name: str, auth: Any = None,
                  _location: str | None = None, _disable_service_check: bool = False,
@@ -277,7 +279,24 @@ class Workspace:
         return {c.name: c for c in ComputeTarget.list(self)}
 
     def get_default_compute_target(self, type: str) -> Any:
-        return None
+        """The workspace's ``cpu-cluster`` / ``gpu-cluster`` (deprecated SDK API), or None.
+
+        With ``AZUREML_LOCAL_AUTO_CREATE_COMPUTE=1`` a missing default cluster is created, as cloud
+        workspaces of that era had one (old notebooks call ``.get_status()`` on the result).
+        """
+        if type.lower() == "cpu":
+            name = Workspace.DEFAULT_CPU_CLUSTER_NAME
+        elif type.lower() == "gpu":
+            name = Workspace.DEFAULT_GPU_CLUSTER_NAME
+        else:
+            raise ValueError("Invalid compute type. Accepted values are CPU and GPU")
+        from azureml_local.compute.registry import AUTO_CREATE_ENV, resolve_compute
+        from azureml_local.exceptions import ComputeTargetException
+
+        try:
+            return resolve_compute(self, name, auto_create=os.environ.get(AUTO_CREATE_ENV) == "1")
+        except ComputeTargetException:
+            return None
 
     @property
     def environments(self) -> dict:

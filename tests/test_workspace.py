@@ -95,3 +95,16 @@ def test_list_finds_local_workspaces():
     Workspace.create("two", subscription_id="s", resource_group="r2", show_output=False)
     assert set(Workspace.list("s")) == {"one", "two"}
     assert set(Workspace.list("s", resource_group="r2")) == {"two"}
+
+
+def test_default_compute_target_lookup(monkeypatch):
+    from azureml.core.compute import AmlCompute, ComputeTarget
+
+    ws = Workspace.create("dflt", subscription_id="s", resource_group="r", show_output=False)
+    assert ws.get_default_compute_target("CPU") is None
+    with pytest.raises(ValueError, match="Accepted values are CPU and GPU"):
+        ws.get_default_compute_target("TPU")
+    ComputeTarget.create(ws, "cpu-cluster", AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=2))
+    assert ws.get_default_compute_target("cpu").name == "cpu-cluster"
+    monkeypatch.setenv("AZUREML_LOCAL_AUTO_CREATE_COMPUTE", "1")
+    assert ws.get_default_compute_target("GPU").name == "gpu-cluster"
