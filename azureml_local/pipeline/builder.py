@@ -12,6 +12,7 @@ from typing import Any
 
 from azureml_local.pipeline import builder_args
 from azureml_local.pipeline.builder_io import set_producer
+from azureml_local.pipeline.input_binding import InputBindable
 
 _INVALID_NAME = re.compile(r"\W")
 
@@ -83,7 +84,7 @@ class PipelineStep:
         return f"{self.step_type}(name={self.name!r})"
 
 
-class PipelineData:
+class PipelineData(InputBindable):
     """Intermediate data written by one step and read by others (``azureml/{run-id}/{name}`` on a datastore)."""
 
     def __init__(self, name: str, datastore: Any = None, output_name: str | None = None, output_mode: str = "mount",
@@ -117,27 +118,8 @@ class PipelineData:
     def _set_producer(self, step: Any) -> None:
         self._producer = step
 
-    def as_download(self, input_name: str | None = None, path_on_compute: str | None = None,
-                    overwrite: bool | None = None) -> Any:
-        return self.create_input_binding(input_name=input_name, mode="download", path_on_compute=path_on_compute,
-                                         overwrite=overwrite)
-
-    def as_mount(self, input_name: str | None = None) -> Any:
-        return self.create_input_binding(input_name=input_name, mode="mount")
-
-    def as_input(self, input_name: str) -> Any:
-        return self.create_input_binding(input_name=input_name)
-
-    def create_input_binding(self, input_name: str | None = None, mode: str | None = None,
-                             path_on_compute: str | None = None, overwrite: bool | None = None) -> Any:
-        from azureml_local.pipeline.graph import InputPortBinding
-
-        input_name = self._name if input_name is None else input_name
-        mode = "mount" if mode is None else mode
-        if mode not in ["mount", "download"]:
-            raise ValueError("Input [%s] has an invalid mode [%s]" % (input_name, mode))
-        return InputPortBinding(name=input_name, bind_object=self, bind_mode=mode,
-                                path_on_compute=path_on_compute, overwrite=overwrite)
+    def _default_input_name(self) -> str:
+        return self._name
 
     def get_env_variable_name(self) -> str:
         return self.__str__()

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from azureml_local.pipeline.input_binding import InputBindable
 
-class PortDataReference:
+
+class PortDataReference(InputBindable):
     """Models data associated with an output of a completed StepRun."""
 
     def __init__(self, context: Any, pipeline_run_id: str, data_reference: Any, step_run: Any = None):
@@ -60,29 +62,8 @@ class PortDataReference:
             print(f"Downloaded {len(pairs)} files to {local_path}")
         return len(pairs)
 
-    def as_download(self, input_name: str | None = None, path_on_compute: str | None = None,
-                    overwrite: bool | None = None) -> Any:
-        return self.create_input_binding(input_name=input_name, mode="download", path_on_compute=path_on_compute,
-                                         overwrite=overwrite)
-
-    def as_mount(self, input_name: str | None = None) -> Any:
-        return self.create_input_binding(input_name=input_name, mode="mount")
-
-    def as_input(self, input_name: str) -> Any:
-        return self.create_input_binding(input_name=input_name)
-
-    def create_input_binding(self, input_name: str | None = None, mode: str | None = None,
-                             path_on_compute: str | None = None, overwrite: bool | None = None) -> Any:
-        from azureml_local.pipeline.graph import InputPortBinding
-
-        if input_name is None:
-            input_name = self.data_reference_name
-        if mode is None:
-            mode = "mount"
-        if mode not in ["mount", "download"]:
-            raise ValueError("Input [%s] has an invalid mode [%s]" % (input_name, mode))
-        return InputPortBinding(name=input_name, bind_object=self, bind_mode=mode, path_on_compute=path_on_compute,
-                                overwrite=overwrite)
+    def _default_input_name(self) -> str:
+        return self.data_reference_name
 
     def __str__(self) -> str:
         return "$AZUREML_DATAREFERENCE_{0}".format(self.data_reference_name)
