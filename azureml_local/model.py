@@ -145,14 +145,8 @@ class Model:
                                        model_framework, model_framework_version, sample_input_dataset,
                                        sample_output_dataset, resource_configuration)
         print("Registering model {}".format(model_name))
-        version = model_store.reserve_version(workspace, model_name, definition)
-        try:
-            model_store.upload_local(workspace, model_name, version, files)
-        except BaseException:
-            model_store.discard(workspace, model_name, version)
-            raise
-        model_store.mark_ready(workspace, model_name, version)
-        return Model(workspace, name=model_name, version=version)
+        return Model._store_new_version(workspace, model_name, definition,
+                                        lambda version: model_store.upload_local(workspace, model_name, version, files))
 
     @staticmethod
     def _register_from_run(run: Any, model_name: str, model_path: str | None = None, tags: dict | None = None,
@@ -174,9 +168,16 @@ class Model:
                                        model_framework, model_framework_version, sample_input_dataset,
                                        sample_output_dataset, resource_configuration, run_id=run.id,
                                        experiment_name=getattr(experiment, "name", None))
+        return Model._store_new_version(workspace, model_name, definition,
+                                        lambda version: model_store.copy_blobs(workspace, model_name, version, pairs))
+
+    @staticmethod
+    def _store_new_version(workspace: Any, model_name: str, definition: dict[str, Any],
+                           write_files: Any) -> "Model":
+        """Reserve the next version, write its files, then publish it; a failure leaves no version behind."""
         version = model_store.reserve_version(workspace, model_name, definition)
         try:
-            model_store.copy_blobs(workspace, model_name, version, pairs)
+            write_files(version)
         except BaseException:
             model_store.discard(workspace, model_name, version)
             raise
