@@ -62,6 +62,20 @@ def test_log_image_from_path_and_plot(run, tmp_path: Path) -> None:
         run.log_image("none")
 
 
+def test_log_image_of_a_real_matplotlib_figure(run) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [1, 4, 9])
+    run.log_image("curve", plot=fig)
+    plt.close(fig)
+    png = run.get_metrics(populate=True)["curve"]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+
+
 def test_tags_and_properties(run) -> None:
     run.tag("a")
     run.set_tags({"b": "2", "c": 3})
