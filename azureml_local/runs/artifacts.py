@@ -6,10 +6,10 @@ the index table makes ``get_file_names`` one query and records sizes.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from azureml_local.store.containers import artifacts_container, run_artifact_prefix
+from azureml_local.store.local_files import folder_items  # noqa: F401 - re-exported: artifacts.folder_items
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -68,18 +68,6 @@ def alias(ws: "Workspace", run_id: str, name: str, existing: str) -> None:
                               (run_id, normalize(existing)))
     if row is not None:
         _index(ws, run_id, [(normalize(name), row["blob_name"], row["size"])])
-
-
-def folder_items(local_dir: str | os.PathLike[str], prefix: str) -> list[tuple[str, str]]:
-    """``(prefix/relative path, file)`` for every file under ``local_dir`` (sorted)."""
-    root = Path(local_dir)
-    items = []
-    for dirpath, _dirs, files in os.walk(root):
-        for f in files:
-            full = Path(dirpath) / f
-            rel = full.relative_to(root).as_posix()
-            items.append((f"{prefix.rstrip('/')}/{rel}" if prefix else rel, str(full)))
-    return sorted(items)
 
 
 def _index(ws: "Workspace", run_id: str, rows: list[tuple[str, str, int]]) -> None:

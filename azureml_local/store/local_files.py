@@ -33,3 +33,20 @@ def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         except FileNotFoundError:
             pass
         raise
+
+
+def folder_items(local_dir: str | os.PathLike[str], prefix: str) -> list[tuple[str, str]]:
+    """``(prefix/relative path, local file)`` for every file under ``local_dir``, sorted.
+
+    The pairs an upload of a folder to blob names below ``prefix`` needs (run artifacts,
+    step outputs). Leading/trailing ``/`` of ``prefix`` are ignored.
+    """
+    root = Path(local_dir)
+    prefix = prefix.strip("/")
+    items = []
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            full = Path(dirpath) / f
+            rel = full.relative_to(root).as_posix()
+            items.append((f"{prefix}/{rel}" if prefix else rel, str(full)))
+    return sorted(items)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException
+from azureml_local.store.local_files import folder_items
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -62,18 +62,6 @@ def default_datastore_name(ws: "Workspace") -> str:
         return datastore_registry.get_default_name(ws)
     except ImportError:
         return "workspaceblobstore"
-
-
-def folder_items(local_dir: Path, prefix: str) -> list[tuple[str, str]]:
-    """``(blob name, local path)`` of every file under ``local_dir``."""
-    prefix = prefix.strip("/")
-    items = []
-    for root, _dirs, files in os.walk(local_dir):
-        for f in files:
-            full = Path(root) / f
-            rel = full.relative_to(local_dir).as_posix()
-            items.append((f"{prefix}/{rel}" if prefix else rel, str(full)))
-    return sorted(items)
 
 
 def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Path, overwrite: bool = True,
