@@ -6,6 +6,7 @@
     azureml-local info [--path DIR]          where the workspace in config.json lives, and its backends
     azureml-local service status|stop [--path DIR]
                                              the workspace runner (and its Azurite)
+    azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
 """
@@ -59,6 +60,14 @@ def cmd_service(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune(args: argparse.Namespace) -> int:
+    from azureml_local.store.azurite import prune_orphans
+
+    stopped = prune_orphans()
+    print(f"stopped {len(stopped)} orphaned Azurite process(es)" + (f": {stopped}" if stopped else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="azureml-local", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -77,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     service.add_argument("action", choices=["status", "stop"])
     service.add_argument("--path", default=None)
     service.set_defaults(func=cmd_service)
+    sub.add_parser("prune", help="stop Azurite processes whose workspace folder is gone").set_defaults(func=cmd_prune)
     return parser
 
 
