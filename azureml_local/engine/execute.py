@@ -111,7 +111,10 @@ def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log) -> tu
     try:
         while True:
             if waiter.wait(_POLL):
-                return proc.wait(), "exited"
+                code = proc.wait()
+                if code != 0 and records.get_status(ws, job.run_id) in ("CancelRequested", "Canceled"):
+                    return None, "canceled"  # Run.cancel killed the process group itself
+                return code, "exited"
             if deadline is not None and time.monotonic() > deadline:
                 _kill(proc)
                 return None, "timeout"

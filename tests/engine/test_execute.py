@@ -1,0 +1,24 @@
+"""engine/execute.py through the real runner: how a killed process's run ends."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from azureml.core import Experiment, ScriptRunConfig
+
+
+def test_cancel_after_the_process_started_ends_canceled_not_failed(ws, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "train.py").write_text("import time\nprint('started', flush=True)\ntime.sleep(60)\n")
+    run = Experiment(ws, "cancel-late").submit(ScriptRunConfig(str(src), "train.py"))
+    deadline = time.time() + 20
+    while time.time() < deadline:  # Run.cancel kills the process itself once its pid is recorded
+        row = ws._store.query_one("SELECT status, pid FROM runs WHERE run_id=?", (run.id,))
+        if row["status"] == "Running" and row["pid"]:
+            break
+        time.sleep(0.02)
+    run.cancel()
+    details = run.wait_for_completion(raise_on_error=False)
+    assert details["status"] == "Canceled"
+    assert "error" not in details
