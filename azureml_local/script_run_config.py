@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -94,6 +95,13 @@ class ScriptRunConfig:
         return (f"ScriptRunConfig(source_directory={self.source_directory!r}, script={self.script!r}, "
                 f"arguments={self.arguments!r}, command={self.command!r}, "
                 f"target={getattr(self.run_config, 'target', 'local')!r})")
+
+
+def _argument_list(arguments: Any) -> list:
+    """The SDK documents ``arguments`` as a list or a str; a str is one command line (split, not per character)."""
+    if isinstance(arguments, str):
+        return shlex.split(arguments)
+    return list(arguments or [])
 
 
 def _rewrite(args: Any, inputs: dict, outputs: dict, references: dict | None = None) -> Any:
@@ -191,7 +199,7 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     outputs: dict = {k: v for k, v in (getattr(run_config, "output_data", None) or {}).items()
                      if _is(v, "OutputDatasetConfig")}
     references: dict = {}
-    arguments = _rewrite(list(config.arguments or []), inputs, outputs, references)
+    arguments = _rewrite(_argument_list(config.arguments), inputs, outputs, references)
     command = _rewrite(copy.copy(config.command), inputs, outputs, references)
     snapshot_id, _ = snapshot(workspace, source)
     run_id = run_id or records.new_run_id(experiment_name)
@@ -227,5 +235,5 @@ def get_run_config_from_script_run(script_run_config: ScriptRunConfig) -> Any:
     run_config = script_run_config.run_config
     run_config.script = script_run_config.script
     run_config.command = script_run_config.command or ""
-    run_config.arguments = list(script_run_config.arguments or [])
+    run_config.arguments = _argument_list(script_run_config.arguments)
     return run_config

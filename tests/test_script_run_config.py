@@ -261,3 +261,14 @@ def test_streaming_prints_each_line_once(ws, tmp_path: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     body = out.split("=" * 31 + "\n\n", 1)[1].split("\nExecution Summary", 1)[0]
     assert body == "".join(f"part {i} é end\n" for i in range(5)) + "no newline at the end\n"
+
+
+def test_arguments_as_one_string_are_split_like_a_command_line(ws, tmp_path: Path) -> None:
+    src = _src(tmp_path, "import sys, json\njson.dump(sys.argv[1:], open('outputs/argv.json', 'w'))\n")
+    config = ScriptRunConfig(str(src), "train.py", arguments="--lr 0.1 --name 'a b'")
+    run = Experiment(ws, "strargs").submit(config)
+    run.wait_for_completion()
+    assert json.loads(run._download_artifact_contents_to_string("outputs/argv.json")) == ["--lr", "0.1", "--name", "a b"]
+    from azureml_local.script_run_config import get_run_config_from_script_run
+
+    assert get_run_config_from_script_run(config).arguments == ["--lr", "0.1", "--name", "a b"]
