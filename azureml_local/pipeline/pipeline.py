@@ -113,10 +113,13 @@ class Pipeline:
                continue_on_step_failure: bool = False, regenerate_outputs: bool = False,
                parent_run_id: str | None = None, credential_passthrough: Any = None, **kwargs: Any) -> Any:
         """Start a run of this pipeline in ``experiment_name``; returns the ``PipelineRun``."""
+        from azureml_local.experiment import Experiment
+
+        Experiment(self._workspace, experiment_name, _create_in_cloud=False)  # the SDK checks the name first
         tags = kwargs.pop("_tags", None)
         for key in kwargs:
             if key != "enable_email_notification":
-                raise ValueError("parameter %s is not recognized for method Graph.submit " % key)
+                raise ValueError("parameter %s is not recognized for Pipeline " % key)
         self._validate_parameters(pipeline_parameters)
         definition = self._definition()
         definition["continue_on_step_failure"] = bool(continue_on_step_failure)

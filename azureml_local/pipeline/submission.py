@@ -38,6 +38,9 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     from azureml_local.pipeline.pipeline_run import PipelineRun
     from azureml_local.pipeline.reuse import reuse_mode
 
+    from azureml_local.experiment import _check_name
+
+    _check_name(experiment_name)  # a bad name must fail before the run is recorded and queued
     _check_definition(definition)
     params = _json_parameters(pipeline_parameters or {})
     if continue_on_step_failure is None:

@@ -157,7 +157,7 @@ def test_submit_parameter_checks(ws, scripts):
     with pytest.raises(Exception, match="Expected type of the pipeline parameter reg is float, but the value 1 "
                                         "provided is of type int"):
         pipeline.submit("exp", pipeline_parameters={"reg": 1})
-    with pytest.raises(ValueError, match="parameter colour is not recognized for method Graph.submit "):
+    with pytest.raises(ValueError, match="^parameter colour is not recognized for Pipeline $"):
         pipeline.submit("exp", colour="red")
 
 
@@ -172,3 +172,14 @@ def test_command_step(ws, scripts):
     entry = Pipeline(ws, steps=[step])._definition(snapshot=False)["steps"][0]
     assert entry["command"] == [{"literal": "python"}, {"literal": "a.py"}, {"literal": "--out"}, {"output": "out"}]
     assert entry["arguments"] == [{"literal": "a.py"}, {"literal": "--out"}, {"output": "out"}]
+
+
+@pytest.mark.parametrize("experiment_name", ["bad name!", None, ""])
+def test_bad_experiment_name_fails_before_anything_is_recorded(ws, scripts, capsys, experiment_name):
+    from azureml_local.exceptions import UserErrorException
+
+    pipeline = Pipeline(ws, steps=[_step(scripts)])
+    with pytest.raises(UserErrorException, match="Experiment name must be between 1 and 255 characters long"):
+        pipeline.submit(experiment_name)
+    assert "Created step" not in capsys.readouterr().out
+    assert ws._store.query("SELECT run_id FROM pipeline_runs") == []
