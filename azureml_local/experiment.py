@@ -101,6 +101,9 @@ class Experiment:
     def submit(self, config: Any, tags: dict | None = None, **kwargs: Any) -> Any:
         """Submit ``config`` (ScriptRunConfig, Pipeline, ...) and return the run at once."""
         submit_func = get_submit_function(config)
+        if tags is not None and not isinstance(tags, dict):  # checked first: a queued run must not be left behind
+            raise UserErrorException("tags must be a dict of tag name -> value, e.g. {\"tag\": \"value\"}; got "
+                                     f"{type(tags).__name__}.")
         run = submit_func(config, self.workspace, self.name, **kwargs)
         if tags is not None:
             run.set_tags(tags)

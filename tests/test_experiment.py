@@ -90,3 +90,14 @@ def test_submit_estimator_runs_its_entry_script(ws, tmp_path) -> None:
     run = Experiment(ws, "est").submit(est)
     run.wait_for_completion()
     assert "estimator ['--lr', '0.1']" in run._download_artifact_contents_to_string("user_logs/std_log.txt")
+
+
+def test_submit_with_non_dict_tags_is_rejected_before_anything_is_queued(ws, tmp_path) -> None:
+    from azureml.core import ScriptRunConfig
+
+    (tmp_path / "train.py").write_text("print(1)\n")
+    exp = Experiment(ws, "badtags")
+    with pytest.raises(UserErrorException, match="tags"):
+        exp.submit(ScriptRunConfig(str(tmp_path), "train.py"), tags=["a", "b"])
+    assert list(exp.get_runs()) == []
+    assert ws._store.query_one("SELECT COUNT(*) FROM run_queue")[0] == 0
