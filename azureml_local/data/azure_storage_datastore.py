@@ -145,7 +145,10 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
     def download(self, target_path: str, prefix: str | None = None, overwrite: bool = False,
                  show_progress: bool = True) -> int:
         """Download blobs whose names start with ``prefix`` into ``target_path``; returns how many."""
-        return transfer.download(self._blob_store(), self._container(), str(target_path), prefix, overwrite,
+        import os
+
+        target_path = os.fspath(target_path)  # None/int: TypeError (as the SDK's os calls), not a "None" folder
+        return transfer.download(self._blob_store(), self._container(), target_path, prefix, overwrite,
                                  show_progress)
 
     def _ensure_credential(self, action: str) -> None:

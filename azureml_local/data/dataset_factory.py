@@ -166,15 +166,14 @@ class FileDatasetFactory:
         import os
 
         from azureml_local.data import transfer
-        from azureml_local.data.names import join_blob_path
+        from azureml_local.data.partition import _target, check_type
 
-        entries, _ = normalize_paths(target)
-        if "url" in entries[0]:
-            raise _invalid_path()
-        store = target._datastore if isinstance(target, DataPath) else target[0]
+        if pattern is not None:
+            check_type(pattern, "pattern", str)
+        store, rel = _target(target)
         files = transfer.files_in_dir(src_dir)
         if pattern:
             files = [f for f in files if fnmatch.fnmatch(os.path.relpath(f, src_dir), pattern)]
-        pairs = transfer.plan_upload(files, str(src_dir).rstrip("/\\"), entries[0]["path"], True)
+        pairs = transfer.plan_upload(files, str(src_dir).rstrip("/\\"), rel, True)
         transfer.upload(store._blob_store(), store._container(), pairs, overwrite, show_progress)
-        return FileDatasetFactory.from_files((store, join_blob_path(entries[0]["path"]) + "/"), validate=False)
+        return FileDatasetFactory.from_files((store, rel + "/"), validate=False)

@@ -9,17 +9,30 @@ from typing import Any
 from azureml_local.exceptions import UserErrorException
 
 
-def _target(target: Any) -> tuple[Any, str]:
+def _target(target: Any, add_managed_dataset_prefix: bool = False) -> tuple[Any, str]:
+    """The SDK's ``parse_target``: a datastore, a DataPath or ``(datastore, path)``; else ``ValueError``."""
+    from azureml_local.data.abstract_datastore import AbstractDatastore
     from azureml_local.data.datapath import DataPath
     from azureml_local.data.names import join_blob_path
 
-    if isinstance(target, DataPath):
-        return target._datastore, join_blob_path(target.path_on_datastore)
-    if isinstance(target, tuple) and len(target) == 2:
-        return target[0], join_blob_path(target[1])
-    if hasattr(target, "_blob_store"):
-        return target, ""
-    raise UserErrorException("Invalid target. Please pass a DataPath or a tuple of (datastore, path).")
+    default = "managed-dataset" if add_managed_dataset_prefix else ""
+    store, path = None, None
+    if isinstance(target, AbstractDatastore):
+        store, path = target, default
+    elif isinstance(target, DataPath):
+        store = target._datastore
+        path = default if target.path_on_datastore is None else target.path_on_datastore
+    elif isinstance(target, tuple) and len(target) == 2:
+        store, path = target
+    if not isinstance(store, AbstractDatastore) or not hasattr(store, "_blob_store"):
+        raise ValueError(f"The target type is not supported, target: {target}")
+    return store, join_blob_path(path)
+
+
+def check_type(arg: Any, arg_name: str, expected_type: type) -> None:
+    """The SDK's ``_check_type`` (raised before anything is uploaded)."""
+    if not isinstance(arg, expected_type):
+        raise ValueError(f"Expected {arg_name} of type {expected_type} but received {type(arg)}")
 
 
 def _upload_tree(store: Any, local_root: str, prefix: str, show_progress: bool) -> None:
@@ -36,9 +49,11 @@ def register_pandas_dataframe(dataframe: Any, target: Any, name: str, descriptio
     from azureml_local.data.dataset_factory import TabularDatasetFactory
     from azureml_local.data.names import join_blob_path
 
-    if not isinstance(dataframe, pd.DataFrame):
-        raise ValueError(f"Expected dataframe of type {pd.DataFrame} but received {type(dataframe)}")
-    store, prefix = _target(target)
+    check_type(dataframe, "dataframe", pd.DataFrame)
+    check_type(name, "name", str)
+    if not name.strip():
+        raise UserErrorException("The dataset name must be a non-empty string.")
+    store, prefix = _target(target, True)
     if make_target_path_unique:
         prefix = join_blob_path(prefix, str(uuid.uuid4()))
     df = dataframe.reset_index(drop=True)

@@ -177,3 +177,12 @@ def test_interrupted_upload_reports_and_keeps_blobs_whole(ws, tmp_path, monkeypa
 def test_workspace_datastores_cannot_be_unregistered(ws):
     with pytest.raises(UserErrorException, match="cannot be unregistered"):
         ws.get_default_datastore().unregister()
+
+
+def test_download_target_path_must_be_a_path(ws, tmp_path):
+    ds = ws.get_default_datastore()
+    ds.upload(str(_tree(tmp_path / "s", 1)), target_path="dl", show_progress=False)
+    for bad in (None, 5):
+        with pytest.raises(TypeError):
+            ds.download(bad, prefix="dl", show_progress=False)
+    assert not os.path.exists("None") and not os.path.exists("5")

@@ -1,0 +1,21 @@
+"""Dataset.File.upload_directory targets and argument types (the SDK's parse_target/_check_type rules)."""
+from __future__ import annotations
+
+import pytest
+
+from azureml.core import Dataset
+
+
+def test_upload_directory_to_bare_datastore(ws, csv_dir):
+    ds = ws.get_default_datastore()
+    fds = Dataset.File.upload_directory(str(csv_dir), ds, show_progress=False)
+    assert "/readme.txt" in fds.to_path()
+
+
+def test_upload_directory_bad_target_and_pattern_upload_nothing(ws, csv_dir):
+    ds = ws.get_default_datastore()
+    with pytest.raises(ValueError, match="The target type is not supported, target: foo"):
+        Dataset.File.upload_directory(str(csv_dir), "foo", show_progress=False)
+    with pytest.raises(ValueError, match="Expected pattern of type <class 'str'> but received <class 'int'>"):
+        Dataset.File.upload_directory(str(csv_dir), (ds, "ud"), pattern=5, show_progress=False)
+    assert list(ds._blob_store().list_blobs(ds._container(), "ud")) == []
