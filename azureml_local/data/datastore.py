@@ -189,6 +189,7 @@ def _register(ws: Any, datastore_name: str, kind: str, container: str, account_n
     check_container_name(container, what)
     if name in (registry.DEFAULT_BLOB, registry.DEFAULT_FILE):
         raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be re-registered.")
+    registry.save_datastore(ws, name, kind, container, account_name, config, overwrite, check_only=True)
     if create:
         conn = config.get("connection_string")
         if conn:

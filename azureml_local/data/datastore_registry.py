@@ -47,8 +47,11 @@ def _ensure_builtin(ws: "Workspace") -> None:
 
 
 def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_name: str | None,
-                   account_name: str | None, config: dict[str, Any], overwrite: bool) -> None:
-    """Insert (or with ``overwrite`` replace) a datastore row; an existing name without overwrite is an error."""
+                   account_name: str | None, config: dict[str, Any], overwrite: bool, check_only: bool = False) -> None:
+    """Insert (or with ``overwrite`` replace) a datastore row; an existing name without overwrite is an error.
+
+    ``check_only``: raise the conflict error but write nothing (checked before creating a container).
+    """
     _ensure_builtin(ws)
     with ws._store.transaction() as conn:
         existing = conn.execute("SELECT datastore_type FROM datastores WHERE name = ?", (name,)).fetchone()
@@ -62,6 +65,8 @@ def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_na
             raise UserErrorException(
                 f"(UserError) A datastore with name '{name}' already exists in the workspace with different "
                 "settings. Pass overwrite=True to update it, or choose another datastore_name.")
+        if check_only:
+            return
         conn.execute("INSERT OR REPLACE INTO datastores(name, datastore_type, container_name, account_name, config,"
                      " created) VALUES (?, ?, ?, ?, ?, ?)",
                      (name, datastore_type, container_name, account_name, json.dumps(config), _now()))

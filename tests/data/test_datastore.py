@@ -186,3 +186,13 @@ def test_download_target_path_must_be_a_path(ws, tmp_path):
         with pytest.raises(TypeError):
             ds.download(bad, prefix="dl", show_progress=False)
     assert not os.path.exists("None") and not os.path.exists("5")
+
+
+def test_conflicting_reregistration_creates_no_container(ws):
+    Datastore.register_azure_blob_container(ws, "x6", "cont-six", "acct", account_key="k", create_if_not_exists=True)
+    with pytest.raises(UserErrorException, match="already exists in the workspace with different settings"):
+        Datastore.register_azure_blob_container(ws, "x6", "cont-seven", "acct", account_key="k",
+                                                create_if_not_exists=True)
+    assert ws._blobs.container_exists("cont-six")
+    assert not ws._blobs.container_exists("cont-seven")
+    assert Datastore.get(ws, "x6").container_name == "cont-six"
