@@ -201,6 +201,10 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     references: dict = {}
     arguments = _rewrite(_argument_list(config.arguments), inputs, outputs, references)
     command = _rewrite(copy.copy(config.command), inputs, outputs, references)
+    if run_id and workspace._store.query_one("SELECT 1 FROM runs WHERE run_id=?", (run_id,)):
+        # checked before the data bindings are written into that run's folder
+        raise UserErrorException(f"A run with id {run_id} already exists in this workspace. "
+                                 "Pass a different run_id (or none to get a generated one).")
     snapshot_id, _ = snapshot(workspace, source)
     run_id = run_id or records.new_run_id(experiment_name)
     save_bindings(workspace, run_id, inputs, outputs, references)
