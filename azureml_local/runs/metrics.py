@@ -39,8 +39,7 @@ class RunMetricsMixin:
     """Logging methods; the host class provides ``_ws``, ``_run_id`` and ``_check_writable``."""
 
     def _log_metric(self, name: str, kind: str, value: Any, step: int | None = None, description: str = "") -> None:
-        if not isinstance(name, str) or not name:
-            raise UserErrorException("Metric name must be a non-empty string.")
+        _check_name(name)
         try:
             payload = json.dumps(_jsonable(value))
         except (TypeError, ValueError) as exc:
@@ -89,6 +88,7 @@ class RunMetricsMixin:
                                    "supported")
         if path is None and plot is None:
             raise AzureMLException("Invalid parameters, one of path and plot is required as input")
+        _check_name(name)  # before the image is uploaded: a rejected metric leaves no artifact
         if plot is not None:
             artifact_path = f"{name}_{int(time.time())}.png"
             buf = io.BytesIO()
@@ -125,6 +125,11 @@ class RunMetricsMixin:
         for row in self._ws._store.query(sql + " ORDER BY id", params):
             grouped.setdefault(row["name"], []).append((row["kind"], json.loads(row["value"])))
         return {n: _fold(entries, self, populate) for n, entries in grouped.items()}
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not name:
+        raise UserErrorException("Metric name must be a non-empty string.")
 
 
 def _parse_json_arg(value: Any) -> Any:
