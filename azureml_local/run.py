@@ -228,7 +228,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         definition = json.loads(row["definition"] or "{}")
         details["inputDatasets"] = definition.pop("_inputDatasets", [])
         details["outputDatasets"] = definition.pop("_outputDatasets", [])
-        details["runDefinition"] = definition
+        details["runDefinition"] = {k: v for k, v in definition.items() if not k.startswith("_")}  # e.g. _python
         details["logFiles"] = self._log_files()
         details["submittedBy"] = row["submitted_by"]
         return details

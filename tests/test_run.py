@@ -190,3 +190,13 @@ def test_start_logging_snapshot(ws, tmp_path: Path) -> None:
     run = Experiment(ws, "snap").start_logging()
     assert run.get_details()["properties"]["ContentSnapshotId"] == run.get_snapshot_id()
     assert json.loads(json.dumps(run.get_details()))  # JSON-serializable
+
+
+def test_get_details_run_definition_has_no_internal_keys(ws) -> None:
+    from azureml.core import Run
+    from azureml_local.runs import records
+
+    run_id = records.create_run(ws, "defs", definition={"script": "train.py", "arguments": [],
+                                                        "_python": "/usr/bin/python3", "_inputDatasets": []})
+    definition = Run.get(ws, run_id).get_details()["runDefinition"]
+    assert definition == {"script": "train.py", "arguments": []}
