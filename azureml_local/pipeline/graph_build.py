@@ -171,6 +171,8 @@ class GraphBuilder:
                 or is_a(source, "PipelineOutputAbstractDataset")):
             return None
         producer = producer_of(source)
+        if is_a(source, "PipelineOutputAbstractDataset"):
+            _check_promoted(producer, source, input_port_name(value))
         if producer is None and from_output_config:
             producer = next((s for s in self._known_steps
                              if any(same_origin(o, source.dataset) for o in s._outputs if is_output_config(o))), None)
@@ -180,6 +182,18 @@ class GraphBuilder:
                 raise ValueError(text + " is not connected to any previous step" + ("." if from_output_config else ""))
             raise ValueError(text + " is connected to an invalid item: " + str(producer))
         return producer
+
+
+def _check_promoted(producer: Any, source: Any, port_name: str) -> None:
+    """An input read as a dataset (``PipelineData.as_dataset()``) needs a producer that promotes it (SDK)."""
+    if producer is None:
+        raise ValueError('The intermediate data "{}" does not have any producer step.'.format(source.name))
+    if not any(is_a(o, "PipelineOutputAbstractDataset") and o._pipeline_data is source._pipeline_data
+               for o in getattr(producer, "_outputs", [])):
+        raise ValueError('Input "{}" is expected to be consumed as a dataset but '.format(port_name)
+                         + 'the output "{}" is not promoted to a dataset. '.format(source._pipeline_data.name)
+                         + "Please make sure you've passed the object returned by as_dataset to the outputs "
+                         "parameter of the step.")
 
 
 def _output_name_in(producer: PipelineStep, value: Any) -> str:

@@ -183,3 +183,24 @@ def test_bad_experiment_name_fails_before_anything_is_recorded(ws, scripts, caps
         pipeline.submit(experiment_name)
     assert "Created step" not in capsys.readouterr().out
     assert ws._store.query("SELECT run_id FROM pipeline_runs") == []
+
+
+def test_intermediate_dataset_without_producer(ws, scripts):
+    lonely = PipelineData("lonely")
+    consumer = _step(scripts, name="c", inputs=[lonely.as_dataset().as_named_input("x")])
+    with pytest.raises(ValueError, match='^The intermediate data "lonely" does not have any producer step.$'):
+        Pipeline(ws, steps=[consumer])
+
+
+def test_intermediate_dataset_input_needs_a_promoted_output(ws, scripts):
+    data = PipelineData("feats")
+    producer = _step(scripts, name="p", outputs=[data])
+    consumer = _step(scripts, name="c", inputs=[data.as_dataset().as_named_input("x")])
+    with pytest.raises(ValueError, match='^Input "x" is expected to be consumed as a dataset but the output "feats" '
+                                         'is not promoted to a dataset. Please make sure you\'ve passed the object '
+                                         'returned by as_dataset to the outputs parameter of the step.$'):
+        Pipeline(ws, steps=[producer, consumer])
+    promoted = PipelineData("feats2")
+    producer = _step(scripts, name="p", outputs=[promoted.as_dataset()])
+    consumer = _step(scripts, name="c", inputs=[promoted.as_dataset().as_named_input("x")])
+    Pipeline(ws, steps=[consumer])  # the producer (pulled in by resolve_closure) promotes it
