@@ -194,6 +194,10 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
             raise ExperimentExecutionException("{} script path doesn't exist. The script should be inside the "
                                                "project folder".format(full))
         script = os.path.relpath(full, os.path.abspath(source)).replace("\\", "/")
+    for value in (getattr(run_config, "data", None) or {}).values():
+        if _is(value, "AbstractDataset", "_Dataset") and not _is(value, "DatasetConsumptionConfig"):
+            raise UserErrorException("Dataset cannot be used without providing a name for the run. Please provide "
+                                     "a name by calling the as_named_input instance method on dataset.")
     inputs: dict = {k: v for k, v in (getattr(run_config, "data", None) or {}).items()
                     if _is(v, "DatasetConsumptionConfig")}
     outputs: dict = {k: v for k, v in (getattr(run_config, "output_data", None) or {}).items()

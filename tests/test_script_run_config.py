@@ -292,3 +292,18 @@ def test_submit_with_an_existing_run_id_leaves_that_run_untouched(ws, tmp_path: 
         Experiment(ws, "dup").submit(config, run_id=first.id)
     assert not (run_folder(ws, first.id) / BINDINGS_FILE).exists()  # the existing run's folder is not written
     assert first.get_status() == "Completed" and len(list(Experiment(ws, "dup").get_runs())) == 1
+
+
+def test_raw_dataset_in_run_config_data_is_rejected(ws, tmp_path: Path) -> None:
+    from azureml.core import Dataset
+
+    src = _src(tmp_path, "print(1)\n")
+    data = tmp_path / "d.csv"
+    data.write_text("a\n1\n")
+    ds = ws.get_default_datastore()
+    ds.upload_files([str(data)], target_path="d", overwrite=True, show_progress=False)
+    config = ScriptRunConfig(str(src), "train.py")
+    config.run_config.data = {"d": Dataset.Tabular.from_delimited_files(path=(ds, "d/d.csv"))}
+    with pytest.raises(UserErrorException, match="Dataset cannot be used without providing a name for the run"):
+        Experiment(ws, "rawdata").submit(config)
+    assert list(Experiment(ws, "rawdata").get_runs()) == []
