@@ -337,6 +337,8 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         records.remove_tags(self._ws, self._run_id, [tags] if isinstance(tags, str) else list(tags))
 
     def add_properties(self, properties: dict) -> None:
+        if properties and not isinstance(properties, dict):
+            raise UserErrorException("add_properties expects a dict of property name -> value.")
         if properties:
             records.add_properties(self._ws, self._run_id, properties)
 

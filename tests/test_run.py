@@ -200,3 +200,9 @@ def test_get_details_run_definition_has_no_internal_keys(ws) -> None:
                                                         "_python": "/usr/bin/python3", "_inputDatasets": []})
     definition = Run.get(ws, run_id).get_details()["runDefinition"]
     assert definition == {"script": "train.py", "arguments": []}
+
+
+def test_add_properties_needs_a_dict(run) -> None:
+    with pytest.raises(UserErrorException, match="dict"):
+        run.add_properties(["a"])
+    assert run.get_properties() == {}
