@@ -132,11 +132,24 @@ def prepare_output(ws: Any, output_config: Any, run_id: str, run_dir: Path) -> t
     if d.get("mode") == "hdfs":
         raise UserErrorException("HDFSOutputDatasetConfig is not supported by azureml-local (it needs a Synapse "
                                  "Spark pool); use OutputFileDatasetConfig.")
+    _check_destination(ws, d, run_id)
     source = d.get("source")
     folder = (Path(source) if os.path.isabs(source) else Path(run_dir) / source) if source else \
         Path(run_dir) / OUTPUTS_FOLDER / d["name"]
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder), {d["name"]: str(folder)}
+
+
+def _check_destination(ws: Any, d: dict, run_id: str) -> None:
+    """An unknown datastore or an invalid blob path fails the run before its script starts, not after."""
+    from azureml_local.data.datastore_registry import load_datastore
+    from azureml_local.data.names import check_blob_name, join_blob_path
+
+    if d.get("datastore"):
+        load_datastore(ws, d["datastore"])
+    path = join_blob_path(fill_path(d.get("path") or "dataset/{run-id}/{output-name}", run_id, d["name"]))
+    if path:
+        check_blob_name(path)
 
 
 def fill_path(path: str, run_id: str, name: str) -> str:

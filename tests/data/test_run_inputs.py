@@ -111,3 +111,14 @@ def test_tabular_dataset_for_pipeline_output_specs(ws, store):
     assert len(a.to_pandas_dataframe()) + len(b.to_pandas_dataframe()) == 5
     reg = run_inputs.register_output(ws, "workspaceblobstore", "data", {"name": "pipe_out"}, spec)
     assert reg.version == 1 and ws.datasets["pipe_out"].id == ds_id
+
+
+def test_bad_output_destination_fails_before_the_script_runs(ws, tmp_path):
+    ds = ws.get_default_datastore()
+    for dest, message in [(("nosuch", "out"), "No datastore named 'nosuch'"), ("foo", "No datastore named 'f'"),
+                          ((ds, "bad/../x"), "Invalid blob name")]:
+        with pytest.raises(UserErrorException, match=message):
+            run_inputs.prepare_output(ws, OutputFileDatasetConfig(name="o", destination=dest), "run-9", tmp_path)
+    assert not (tmp_path / run_inputs.OUTPUTS_FOLDER).exists()
+    folder, _ = run_inputs.prepare_output(ws, OutputFileDatasetConfig(name="o", destination=(ds, "/")), "r", tmp_path)
+    assert os.path.isdir(folder)
