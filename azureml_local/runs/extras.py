@@ -41,6 +41,9 @@ class RunLogsSnapshotsMixin:
         from azureml_local.engine.snapshot import snapshot
         from azureml_local.runs import records
 
+        existing = self.get_snapshot_id()
+        if existing is not None:  # checked first, as the SDK does: the run keeps its one snapshot
+            raise SnapshotException("Cannot take snapshot as the run already has one: {}".format(existing))
         path = file_or_folder_path
         if os.path.isfile(path):
             import tempfile
