@@ -72,7 +72,7 @@ def get_by_name(ws: Any, name: str, version: Any = "latest") -> "AbstractDataset
             "SELECT v.*, s.definition FROM dataset_versions v JOIN saved_datasets s ON s.id = v.saved_id "
             "WHERE v.name = ? AND v.version = ?", (name, version))
     else:
-        version = "latest"
+        version = None  # the SDK's message then reads "(version: None)"
         row = ws._store.query_one(
             "SELECT v.*, s.definition FROM dataset_versions v JOIN saved_datasets s ON s.id = v.saved_id "
             "WHERE v.name = ? ORDER BY v.version DESC LIMIT 1", (name,))
