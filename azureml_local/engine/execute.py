@@ -112,7 +112,7 @@ def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log) -> tu
         while True:
             if waiter.wait(_POLL):
                 code = proc.wait()
-                if code != 0 and records.get_status(ws, job.run_id) in ("CancelRequested", "Canceled"):
+                if records.get_status(ws, job.run_id) in ("CancelRequested", "Canceled"):
                     return None, "canceled"  # Run.cancel killed the process group itself
                 return code, "exited"
             if deadline is not None and time.monotonic() > deadline:

@@ -22,3 +22,20 @@ def test_cancel_after_the_process_started_ends_canceled_not_failed(ws, tmp_path:
     details = run.wait_for_completion(raise_on_error=False)
     assert details["status"] == "Canceled"
     assert "error" not in details
+
+
+def test_a_script_that_exits_0_on_sigterm_still_ends_canceled(ws, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "train.py").write_text("import signal, sys, time\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\n"
+                                  "print('started', flush=True)\ntime.sleep(60)\n")
+    run = Experiment(ws, "cancel-graceful").submit(ScriptRunConfig(str(src), "train.py"))
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        row = ws._store.query_one("SELECT status, pid FROM runs WHERE run_id=?", (run.id,))
+        if row["status"] == "Running" and row["pid"]:
+            break
+        time.sleep(0.02)
+    time.sleep(0.3)  # let the script install its handler
+    run.cancel()
+    assert run.wait_for_completion(raise_on_error=False)["status"] == "Canceled"
