@@ -107,8 +107,9 @@ def delete_experiment(ws: "Workspace", experiment_id: str) -> None:
     db = ws._store
     if get_experiment_by_id(ws, experiment_id) is None:
         raise ServiceException(f"Experiment with id {experiment_id} was not found.", status_code=404)
+    busy = RUNNING_STATES + POST_PROCESSING_STATES  # a finalizing run still uploads into its rows
     active = db.query_one("SELECT run_id FROM runs WHERE experiment_id=? AND status IN (%s) LIMIT 1"
-                          % ",".join("?" * len(RUNNING_STATES)), (experiment_id, *RUNNING_STATES))
+                          % ",".join("?" * len(busy)), (experiment_id, *busy))
     if active is not None:
         raise UserErrorException(f"Cannot delete the experiment: run {active['run_id']} is still active. "
                                  "Cancel it or wait for it to finish first.")

@@ -55,3 +55,12 @@ def test_concurrent_processes_lose_nothing(ws) -> None:
     assert len(run.get_tags()) == 400
     numbers = [r["run_number"] for r in records.list_runs(ws)]
     assert sorted(numbers) == list(range(1, 22))  # unique run numbers, none lost
+
+
+@pytest.mark.parametrize("status", ["Queued", "Finalizing", "CancelRequested"])
+def test_delete_experiment_refuses_while_a_run_is_still_active(ws, status) -> None:
+    run_id = records.create_run(ws, "busy", status=status)
+    experiment_id = records.get_run_row(ws, run_id)["experiment_id"]
+    with pytest.raises(UserErrorException, match="still active"):
+        records.delete_experiment(ws, experiment_id)
+    assert records.get_status(ws, run_id) == status
