@@ -60,6 +60,7 @@ class Pipeline:
         self._described = definition_mod.describe(self._graph, self._context)
         self._parameters = definition_mod.parameters(self._graph)
         self._datasource_ids: dict[str, str] = {}
+        self._finalized = False  # the SDK finalizes (prints "Created step ...") once per Pipeline object
 
     @property
     def graph(self) -> Any:
@@ -84,13 +85,27 @@ class Pipeline:
             for inp in step["inputs"]:
                 if inp.get("kind") == "step_output" and inp["producer"] not in node_ids:
                     errors.append("Edge src[Missing] dst[%s (%s)]" % (inp["name"], step["node_id"]))
-        if not errors:
+        if not errors and not self._finalized:  # a finalized graph has nothing left to create
             definition = self._definition(snapshot=False)
             for step in definition["steps"]:
                 if not (step["allow_reuse"] and _eligible(self._workspace, step)):
                     print("Step %s is ready to be created [%s]" % (step["name"], step["node_id"]))
             self._print_datasources(definition, dry_run=True)
         return errors
+
+    def _finalize(self, definition: dict, regenerate_outputs: bool = False) -> None:
+        """Print what the SDK's ``Graph.finalize`` prints: only the first time, or again with regenerate_outputs."""
+        if self._finalized and not regenerate_outputs:
+            return
+        for step in definition["steps"]:
+            reusable = step["allow_reuse"] and not regenerate_outputs and _eligible(self._workspace, step)
+            print("Created step %s [%s][%s], (%s)" % (
+                step["name"], step["node_id"], _module_id(step),
+                "This step is eligible to reuse a previous run's output" if reusable
+                else "This step will run and generate new outputs"))
+        if not self._finalized:  # data sources are resolved once, even when regenerating
+            self._print_datasources(definition)
+        self._finalized = True
 
     def _print_datasources(self, definition: dict, dry_run: bool = False) -> None:
         from azureml_local.pipeline import graph_datasources
@@ -123,13 +138,7 @@ class Pipeline:
         self._validate_parameters(pipeline_parameters)
         definition = self._definition()
         definition["continue_on_step_failure"] = bool(continue_on_step_failure)
-        for step in definition["steps"]:
-            reusable = step["allow_reuse"] and not regenerate_outputs and _eligible(self._workspace, step)
-            print("Created step %s [%s][%s], (%s)" % (
-                step["name"], step["node_id"], _module_id(step),
-                "This step is eligible to reuse a previous run's output" if reusable
-                else "This step will run and generate new outputs"))
-        self._print_datasources(definition)
+        self._finalize(definition, regenerate_outputs)
         from azureml_local.pipeline.submission import start_pipeline_run
 
         run = start_pipeline_run(self._workspace, experiment_name, definition,
@@ -150,6 +159,7 @@ class Pipeline:
                 "Pipeline.publish is not available yet in azureml-local: publishing arrives with published "
                 "pipelines and endpoints. Submit the pipeline with Experiment.submit(pipeline) meanwhile.") from None
         definition = self._definition()
+        self._finalize(definition)
         if continue_on_step_failure is not None:
             definition["continue_on_step_failure"] = bool(continue_on_step_failure)
         return publish_definition(self._workspace, definition, name=name, description=description,

@@ -38,7 +38,16 @@ def test_submit_prints_sdk_lines_and_reuse_eligibility(ws, pipeline, capsys):
     assert run.get_tags()["k"] == "v"
     capsys.readouterr()
 
-    second = pipeline.submit("demo")
+    # The SDK finalizes a Pipeline once: submitting the same object again prints no step lines.
+    again = pipeline.submit("demo")
+    printed = capsys.readouterr().out
+    assert "Created step" not in printed and "data reference" not in printed
+    assert printed.startswith(f"Submitted PipelineRun {again.id}\n")
+    assert again.wait_for_completion(show_output=False) == "Finished"
+    capsys.readouterr()
+
+    steps = [node.step for node in pipeline.graph.nodes.values()]
+    second = Pipeline(ws, steps=steps, description="demo").submit("demo")  # a new object is finalized anew
     printed = capsys.readouterr().out
     assert "(This step is eligible to reuse a previous run's output)" in printed
     assert "Using data reference raw for StepId" in printed
@@ -46,7 +55,16 @@ def test_submit_prints_sdk_lines_and_reuse_eligibility(ws, pipeline, capsys):
     capsys.readouterr()
 
     pipeline.submit("demo", regenerate_outputs=True).wait_for_completion(show_output=False)
-    assert "(This step will run and generate new outputs)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "(This step will run and generate new outputs)" in printed
+    assert "data reference" not in printed
+
+
+def test_validate_after_submit_prints_nothing(pipeline, capsys):
+    pipeline.submit("demo").wait_for_completion(show_output=False)
+    capsys.readouterr()
+    assert pipeline.validate() == []
+    assert capsys.readouterr().out == ""
 
 
 def test_validate_dry_run(pipeline, capsys):
