@@ -49,7 +49,9 @@ def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
     work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
     if not records.set_status(ws, job.run_id, "Running", start=True, only_from=records.RUNNING_STATES,
                               runner_pid=os.getpid(), work_dir=str(work_dir)):
-        return records.get_status(ws, job.run_id)  # canceled before it started
+        # canceled before it started; a cancel that only got as far as CancelRequested is completed here
+        records.set_status(ws, job.run_id, "Canceled", only_from=("CancelRequested",))
+        return records.get_status(ws, job.run_id)
     logs = log_paths(ws, job.run_id)
     logs[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
     logs[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)

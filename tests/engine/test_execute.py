@@ -39,3 +39,15 @@ def test_a_script_that_exits_0_on_sigterm_still_ends_canceled(ws, tmp_path: Path
     time.sleep(0.3)  # let the script install its handler
     run.cancel()
     assert run.wait_for_completion(raise_on_error=False)["status"] == "Canceled"
+
+
+def test_cancel_requested_before_the_engine_started_ends_canceled(ws) -> None:
+    """Run.cancel between the runner's claim and the engine's start leaves CancelRequested: the engine ends it."""
+    from azureml_local.engine.execute import execute_script_job
+    from azureml_local.engine.job import ScriptJob
+    from azureml_local.runs import records
+
+    run_id = records.create_run(ws, "claimed", status="CancelRequested")
+    assert execute_script_job(ws, ScriptJob(run_id=run_id, experiment_name="claimed", script="train.py")) == "Canceled"
+    row = records.get_run_row(ws, run_id)
+    assert row["status"] == "Canceled" and row["end_time_utc"]
