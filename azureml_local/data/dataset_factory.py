@@ -32,7 +32,10 @@ def normalize_paths(path: Any) -> tuple[list[dict], Any]:
     if not items:
         raise _invalid_path()
     entries, ws = [], None
+    mixed = any(isinstance(p, str) for p in items) and not all(isinstance(p, str) for p in items)
     for p in items:
+        if isinstance(p, str) and mixed:  # the SDK takes all URLs or no URL
+            raise _invalid_path()
         if isinstance(p, str):
             if not _URL.match(p) or _BLOB_SAS.match(p):
                 raise _invalid_path()
@@ -41,11 +44,6 @@ def normalize_paths(path: Any) -> tuple[list[dict], Any]:
         if isinstance(p, tuple):
             if len(p) == 2 and isinstance(p[0], AbstractDatastore) and isinstance(p[1], str):
                 store, rel = p
-            elif len(p) == 2 and isinstance(p[0], AbstractDatastore) and isinstance(p[1], list):
-                for sub in p[1]:
-                    entries.append({"datastore": p[0].name, "path": sub})
-                ws = ws or p[0].workspace
-                continue
             else:
                 raise UserErrorException("Invalid tuple for path. Please make sure the tuple consists of a datastore "
                                          "and a path/SQL query")

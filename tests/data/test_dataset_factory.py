@@ -19,3 +19,14 @@ def test_upload_directory_bad_target_and_pattern_upload_nothing(ws, csv_dir):
     with pytest.raises(ValueError, match="Expected pattern of type <class 'str'> but received <class 'int'>"):
         Dataset.File.upload_directory(str(csv_dir), (ds, "ud"), pattern=5, show_progress=False)
     assert list(ds._blob_store().list_blobs(ds._container(), "ud")) == []
+
+
+def test_paths_the_sdk_rejects(ws):
+    from azureml.exceptions import UserErrorException
+
+    ds = ws.get_default_datastore()
+    with pytest.raises(UserErrorException, match="Invalid argument type for `path`"):
+        Dataset.File.from_files(["https://example.com/a.csv", (ds, "a.csv")], validate=False)
+    with pytest.raises(UserErrorException, match="Invalid tuple for path"):
+        Dataset.File.from_files((ds, ["a.csv", "b.csv"]), validate=False)
+    assert len(Dataset.File.from_files([(ds, "a.csv"), (ds, "b.csv")], validate=False)._definition["paths"]) == 2
