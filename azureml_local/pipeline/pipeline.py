@@ -54,9 +54,6 @@ class Pipeline:
         self._default_datastore = _default_datastore_name(workspace, default_datastore)
         self._context = definition_mod.BuildContext(workspace, self._default_datastore, default_source_directory)
         self._graph = GraphBuilder(resolve_closure=resolve_closure).build(steps)
-        cycle = self._graph.find_cycle()
-        if cycle is not None:
-            raise ValueError(cycle)
         self._described = definition_mod.describe(self._graph, self._context)
         self._parameters = definition_mod.parameters(self._graph)
         self._datasource_ids: dict[str, str] = {}
@@ -92,6 +89,13 @@ class Pipeline:
                     print("Step %s is ready to be created [%s]" % (step["name"], step["node_id"]))
             self._print_datasources(definition, dry_run=True)
         return errors
+
+    def _check_acyclic(self) -> None:
+        """The SDK builds a cyclic graph (``validate()`` reports it) and the service rejects it: so do we."""
+        cycle = self._graph.find_cycle()
+        if cycle is not None:
+            raise ValueError(cycle + ". Steps cannot wait for each other in a loop: remove a run_after call or "
+                             "a data dependency that closes the loop.")
 
     def _finalize(self, definition: dict, regenerate_outputs: bool = False) -> None:
         """Print what the SDK's ``Graph.finalize`` prints: only the first time, or again with regenerate_outputs."""
@@ -136,6 +140,7 @@ class Pipeline:
             if key != "enable_email_notification":
                 raise ValueError("parameter %s is not recognized for Pipeline " % key)
         self._validate_parameters(pipeline_parameters)
+        self._check_acyclic()
         definition = self._definition()
         definition["continue_on_step_failure"] = bool(continue_on_step_failure)
         self._finalize(definition, regenerate_outputs)
@@ -158,6 +163,7 @@ class Pipeline:
             raise NotImplementedError(
                 "Pipeline.publish is not available yet in azureml-local: publishing arrives with published "
                 "pipelines and endpoints. Submit the pipeline with Experiment.submit(pipeline) meanwhile.") from None
+        self._check_acyclic()
         definition = self._definition()
         self._finalize(definition)
         if continue_on_step_failure is not None:

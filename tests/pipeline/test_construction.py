@@ -64,8 +64,12 @@ def test_cycle_is_rejected(ws, scripts):
     a, b = _step(scripts, name="a"), _step(scripts, "b.py", name="b")
     a.run_after(b)
     b.run_after(a)
+    pipeline = Pipeline(ws, steps=[a, b])  # the SDK builds it; validate() reports the cycle
+    errors = pipeline.validate()
+    assert len(errors) == 1 and errors[0].startswith("Cycle detected including node ")
     with pytest.raises(ValueError, match="Cycle detected including node"):
-        Pipeline(ws, steps=[a, b])
+        pipeline.submit("exp")
+    assert ws._store.query("SELECT run_id FROM pipeline_runs") == []
 
 
 def test_pipeline_parameter_in_arguments(ws, scripts):
