@@ -60,6 +60,7 @@ class Workspace:
         self._blob_store: BlobStore | None = None
         info = _read_info(self._folder)
         if info is None:
+            _check_name(workspace_name)  # never create a folder for a name Azure would not accept
             if os.environ.get("AZUREML_LOCAL_STRICT_WORKSPACES") == "1":
                 raise WorkspaceException(
                     f"Workspace not found: no local workspace '{workspace_name}' in resource group "
@@ -176,10 +177,7 @@ class Workspace:
                private_endpoint_config: Any = None, private_endpoint_auto_approval: bool = True,
                exist_ok: bool = False, show_output: bool = True, user_assigned_identity_for_cmk_encryption: Any = None,
                system_datastores_auth_mode: str = "accessKey", v1_legacy_mode: Any = None) -> "Workspace":
-        if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise UserErrorException(
-                f"Workspace name '{name}' is invalid: it must be 3-33 characters of letters, digits, '-' or '_' "
-                "and start with a letter or digit.")
+        _check_name(name)
         subscription_id = subscription_id or _default_subscription()
         resource_group = resource_group or f"{name}-rg"
         folder = workspace_folder(subscription_id, resource_group, name)
@@ -360,6 +358,14 @@ class Workspace:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["s"], state["r"], state["n"])  # type: ignore[misc]
+
+
+def _check_name(name: Any) -> None:
+    """The SDK's ``check_valid_resource_name(name, "Workspace")`` message."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise UserErrorException("Workspace name must be between 3 and 33 characters long. Its first character has "
+                                 "to be alphanumeric, and the rest may contain hyphens and underscores. No "
+                                 "whitespace is allowed.")
 
 
 # -- config files -----------------------------------------------------------------------

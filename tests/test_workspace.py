@@ -108,3 +108,21 @@ def test_default_compute_target_lookup(monkeypatch):
     assert ws.get_default_compute_target("cpu").name == "cpu-cluster"
     monkeypatch.setenv("AZUREML_LOCAL_AUTO_CREATE_COMPUTE", "1")
     assert ws.get_default_compute_target("GPU").name == "gpu-cluster"
+
+
+_SDK_NAME_MESSAGE = ("Workspace name must be between 3 and 33 characters long. Its first character has to be "
+                     "alphanumeric, and the rest may contain hyphens and underscores. No whitespace is allowed.")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Workspace.create("bad name!", subscription_id="s", resource_group="r", show_output=False),
+    lambda: Workspace.get("bad name!", subscription_id="s", resource_group="r"),
+    lambda: Workspace("s", "r", "../x"),
+])
+def test_invalid_workspace_names_get_the_sdk_message_and_create_nothing(local_home, make):
+    from azureml_local.home import workspace_folder
+
+    with pytest.raises(UserErrorException) as info:
+        make()
+    assert info.value.message == _SDK_NAME_MESSAGE
+    assert not workspace_folder("s", "r", "bad name!").exists() and not workspace_folder("s", "r", "../x").exists()
