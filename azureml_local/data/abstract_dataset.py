@@ -154,36 +154,52 @@ class AbstractDataset:
         """Register under ``name``; returns the registered dataset (see the registry for versioning rules)."""
         return registry.register(workspace, self, name, description, tags, create_new_version)
 
-    def _require_registered(self, action: str) -> _DatasetRegistration:
+    def _registered(self) -> _DatasetRegistration | None:
         reg = self._registration
-        if reg is None or not reg.name:
-            raise UserErrorException(f"Cannot {action} an unregistered dataset. Register it first with "
-                                     "dataset.register(workspace, name).")
-        return reg
+        return reg if reg is not None and reg.name and reg.workspace is not None else None
 
     def update(self, description: str | None = None, tags: dict | None = None) -> Any:
-        reg = self._require_registered("update")
+        """Update description/tags; this dataset object is refreshed too (as in the SDK).
+
+        On an unregistered dataset the SDK *returns* (does not raise) its error; so do we.
+        """
+        reg = self._registered()
+        if reg is None:
+            return UserErrorException("To update this dataset it must be registered.")
+        return self._update(reg, description, tags)
+
+    def _update(self, reg: _DatasetRegistration, description: str | None, tags: dict | None) -> Any:
         registry.update(reg.workspace, reg.name, reg.version, description, tags)  # type: ignore[arg-type]
-        return registry.get_by_name(reg.workspace, reg.name, reg.version)  # type: ignore[arg-type]
+        result = registry.get_by_name(reg.workspace, reg.name, reg.version)  # type: ignore[arg-type]
+        reg.tags, reg.description = result.tags, result.description
+        return result
 
     def add_tags(self, tags: dict | None = None) -> Any:
-        reg = self._require_registered("add tags to")
+        reg = self._registered()
+        if reg is None:
+            return UserErrorException("To add tags to this dataset it must be registered.")
         current = dict(reg.tags or {})
         clash = [k for k, v in (tags or {}).items() if k in current and current[k] != v]
         if clash:
             raise UserErrorException(
                 f"Dataset already contains different values for tags with the following keys {clash}")
         current.update(tags or {})
-        return self.update(tags=current)
+        return self._update(reg, None, current)
 
     def remove_tags(self, tags: list | None = None) -> Any:
-        reg = self._require_registered("remove tags from")
+        reg = self._registered()
+        if reg is None:
+            return UserErrorException("To remove tags from this dataset it must be registered.")
         current = {k: v for k, v in (reg.tags or {}).items() if k not in (tags or [])}
-        return self.update(tags=current)
+        return self._update(reg, None, current)
 
     def unregister_all_versions(self) -> None:
-        reg = self._require_registered("unregister")
+        """Unregister every version of this dataset's name (a no-op when it is not registered)."""
+        reg = self._registered()
+        if reg is None:
+            return
         registry.unregister_all_versions(reg.workspace, reg.name)  # type: ignore[arg-type]
+        self._registration = None
 
     # -- serialisation (pipeline definitions) --------------------------------------------------
     def _to_definition(self) -> dict:
