@@ -5,6 +5,7 @@ the index table makes ``get_file_names`` one query and records sizes.
 """
 from __future__ import annotations
 
+import errno
 import os
 from typing import TYPE_CHECKING, Iterable
 
@@ -39,8 +40,19 @@ def normalize(name: str) -> str:
     return name.lstrip("/")
 
 
+def _checked(name: str) -> str:
+    """``normalize(name)``, refused (UserErrorException, before any upload) when storage could not hold it."""
+    clean = normalize(name)
+    if not clean or any(part in ("", "..") for part in clean.split("/")):
+        from azureml_local.exceptions import UserErrorException
+
+        raise UserErrorException(f"Invalid run artifact name {name!r}: use a relative path such as "
+                                 "'outputs/model.pkl' (no empty or '..' parts).")
+    return clean
+
+
 def upload_bytes(ws: "Workspace", run_id: str, name: str, data: bytes) -> None:
-    name = normalize(name)
+    name = _checked(name)
     blob = run_artifact_prefix(run_id) + name
     info = ws._blobs.upload_bytes(_container(ws), blob, data, overwrite=True)
     _index(ws, run_id, [(name, blob, info.size)])
@@ -48,14 +60,12 @@ def upload_bytes(ws: "Workspace", run_id: str, name: str, data: bytes) -> None:
 
 def upload_paths(ws: "Workspace", run_id: str, items: Iterable[tuple[str, str | os.PathLike[str]]]) -> list[str]:
     """Upload ``(artifact name, local file)`` pairs; returns the artifact names."""
-    pairs = [(normalize(n), p) for n, p in items]
+    pairs = [(_checked(n), p) for n, p in items]
     if not pairs:
         return []
     for name, path in pairs:
-        if not os.path.isfile(path):
-            from azureml_local.exceptions import UserErrorException
-
-            raise UserErrorException(f"Cannot upload '{path}' as run file '{name}': no such file.")
+        if not os.path.isfile(path):  # the SDK opens the file: FileNotFoundError, before anything is uploaded
+            raise FileNotFoundError(errno.ENOENT, f"Cannot upload run file '{name}': no such file", str(path))
     prefix = run_artifact_prefix(run_id)
     infos = ws._blobs.upload_files(_container(ws), [(prefix + n, p) for n, p in pairs], overwrite=True)
     _index(ws, run_id, [(n, prefix + n, i.size) for (n, _), i in zip(pairs, infos)])

@@ -23,8 +23,11 @@ class RunFilesMixin:
         if hasattr(path_or_stream, "read"):
             data = path_or_stream.read()
             artifacts.upload_bytes(self._ws, self._run_id, name, data.encode() if isinstance(data, str) else data)
-        else:
+        elif isinstance(path_or_stream, (str, os.PathLike)):
             artifacts.upload_paths(self._ws, self._run_id, [(name, path_or_stream)])
+        else:
+            raise UserErrorException("UnsupportedType: type {} is invalid, supported input types: file path or "
+                                     "file".format(type(path_or_stream)))
         return _ArtifactRef(self._run_id, name)
 
     def upload_files(self, names: list, paths: list, return_artifacts: bool = False,
