@@ -38,11 +38,19 @@ def node_ids(sources: list[dict], known: dict[str, str]) -> dict[str, str]:
     return known
 
 
-def print_datasources(ws: Any, sources: list[dict], ids: dict[str, str], dry_run: bool = False) -> None:
-    """Print the SDK's line for each data source; record new ones (not in a dry run)."""
+def print_datasources(ws: Any, sources: list[dict], ids: dict[str, str], dry_run: bool = False,
+                      regenerate_outputs: bool = False) -> None:
+    """Print the SDK's line for each data source; record new ones (not in a dry run).
+
+    ``regenerate_outputs`` skips the lookup, as the SDK does: every data source is created anew.
+    """
     for source in sources:
         row = ws._store.query_one("SELECT datasource_id FROM pipeline_datasources WHERE fingerprint = ?",
                                   (source["fingerprint"],))
+        if regenerate_outputs and not dry_run and row is not None:
+            print("Created data reference %s for StepId [%s][%s], (Consumers of this data will generate new "
+                  "runs.)" % (source["name"], ids[source["fingerprint"]], uuid.uuid4()))
+            continue
         node_id = ids[source["fingerprint"]]
         if dry_run:
             if row is None:

@@ -108,15 +108,16 @@ class Pipeline:
                 "This step is eligible to reuse a previous run's output" if reusable
                 else "This step will run and generate new outputs"))
         if not self._finalized:  # data sources are resolved once, even when regenerating
-            self._print_datasources(definition)
+            self._print_datasources(definition, regenerate_outputs=regenerate_outputs)
         self._finalized = True
 
-    def _print_datasources(self, definition: dict, dry_run: bool = False) -> None:
+    def _print_datasources(self, definition: dict, dry_run: bool = False, regenerate_outputs: bool = False) -> None:
         from azureml_local.pipeline import graph_datasources
 
         sources = graph_datasources.datasources(definition)
         ids = graph_datasources.node_ids(sources, self._datasource_ids)
-        graph_datasources.print_datasources(self._workspace, sources, ids, dry_run=dry_run)
+        graph_datasources.print_datasources(self._workspace, sources, ids, dry_run=dry_run,
+                                            regenerate_outputs=regenerate_outputs)
 
     def _definition(self, snapshot: bool = True) -> dict:
         """The JSON definition (``docs/pipeline-definition.md``) with fingerprints."""

@@ -60,6 +60,18 @@ def test_submit_prints_sdk_lines_and_reuse_eligibility(ws, pipeline, capsys):
     assert "data reference" not in printed
 
 
+def test_regenerate_outputs_creates_data_references_anew(ws, pipeline, capsys):
+    pipeline.submit("demo").wait_for_completion(show_output=False)
+    steps = [node.step for node in pipeline.graph.nodes.values()]
+    capsys.readouterr()
+    Pipeline(ws, steps=steps).submit("demo", regenerate_outputs=True).wait_for_completion(show_output=False)
+    printed = capsys.readouterr().out
+    assert "(This step will run and generate new outputs)" in printed
+    assert re.search(r"^Created data reference raw for StepId \[[0-9a-f]{8}\]\[[0-9a-f-]{36}\], \(Consumers of "
+                     r"this data will generate new runs\.\)$", printed, re.M)
+    assert "Using data reference" not in printed
+
+
 def test_validate_after_submit_prints_nothing(pipeline, capsys):
     pipeline.submit("demo").wait_for_completion(show_output=False)
     capsys.readouterr()
