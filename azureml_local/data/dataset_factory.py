@@ -154,6 +154,11 @@ class FileDatasetFactory:
     @staticmethod
     def from_files(path: Any, validate: bool = True, partition_format: str | None = None,
                    is_file: bool = False) -> Any:
+        if is_file and validate:
+            import warnings
+
+            warnings.warn("No validation will be performed because `is_file` is set to True.")
+            validate = False
         return _build("file", path, None, partition_format, validate)
 
     @staticmethod

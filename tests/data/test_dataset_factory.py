@@ -30,3 +30,10 @@ def test_paths_the_sdk_rejects(ws):
     with pytest.raises(UserErrorException, match="Invalid tuple for path"):
         Dataset.File.from_files((ds, ["a.csv", "b.csv"]), validate=False)
     assert len(Dataset.File.from_files([(ds, "a.csv"), (ds, "b.csv")], validate=False)._definition["paths"]) == 2
+
+
+def test_from_files_is_file_skips_validation_with_the_sdk_warning(ws):
+    ds = ws.get_default_datastore()
+    with pytest.warns(UserWarning, match="No validation will be performed because `is_file` is set to True."):
+        fds = Dataset.File.from_files((ds, "not/there.csv"), is_file=True)
+    assert fds._definition["paths"] == [{"datastore": ds.name, "path": "not/there.csv"}]
