@@ -105,7 +105,7 @@ def test_files_upload_list_download(run, tmp_path: Path) -> None:
     assert (tmp_path / "b.txt").read_text() == "B"
     run.download_files(prefix="tree", output_directory=str(tmp_path / "dl"))
     assert (tmp_path / "dl" / "tree" / "sub" / "b.txt").read_text() == "B"
-    with pytest.raises(UserErrorException, match="was not found in run"):
+    with pytest.raises(UserErrorException, match="File with path nope.txt was not found,\navailable files include: m/1.txt,"):
         run.download_file("nope.txt")
 
 

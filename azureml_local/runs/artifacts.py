@@ -100,14 +100,14 @@ def blob_name(ws: "Workspace", run_id: str, name: str) -> str | None:
 def read_bytes(ws: "Workspace", run_id: str, name: str) -> bytes:
     blob = blob_name(ws, run_id, name)
     if blob is None:
-        raise _missing(run_id, name)
+        raise _missing(ws, run_id, name)
     return ws._blobs.download_bytes(_container(ws), blob)
 
 
 def download(ws: "Workspace", run_id: str, name: str, path: str | os.PathLike[str]) -> None:
     blob = blob_name(ws, run_id, name)
     if blob is None:
-        raise _missing(run_id, name)
+        raise _missing(ws, run_id, name)
     ws._blobs.download_file(_container(ws), blob, path)
 
 
@@ -117,13 +117,14 @@ def download_many(ws: "Workspace", run_id: str, pairs: list[tuple[str, str]]) ->
     items = []
     for name, path in pairs:
         if name not in rows:
-            raise _missing(run_id, name)
+            raise _missing(ws, run_id, name)
         items.append((rows[name], path))
     ws._blobs.download_files(_container(ws), items)
 
 
-def _missing(run_id: str, name: str) -> Exception:
+def _missing(ws: "Workspace", run_id: str, name: str) -> Exception:
+    """The SDK's 404 message, listing the run's files."""
     from azureml_local.exceptions import UserErrorException
 
-    return UserErrorException(f"File with path {name} was not found in run {run_id}. "
-                              "Use run.get_file_names() to see the run's files.")
+    return UserErrorException("File with path {0} was not found,\navailable files include: {1}.".format(
+        name, ",".join(list_names(ws, run_id))))

@@ -35,3 +35,15 @@ def test_missing_upload_paths_raise_what_the_sdk_raises(ws, tmp_path: Path) -> N
         run.upload_file("c.txt", 5)
     assert run.get_file_names() == []
     run.complete()
+
+
+def test_download_of_a_missing_artifact_has_the_sdk_message_and_writes_nothing(ws, tmp_path: Path) -> None:
+    f = tmp_path / "f.txt"
+    f.write_text("x")
+    run = Experiment(ws, "dl").start_logging(snapshot_directory=None)
+    run.upload_files(["a.txt", "b/c.txt"], [str(f), str(f)])
+    with pytest.raises(UserErrorException) as info:
+        run.download_file("nope.txt", str(tmp_path / "out.txt"))
+    assert info.value.message == "File with path nope.txt was not found,\navailable files include: a.txt,b/c.txt."
+    assert not (tmp_path / "out.txt").exists()
+    run.complete()
