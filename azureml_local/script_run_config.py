@@ -182,6 +182,10 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     run_config = config.run_config
     if not run_config.target:
         raise ExperimentExecutionException("Must specify a target either through run configuration or arguments.")
+    if run_config.target != "local":  # an unknown compute name: ComputeTargetException, before anything is written
+        from azureml_local.compute.registry import resolve_compute
+
+        resolve_compute(workspace, run_config.target)
     if config.script and config.command:
         raise UserErrorException("Both command and script/arguments properties cannot be used together to submit "
                                  "a run. Use either script (with arguments) or command.")

@@ -307,3 +307,25 @@ def test_raw_dataset_in_run_config_data_is_rejected(ws, tmp_path: Path) -> None:
     with pytest.raises(UserErrorException, match="Dataset cannot be used without providing a name for the run"):
         Experiment(ws, "rawdata").submit(config)
     assert list(Experiment(ws, "rawdata").get_runs()) == []
+
+
+def test_unknown_compute_target_is_rejected_at_submit(ws, tmp_path: Path, monkeypatch) -> None:
+    from azureml.core.compute_target import ComputeTargetException
+
+    monkeypatch.delenv("AZUREML_LOCAL_AUTO_CREATE_COMPUTE", raising=False)
+    src = _src(tmp_path, "print(1)\n")
+    with pytest.raises(ComputeTargetException, match="no-such-cluster"):
+        Experiment(ws, "notarget").submit(ScriptRunConfig(str(src), "train.py", compute_target="no-such-cluster"))
+    assert list(Experiment(ws, "notarget").get_runs()) == []
+    assert ws._store.query_one("SELECT COUNT(*) FROM run_queue")[0] == 0
+
+
+def test_a_created_compute_target_is_accepted_at_submit(ws, tmp_path: Path) -> None:
+    from azureml.core.compute import AmlCompute, ComputeTarget
+
+    target = ComputeTarget.create(ws, "cpu-cluster", AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2",
+                                                                                           max_nodes=2))
+    target.wait_for_completion(show_output=False)
+    src = _src(tmp_path, "print(1)\n")
+    run = Experiment(ws, "target").submit(ScriptRunConfig(str(src), "train.py", compute_target=target))
+    assert run.wait_for_completion()["target"] == "cpu-cluster"
