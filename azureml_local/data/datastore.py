@@ -82,6 +82,10 @@ class Datastore:
         from azureml_local.data.azure_data_lake_datastore import gen1_container
 
         _check_sp(tenant_id, client_id, client_secret)
+        if not isinstance(store_name, str) or not re.fullmatch(r"[a-z0-9]{3,24}", store_name.lower()):
+            raise UserErrorException(
+                f"Invalid data lake store name {store_name!r}. Data Lake Storage Gen1 account names must be 3-24 "
+                "characters long and use only letters and digits.")
         config = dict(store_name=store_name, tenant_id=tenant_id, client_id=client_id, client_secret=client_secret,
                       resource_url=resource_url, authority_url=authority_url, subscription_id=subscription_id,
                       resource_group=resource_group)

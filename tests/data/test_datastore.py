@@ -196,3 +196,9 @@ def test_conflicting_reregistration_creates_no_container(ws):
     assert ws._blobs.container_exists("cont-six")
     assert not ws._blobs.container_exists("cont-seven")
     assert Datastore.get(ws, "x6").container_name == "cont-six"
+
+
+def test_data_lake_gen1_store_name_rule_names_the_given_value(ws):
+    with pytest.raises(UserErrorException, match="Invalid data lake store name 'My Store'.*3-24"):
+        Datastore.register_azure_data_lake(ws, "adl", "My Store", tenant_id="t", client_id="c", client_secret="s")
+    assert "adl" not in ws.datastores
