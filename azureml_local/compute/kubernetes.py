@@ -40,7 +40,18 @@ class KubernetesCompute(_AttachedTarget):
         return KubernetesComputeAttachConfiguration(resource_id, namespace, identity_type, identity_ids)
 
 
-class AksProvisioningConfiguration(ComputeTargetProvisioningConfiguration):
+class _EnableSsl:
+    """``enable_ssl`` of the AKS provisioning and attach configurations (recorded, not applied)."""
+
+    def enable_ssl(self, ssl_cname: str | None = None, ssl_cert_pem_file: str | None = None,
+                   ssl_key_pem_file: str | None = None, leaf_domain_label: str | None = None,
+                   overwrite_existing_domain: bool = False) -> None:
+        self.ssl_cname, self.ssl_cert_pem_file, self.ssl_key_pem_file = ssl_cname, ssl_cert_pem_file, ssl_key_pem_file
+        self.leaf_domain_label = leaf_domain_label
+        self.overwrite_existing_domain = overwrite_existing_domain
+
+
+class AksProvisioningConfiguration(_EnableSsl, ComputeTargetProvisioningConfiguration):
     def __init__(self, agent_count: int | None, vm_size: str | None, ssl_cname: str | None,
                  ssl_cert_pem_file: str | None, ssl_key_pem_file: str | None, location: str | None,
                  vnet_resourcegroup_name: str | None, vnet_name: str | None, subnet_name: str | None,
@@ -62,19 +73,12 @@ class AksProvisioningConfiguration(ComputeTargetProvisioningConfiguration):
         self.load_balancer_type = load_balancer_type
         self.load_balancer_subnet = load_balancer_subnet
 
-    def enable_ssl(self, ssl_cname: str | None = None, ssl_cert_pem_file: str | None = None,
-                   ssl_key_pem_file: str | None = None, leaf_domain_label: str | None = None,
-                   overwrite_existing_domain: bool = False) -> None:
-        self.ssl_cname, self.ssl_cert_pem_file, self.ssl_key_pem_file = ssl_cname, ssl_cert_pem_file, ssl_key_pem_file
-        self.leaf_domain_label = leaf_domain_label
-        self.overwrite_existing_domain = overwrite_existing_domain
-
     def validate_configuration(self) -> None:
         if self.agent_count is not None and self.agent_count <= 0:
             raise ComputeTargetException("Invalid configuration, agent_count must be a positive integer.")
 
 
-class AksAttachConfiguration(_ResourceAttachConfiguration):
+class AksAttachConfiguration(_EnableSsl, _ResourceAttachConfiguration):
     _provider, _label, _name_attr = "Microsoft.ContainerService/managedClusters", "AKS", "cluster_name"
 
     def __init__(self, resource_group: str | None = None, cluster_name: str | None = None,
@@ -87,13 +91,6 @@ class AksAttachConfiguration(_ResourceAttachConfiguration):
         self.cluster_purpose = cluster_purpose
         self.load_balancer_type = load_balancer_type
         self.load_balancer_subnet = load_balancer_subnet
-
-    def enable_ssl(self, ssl_cname: str | None = None, ssl_cert_pem_file: str | None = None,
-                   ssl_key_pem_file: str | None = None, leaf_domain_label: str | None = None,
-                   overwrite_existing_domain: bool = False) -> None:
-        self.ssl_cname, self.ssl_cert_pem_file, self.ssl_key_pem_file = ssl_cname, ssl_cert_pem_file, ssl_key_pem_file
-        self.leaf_domain_label = leaf_domain_label
-        self.overwrite_existing_domain = overwrite_existing_domain
 
 
 class AksUpdateConfiguration(ComputeTargetUpdateConfiguration):
