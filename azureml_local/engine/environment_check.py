@@ -1,4 +1,4 @@
-"""Best-effort check that an Environment's packages are importable here.
+"""Best-effort check that an Environment's packages are installed here (azureml_local.environment_packages).
 
 Scripts run under the current interpreter (no image is built); when the
 environment lists pip/conda packages that are not importable, warn once per
