@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException, WorkspaceException
+from azureml_local.context import WorkspaceContext
 from azureml_local.home import workspace_folder
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ class Workspace:
         self._auth = auth
         self._folder = workspace_folder(subscription_id, resource_group, workspace_name)
         self._lock = threading.Lock()
-        self._db: Database | None = None
-        self._blob_store: BlobStore | None = None
         info = _read_info(self._folder)
         if info is None:
             _check_name(workspace_name)  # never create a folder for a name Azure would not accept
@@ -70,6 +69,8 @@ class Workspace:
             info = _create_folder(self._folder, (subscription_id, resource_group, workspace_name),
                                   _location or DEFAULT_LOCATION, sku, tags or {}, _workspace_id)
         self._info = info
+        self._ctx = WorkspaceContext(subscription_id, resource_group, workspace_name, self._folder)
+        self._ctx._info = info
 
     # -- identity -----------------------------------------------------------------
     @property
@@ -115,39 +116,31 @@ class Workspace:
 
     def _service_endpoint(self) -> str:
         """What ``AZUREML_SERVICE_ENDPOINT`` is set to for runs of this workspace."""
-        return "http://local.api.azureml.ms"
+        return self._ctx.service_endpoint()
 
     @property
     def _arm_id(self) -> str:
-        return (f"/subscriptions/{self._subscription_id}/resourceGroups/{self._resource_group}"
-                f"/providers/Microsoft.MachineLearningServices/workspaces/{self._workspace_name}")
+        return self._ctx.arm_id
 
-    # -- handles --------------------------------------------------------------------
+    # -- handles (the workspace context owns them; see azureml_local/context.py) ---------------
+    @property
+    def _context(self) -> WorkspaceContext:
+        """What lower layers take instead of this SDK object."""
+        return self._ctx
+
     @property
     def _store(self) -> "Database":
         """The workspace database (opened, and migrated, on first use)."""
-        if self._db is None:
-            with self._lock:
-                if self._db is None:
-                    from azureml_local.store.db import Database
-
-                    self._db = Database(self._folder / "store.db")
-        return self._db
+        return self._ctx.db
 
     @property
     def _blobs(self) -> "BlobStore":
         """The workspace's blob storage (Azurite, Azure or plain folder)."""
-        if self._blob_store is None:
-            with self._lock:
-                if self._blob_store is None:
-                    from azureml_local.store.blobs.factory import open_blob_store
-
-                    self._blob_store = open_blob_store(self._folder)
-        return self._blob_store
+        return self._ctx.blobs
 
     def _secret(self) -> bytes:
         """The key that signs this workspace's tokens (created with the workspace)."""
-        return (self._folder / "secret").read_bytes()
+        return self._ctx.secret()
 
     # -- construction -----------------------------------------------------------------
     @staticmethod
@@ -229,8 +222,7 @@ class Workspace:
         from azureml_local import service_control
 
         service_control.stop_workspace_processes(self)
-        if self._db is not None:
-            self._db.close()
+        self._ctx.close()
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def get_details(self) -> dict[str, Any]:

@@ -7,4 +7,10 @@ STEPS = [
         value TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE registry_generations (
+        area TEXT PRIMARY KEY,
+        n INTEGER NOT NULL
+    );
+    """,
 ]
