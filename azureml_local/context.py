@@ -44,6 +44,7 @@ class WorkspaceContext:
         self._blob_store: BlobStore | None = None
         self._info: dict | None = None
         self._caches: dict[str, tuple[int, dict]] = {}
+        self._stores: dict[str, Any] = {}
 
     @classmethod
     def for_folder(cls, folder: Path) -> "WorkspaceContext":
@@ -108,6 +109,41 @@ class WorkspaceContext:
     def secret(self) -> bytes:
         """The key that signs this workspace's tokens (created with the workspace)."""
         return (self.folder / "secret").read_bytes()
+
+    # -- stores: the only places with SQL (store/<name>.py, each a class taking the Database) ----
+    @property
+    def runs(self) -> Any:
+        """Experiments, runs, status, tags/properties, metrics, artifacts (``store/runs.py``)."""
+        return self._store_of("runs", "RunStore")
+
+    @property
+    def pipeline_runs(self) -> Any:
+        """Pipeline and step run rows, without status (``store/pipeline_runs.py``)."""
+        return self._store_of("pipeline_runs", "PipelineRunStore")
+
+    @property
+    def pipelines(self) -> Any:
+        """Pipeline definitions, reuse entries, data sources, published pipelines (``store/pipelines.py``)."""
+        return self._store_of("pipelines", "PipelineStore")
+
+    @property
+    def registries(self) -> Any:
+        """Datastores, datasets, environments, models, compute targets, settings (``store/registries.py``)."""
+        return self._store_of("registries", "RegistryStore")
+
+    @property
+    def queue(self) -> Any:
+        """The run queue as the dispatcher sees it: claim, counts, orphans (``store/queue.py``)."""
+        return self._store_of("queue", "QueueStore")
+
+    def _store_of(self, module: str, cls: str) -> Any:
+        store = self._stores.get(module)
+        if store is None:
+            import importlib
+
+            store = getattr(importlib.import_module(f"azureml_local.store.{module}"), cls)(self.db)
+            self._stores[module] = store
+        return store
 
     # -- caches that never go stale ----------------------------------------------------------
     def cached(self, area: str, key: Any, factory: Callable[[], T]) -> T:

@@ -1,8 +1,15 @@
-"""Small process helpers shared by the runner and the Azurite lifecycle (POSIX)."""
+"""Process helpers for everything that starts, watches or stops processes (psutil underneath).
+
+One copy of "is it alive", "stop it gracefully, then for sure" and "kill its whole tree",
+so the service, the engine and Azurite's lifecycle agree on what a live process is
+(a zombie is not) and how long a graceful stop may take.
+"""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import signal
+
+import psutil
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -10,13 +17,59 @@ def pid_alive(pid: int | None) -> bool:
     if not pid:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(int(pid)).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True
+
+
+def reap(pid: int) -> None:
+    """Collect ``pid``'s exit status when it is our child (no zombie left behind)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+        os.waitpid(pid, os.WNOHANG)
+    except (ChildProcessError, OSError):
+        pass
+
+
+def terminate(pid: int | None, timeout: float = 10.0, sig: int = signal.SIGTERM) -> bool:
+    """Send ``sig`` (SIGTERM), wait up to ``timeout`` s, then SIGKILL. True when it was running."""
+    if not pid_alive(pid):
+        return False
+    try:
+        proc = psutil.Process(int(pid))
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except psutil.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+    except (psutil.NoSuchProcess, psutil.TimeoutExpired, ChildProcessError):
+        pass
+    reap(int(pid))
+    return True
+
+
+def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> None:
+    """Signal a run's process group (runs start their own session, so group id = pid)."""
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def kill_tree(pid: int, sig: int = signal.SIGKILL) -> None:
+    """Signal ``pid`` and every descendant (those that left its process group too)."""
+    try:
+        root = psutil.Process(int(pid))
+        family = root.children(recursive=True) + [root]
+    except psutil.NoSuchProcess:
+        return
+    for proc in family:
+        try:
+            proc.send_signal(sig)
+        except psutil.NoSuchProcess:
+            pass
