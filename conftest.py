@@ -34,6 +34,6 @@ def _stop_workspace_services(local_home: Path):
     """Stop workspace runner processes a test started (they are detached and would idle for minutes)."""
     yield
     if (local_home / "workspaces").exists():
-        from azureml_local.service_control import stop_services_under
+        from azureml_local.service.control import stop_services_under
 
         stop_services_under(local_home)

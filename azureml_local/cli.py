@@ -4,8 +4,8 @@
     azureml-local init [--name N] [--subscription-id S] [--resource-group R] [--path DIR]
                                              create a local workspace and write .azureml/config.json
     azureml-local info [--path DIR]          where the workspace in config.json lives, and its backends
-    azureml-local service status|stop [--path DIR]
-                                             the workspace runner (and its Azurite)
+    azureml-local service start|status|stop [--path DIR]
+                                             the workspace service (and its Azurite)
     azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
@@ -49,14 +49,16 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_service(args: argparse.Namespace) -> int:
-    from azureml_local import service_control
+    from azureml_local.service import control
 
     ws = _workspace(args.path)
     if args.action == "stop":
-        service_control.stop_workspace_processes(ws)
+        control.stop_workspace_processes(ws)
         print("stopped")
-    else:
-        print(json.dumps(service_control.service_status(ws), indent=2, default=str))
+        return 0
+    if args.action == "start":
+        control.start_service(ws)
+    print(json.dumps(control.service_status(ws), indent=2, default=str))
     return 0
 
 
@@ -82,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="show the workspace of config.json")
     info.add_argument("--path", default=None)
     info.set_defaults(func=cmd_info)
-    service = sub.add_parser("service", help="status or stop of the workspace runner")
-    service.add_argument("action", choices=["status", "stop"])
+    service = sub.add_parser("service", help="start, status or stop of the workspace service")
+    service.add_argument("action", choices=["start", "status", "stop"])
     service.add_argument("--path", default=None)
     service.set_defaults(func=cmd_service)
     sub.add_parser("prune", help="stop Azurite processes whose workspace folder is gone").set_defaults(func=cmd_prune)

@@ -1,25 +1,21 @@
 """``azureml.core.Experiment``: a named group of runs in the workspace database.
 
-``submit`` dispatches on the config's class through a registry, as the SDK's
-``experiment_method(submit_function=...)`` decorator does: ScriptRunConfig is
-built in; pipelines register ``Pipeline`` -> their submit function.
+``submit`` dispatches on the config's class through the plugin table's ``submitters``
+section (``azureml_local/plugins.py``: ScriptRunConfig, estimators and Pipeline are built
+in); the SDK's ``experiment_method(submit_function=...)`` decorator adds to it.
 """
 from __future__ import annotations
 
 import re
-import threading
 from collections import OrderedDict
 from functools import wraps
 from typing import Any, Callable, Iterator
 
+from azureml_local import plugins
 from azureml_local.exceptions import AzureMLException, UserErrorException
 from azureml_local.runs import records
 
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,254}$")
-_SUBMIT_FUNCTIONS: dict[type, Callable] = {}
-_BUILTIN_SUBMIT = {"ScriptRunConfig": "azureml_local.script_run_config:submit",
-                   "MMLBaseEstimator": "azureml_local.script_run_config:submit_estimator"}
-_lock = threading.Lock()
 
 
 class ViewType:
@@ -32,11 +28,8 @@ class ViewType:
 
 def register_submit_function(method_class: type, submit_function: Callable) -> None:
     """``submit_function(config, workspace, experiment_name, **kwargs) -> Run`` for configs of ``method_class``."""
-    with _lock:
-        current = _SUBMIT_FUNCTIONS.get(method_class)
-        if current is not None and current is not submit_function:
-            raise AzureMLException(f"A submit function has already been registered on {method_class} class.")
-        _SUBMIT_FUNCTIONS[method_class] = submit_function
+    if plugins.register("submitters", method_class, submit_function) is not None:
+        raise AzureMLException(f"A submit function has already been registered on {method_class} class.")
 
 
 def experiment_method(submit_function: Callable | None = None) -> Callable:
@@ -51,16 +44,10 @@ def experiment_method(submit_function: Callable | None = None) -> Callable:
 
 
 def get_submit_function(config: Any) -> Callable:
-    for klass in type(config).__mro__:
-        if klass in _SUBMIT_FUNCTIONS:
-            return _SUBMIT_FUNCTIONS[klass]
-        spec = _BUILTIN_SUBMIT.get(klass.__name__)
-        if spec and klass.__module__.startswith("azureml_local."):
-            import importlib
-
-            module, _, func = spec.partition(":")
-            return getattr(importlib.import_module(module), func)
-    raise AzureMLException("Method to be submitted has not been registered.")
+    submit_function = plugins.submitter(type(config))
+    if submit_function is None:
+        raise AzureMLException("Method to be submitted has not been registered.")
+    return submit_function
 
 
 def _check_name(name: Any) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from azureml_local import plugins
 from azureml_local.exceptions import UserErrorException
 from azureml_local.runs import artifacts, records
 from azureml_local.runs.children import RunChildrenMixin
@@ -25,12 +26,6 @@ from azureml_local.runs.metrics import RunMetricsMixin
 if TYPE_CHECKING:
     from azureml_local.experiment import Experiment
 
-_BUILTIN_TYPES: dict[str, str] = {
-    "azureml.scriptrun": "azureml_local.script_run:ScriptRun",
-    "azureml.PipelineRun": "azureml_local.pipeline.pipeline_run:PipelineRun",
-    "azureml.StepRun": "azureml_local.pipeline.step_run:StepRun",
-    "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
-}
 _INTERACTIVE = "interactive"
 
 
@@ -43,7 +38,6 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     EXPERIMENT_NAME_PATH = "/experiments/{0}"
     EXPERIMENT_ID_PATH = "/experiments/id/{0}"
     RUN_PATH = "/runs/{0}"
-    _run_source_initializers: dict[str, Union[str, Callable]] = {}
     _log_pattern = re.compile(r"(user_logs/std_log[\D]*[0]*(?:_ps)?\.txt)|(azureml-logs/[\d]{2}.+\.txt)")
 
     def __init__(self, experiment: "Experiment", run_id: str, outputs: Any = None, **kwargs: Any):
@@ -80,29 +74,16 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     @staticmethod
     def add_type_provider(runtype: str, run_factory: Callable) -> None:
         """Register ``run_factory(experiment, run_dto) -> Run`` for runs of type ``runtype``."""
-        existing = Run._run_source_initializers.get(runtype)
-        if existing is not None and existing is not run_factory:
+        if plugins.register("run_classes", runtype, run_factory) is not None:
             raise ValueError("RunType {0} already has a factory, can't add another".format(runtype))
-        Run._run_source_initializers[runtype] = run_factory
 
     @staticmethod
     def _rehydrate(experiment: "Experiment", row: Any) -> "Run":
         dto = RunDto(row)
-        factory = Run._run_source_initializers.get(dto.run_type)
-        if factory is None:
-            spec = _BUILTIN_TYPES.get(dto.run_type)
-            if spec is not None:
-                import importlib
-
-                module, _, name = spec.partition(":")
-                try:
-                    cls = getattr(importlib.import_module(module), name)
-                except (ImportError, AttributeError):
-                    cls = Run
-                factory = getattr(cls, "_from_dto", None) or (lambda e, d, _c=cls: _c(e, d.run_id))
-            else:
-                factory = lambda e, d: Run(e, d.run_id)  # noqa: E731
-        return factory(experiment, dto)
+        target = plugins.run_class(dto.run_type) or Run
+        if isinstance(target, type):  # a Run class from the table; add_type_provider registers factories
+            target = getattr(target, "_from_dto", None) or (lambda e, d, _c=target: _c(e, d.run_id))
+        return target(experiment, dto)
 
     @staticmethod
     def _from_dto(experiment: "Experiment", run_dto: Any, **kwargs: Any) -> "Run":

@@ -167,7 +167,7 @@ def _definition(config: ScriptRunConfig, run_config: Any, script: str | None, ar
 def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,
            _parent_run_id: str | None = None, credential_passthrough: bool = False) -> Any:
     """Queue a script run and return its ``ScriptRun`` immediately."""
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
     from azureml_local.engine.script_handler import save_bindings
     from azureml_local.engine.snapshot import snapshot
     from azureml_local.engine.environment_check import missing_packages_warning

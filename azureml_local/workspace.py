@@ -219,7 +219,7 @@ class Workspace:
         """Remove the workspace's folder (database, blobs, runs)."""
         import shutil
 
-        from azureml_local import service_control
+        from azureml_local.service import control as service_control
 
         service_control.stop_workspace_processes(self)
         self._ctx.close()

@@ -53,7 +53,7 @@ def measure_submit(script_dir: Path, n: int) -> list[float]:
         times.append(time.perf_counter() - start)
         if details["status"] != "Completed":
             raise SystemExit(f"run {run.id} ended {details['status']}")
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     service_control.stop_workspace_processes(ws)
     return times

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     os.environ["AZUREML_LOCAL_HOME"] = str(tmp / "home")
     from azureml.core import Experiment, Workspace
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     ws = Workspace.create("bench-pipeline", subscription_id="bench", resource_group="bench", show_output=False)
     workspaces = [ws]

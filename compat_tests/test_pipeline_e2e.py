@@ -71,7 +71,7 @@ def project(ws, tmp_path):
     store.upload_files(["raw.csv"], target_path="e2e", overwrite=True, show_progress=False)
     Dataset.Tabular.from_delimited_files(path=(store, "e2e/raw.csv")).register(ws, "raw_e2e")
     yield ws
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     service_control.stop_service(ws)
 

@@ -21,7 +21,7 @@ def main(runs: int = 10) -> float:
         src = Path(tmp) / "src"
         src.mkdir()
         (src / "script.py").write_text("import time\ntime.sleep(0.1)\n")
-        from azureml_local import service_control
+        from azureml_local.service import control as service_control
         from azureml_local.experiment import Experiment
         from azureml_local.script_run_config import ScriptRunConfig
         from azureml_local.workspace import Workspace

@@ -46,7 +46,6 @@ class Pipeline:
                 self._enable_email_notification = value
             else:
                 raise ValueError("parameter %s is not recognized for Pipeline " % key)
-        _register_with_experiment()
         self._workspace = workspace
         self._name = description
         self._description = description
@@ -175,16 +174,6 @@ class Pipeline:
     @staticmethod
     def load_yaml(workspace: Any, filename: str, _workflow_provider: Any = None, _service_endpoint: Any = None) -> Any:
         raise NotImplementedError("Pipeline.load_yaml (ModuleStep pipelines) is not supported by azureml-local yet.")
-
-
-def _register_with_experiment() -> None:
-    """``Experiment.submit(pipeline)`` dispatches to ``_submit_pipeline`` (the SDK's experiment_method)."""
-    try:
-        from azureml_local.experiment import _SUBMIT_FUNCTIONS, register_submit_function
-    except ImportError:
-        return
-    if Pipeline not in _SUBMIT_FUNCTIONS:
-        register_submit_function(Pipeline, _submit_pipeline)
 
 
 def _default_datastore_name(workspace: Any, default_datastore: Any) -> str:

@@ -36,8 +36,8 @@ def _check_liveness(run: Any, poller: _Poller) -> None:
     if time.monotonic() - poller.last_check < _LIVENESS_EVERY:
         return
     poller.last_check = time.monotonic()
-    from azureml_local import service_control
-    from azureml_local.service.runner import recover_orphans
+    from azureml_local.service import control as service_control
+    from azureml_local.service.orphans import recover_orphans
 
     recover_orphans(run._ws)
     if run._ws._store.query_one("SELECT 1 FROM run_queue WHERE run_id=?", (run._run_id,)):

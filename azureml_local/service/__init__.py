@@ -1,6 +1,10 @@
-"""The long-lived workspace service process (runner now; HTTP and scheduler later).
+"""The long-lived workspace service: one event loop per workspace (uvicorn + FastAPI).
 
-* ``handlers``: ``run_type -> handler(ws, run_id)`` registry (how a run executes)
-* ``runner``:   the process main loop (queue + dispatch, orphan recovery, idle exit)
-* ``azureml_local.service_control``: start / wake / stop it from user processes
+* ``process``:    the process (``python -m azureml_local.service FOLDER``): lock, socket, start-up order
+* ``app``:        the FastAPI app factory and lifespan; ``routes/``: its routers; ``auth``: bearer tokens
+* ``dispatcher``: claims queued runs and runs each handler in a worker thread; idle / folder-gone exit
+* ``control``:    start / wake / status / stop from user processes (standard library only)
+* ``info``:       ``service.json``, how clients find the service
+
+What executes a run is the plugin table's business (``azureml_local/plugins.py``).
 """

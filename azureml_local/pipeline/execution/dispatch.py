@@ -26,7 +26,7 @@ def use_runner() -> bool:
     if os.environ.get("AZUREML_LOCAL_PIPELINE_INPROCESS") == "1":
         return False
     try:
-        importlib.import_module("azureml_local.service_control")
+        importlib.import_module("azureml_local.service.control")
         importlib.import_module("azureml_local.runs.records")
     except ImportError:
         return False
@@ -36,7 +36,7 @@ def use_runner() -> bool:
 def queue_pipeline_run(ws: "Workspace", run_id: str) -> None:
     """Wake the workspace runner for the (already queued) run, or start a detached orchestrator."""
     if use_runner():
-        from azureml_local import service_control
+        from azureml_local.service import control as service_control
 
         service_control.wake(ws)
         return

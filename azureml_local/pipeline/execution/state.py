@@ -109,7 +109,7 @@ def recover_if_orphaned(ws: "Workspace", run_id: str) -> bool:
     if row is None or not row["runner_pid"] or row["status"] in TERMINAL:
         return False
     try:
-        from azureml_local.service.runner import pid_alive, recover_orphans
+        from azureml_local.service.orphans import pid_alive, recover_orphans
     except ImportError:
         return False
     if pid_alive(row["runner_pid"]):

@@ -10,7 +10,7 @@ import pytest
 def runner_ws(ws):
     """The test workspace; its runner (started by the first submit) is stopped afterwards."""
     yield ws
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     service_control.stop_service(ws)
 

@@ -118,7 +118,7 @@ def test_changed_parameter_value_reruns(runner_ws, src):
 
 
 def test_runner_killed_mid_run_ends_failed(runner_ws, src):
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     (src / "long.py").write_text("import time; time.sleep(60)\n")
     run = start_pipeline_run(runner_ws, "exp", definition(step("n1", "long", "long.py", src)), None, False, False)
@@ -133,7 +133,7 @@ def test_runner_killed_mid_run_ends_failed(runner_ws, src):
     assert status == "Failed"
     assert "stopped unexpectedly" in run.get_details()["error"]["error"]["message"]
     assert next(run.get_children()).get_status() == "Failed"
-    from azureml_local.service.runner import pid_alive
+    from azureml_local.processes import pid_alive
 
     time.sleep(0.2)
     assert not pid_alive(step_pid)  # the orphaned step process was killed too

@@ -1,0 +1,45 @@
+"""The workspace service's ASGI app: FastAPI app factory and lifespan.
+
+One event loop per workspace hosts everything long-lived: the dispatcher task now; the REST
+API, the scheduler and Studio next, each as a router under ``service/routes/`` and, when it
+needs one, a task started in :func:`lifespan`. Routes only parse, call a component and
+serialise; the logic lives in the components (``dispatcher.py``, the stores).
+
+Every request carries a bearer token of this workspace (``service/auth.py``): the port is on
+loopback, which every local user shares. FastAPI is imported only here and in ``routes/``,
+so user processes (``import azureml.core``) never load it.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, AsyncIterator
+
+from fastapi import Depends, FastAPI
+
+from azureml_local.service.auth import require_token
+from azureml_local.service.routes import system
+
+if TYPE_CHECKING:
+    from azureml_local.context import WorkspaceContext
+    from azureml_local.service.dispatcher import Dispatcher
+
+
+def create_app(ctx: "WorkspaceContext", dispatcher: "Dispatcher") -> FastAPI:
+    """The app of one workspace's service (``app.state``: ``ctx``, ``dispatcher``)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher.start()  # already running when the process started it before importing us
+        dispatcher.serving()
+        try:
+            yield
+        finally:
+            await dispatcher.shutdown()
+
+    app = FastAPI(title="azureml-local workspace service", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.ctx = ctx
+    app.state.dispatcher = dispatcher
+    protected = [Depends(require_token)]
+    app.include_router(system.router, dependencies=protected)
+    return app

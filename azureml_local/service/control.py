@@ -1,0 +1,202 @@
+"""Start, wake, inspect and stop a workspace's service from user processes.
+
+``ensure_service`` starts the service on demand (detached: it outlives the submitting
+process), ``wake`` tells it a run was queued (``POST /wake``), ``service_status`` and
+``stop_service`` back ``azureml-local service status|stop``, ``stop_workspace_processes``
+is ``Workspace.delete``'s. Standard library only (``http.client``, imported when a request is
+actually sent): user processes never load the service's web stack.
+
+All take an SDK ``Workspace`` or a ``WorkspaceContext``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from azureml_local.context import as_context
+from azureml_local.exceptions import ProjectSystemException
+from azureml_local.processes import pid_alive, terminate
+from azureml_local.service.info import STARTING_FILE, read_info, write_private
+
+SERVICE_MODULE = "azureml_local.service"
+_STARTING_GRACE = 5.0
+_REQUEST_TIMEOUT = 5.0
+
+
+def service_info(ws: Any) -> dict | None:
+    """``service.json`` of a live service (None when none runs)."""
+    info = read_info(as_context(ws).folder)
+    if info and pid_alive(info.get("pid")):
+        return info
+    return None
+
+
+def ensure_service(ws: Any, wait: bool = False, timeout: float = 10.0) -> dict | None:
+    """Make sure the workspace's service is up, starting it detached if needed.
+
+    With ``wait=True`` block until it accepts requests and return its ``service.json``.
+    """
+    ctx = as_context(ws)
+    info = service_info(ctx)
+    if info is None:
+        _start(ctx)
+        if wait:
+            deadline = time.monotonic() + timeout
+            while info is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+                info = service_info(ctx)
+    return info
+
+
+def start_service(ws: Any, timeout: float = 30.0) -> dict:
+    """``azureml-local service start``: the running service's ``service.json`` (started if needed)."""
+    info = ensure_service(ws, wait=True, timeout=timeout)
+    if info is None:
+        log = as_context(ws).folder / "service.log"
+        raise ProjectSystemException(f"The workspace service did not start within {timeout:.0f} s. Its log is "
+                                     f"{log}; fix what it reports and run `azureml-local service start` again.")
+    return info
+
+
+def _start(ctx: Any) -> None:
+    """Spawn the service detached; ``service.starting`` (its pid) stops a burst of submits spawning many."""
+    from azureml_local.home import local_home
+
+    folder = ctx.folder.resolve()
+    marker = folder / STARTING_FILE
+    try:
+        starting_pid = int(marker.read_text())
+        if pid_alive(starting_pid) and time.time() - marker.stat().st_mtime < _STARTING_GRACE:
+            return  # a service is starting right now; it will pick up the queue
+    except (FileNotFoundError, ValueError):
+        pass
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AZUREML_") or k.startswith("AZUREML_LOCAL")}
+    env["AZUREML_LOCAL_HOME"] = str(local_home().resolve())
+    with open(folder / "service.log", "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", SERVICE_MODULE, str(folder)], cwd=folder, env=env,
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                                close_fds=True)
+    write_private(marker, str(proc.pid))
+
+
+def request(ws: Any, method: str, path: str, info: dict | None = None) -> tuple[int, Any]:
+    """One authenticated request to the running service: ``(status, decoded JSON body)``.
+
+    Uses the token the service published in ``service.json``; when that is missing or refused
+    (expired), one signed here with the workspace secret.
+    """
+    ctx = as_context(ws)
+    info = info or service_info(ctx)
+    if info is None:
+        raise ConnectionError(f"No azureml-local service runs for the workspace in {ctx.folder}.")
+    status, body = _send(info, method, path, info.get("token"))
+    if status == 401:
+        from azureml_local.tokens import issue_token
+
+        status, body = _send(info, method, path, issue_token(ctx, "azureml-local-service-client", 600))
+    return status, body
+
+
+def _send(info: dict, method: str, path: str, token: str | None) -> tuple[int, Any]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", int(info["port"]), timeout=_REQUEST_TIMEOUT)
+    try:
+        conn.request(method, path, headers={"Authorization": f"Bearer {token or ''}", "Content-Length": "0"})
+        response = conn.getresponse()
+        payload = response.read()
+    finally:
+        conn.close()
+    return response.status, json.loads(payload) if payload else None
+
+
+def wake(ws: Any) -> None:
+    """Tell the service a run was queued (starting it when none runs).
+
+    Best effort by design: a service that is starting, or misses this, finds the run on its
+    next queue scan (within a second).
+    """
+    info = ensure_service(ws)
+    if info is None:
+        return  # a fresh service scans the queue when it starts
+    try:
+        request(ws, "POST", "/wake", info)
+    except (OSError, ValueError, KeyError):
+        pass  # exiting or restarting: the next scan (or the next service) claims the run
+
+
+def service_status(ws: Any) -> dict[str, Any]:
+    """What ``azureml-local service status`` prints: running?, pid, url, queued/active runs."""
+    ctx = as_context(ws)
+    info = service_info(ctx)
+    health = None
+    if info is not None:
+        try:
+            status, health = request(ctx, "GET", "/health", info)
+            health = health if status == 200 else None
+        except (OSError, ValueError):
+            health = None
+    return {"running": info is not None, "responding": health is not None, "pid": info and info.get("pid"),
+            "url": info and info.get("url"), "started": info and info.get("started"),
+            "queued_runs": health["queued"] if health else ctx.queue.queued_count(),
+            "active_runs": health["active"] if health else 0, "workspace_folder": str(ctx.folder)}
+
+
+def stop_service(ws: Any, timeout: float = 10.0) -> bool:
+    """Stop the service (SIGTERM: it fails what it runs; SIGKILL after ``timeout``); True if one ran."""
+    info = service_info(ws)
+    return info is not None and terminate(int(info["pid"]), timeout)
+
+
+def stop_workspace_processes(ws: Any) -> None:
+    """Stop every long-lived process of the workspace: its service, then its own Azurite (graceful).
+
+    Used by ``Workspace.delete`` and ``azureml-local service stop``. An external Azurite or
+    storage account (connection string) is never touched.
+    """
+    ctx = as_context(ws)
+    stop_service(ctx)
+    for proc in service_processes(ctx.folder):  # one still starting (no service.json yet)
+        terminate(proc.pid)
+    if (ctx.folder / "azurite" / "instance.json").exists():
+        from azureml_local.store.azurite import stop_azurite
+
+        stop_azurite(ctx.folder)
+
+
+def service_processes(under: "os.PathLike[str] | str") -> list[Any]:
+    """Live service processes (``psutil.Process``) of workspaces at or below ``under``."""
+    import psutil
+
+    root = Path(under).resolve()
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if len(cmd) >= 4 and cmd[1:3] == ["-m", SERVICE_MODULE] and _is_under(Path(cmd[3]), root) \
+                and pid_alive(proc.pid):
+            found.append(proc)
+    return found
+
+
+def _is_under(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def stop_services_under(root: "os.PathLike[str] | str", timeout: float = 10.0) -> int:
+    """Stop every workspace service whose workspace lives under ``root`` (tests, home clean-up)."""
+    import psutil
+
+    procs = service_processes(root)
+    for proc in procs:  # all at once: they shut down in parallel
+        try:
+            proc.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    for proc in procs:
+        terminate(proc.pid, timeout)  # waits; SIGKILL after timeout; reaps our children
+    return len(procs)

@@ -1,0 +1,58 @@
+"""``<workspace>/service.json``: how user processes find a workspace's service.
+
+Written by the service once it accepts requests (pid, port, url, a bearer token it
+issued for local clients), withdrawn when it stops or is about to exit idle. The file
+is private to the user (0600), like the workspace's ``secret`` the token derives from.
+``service.starting`` (the pid of a service being started) keeps a burst of submits from
+starting several.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+INFO_FILE = "service.json"
+STARTING_FILE = "service.starting"
+
+
+def read_info(folder: Path) -> dict | None:
+    """The published ``service.json`` (None when there is none or it is being replaced)."""
+    try:
+        return json.loads((Path(folder) / INFO_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``path`` atomically, readable by the user only."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+class ServiceInfo:
+    """The service's own ``service.json``: publish, withdraw (only its own), re-publish."""
+
+    def __init__(self, folder: Path, fields: dict):
+        self.folder = Path(folder)
+        self.fields = {"pid": os.getpid(), **fields}
+
+    def publish(self) -> None:
+        write_private(self.folder / INFO_FILE, json.dumps(self.fields))
+        remove(self.folder / STARTING_FILE)
+
+    def withdraw(self) -> None:
+        """Remove ``service.json`` if it is still this process's (a successor may have replaced it)."""
+        info = read_info(self.folder)
+        if info and info.get("pid") == self.fields["pid"]:
+            remove(self.folder / INFO_FILE)

@@ -1,0 +1,67 @@
+"""The run queue as the workspace service sees it: claim, counts, what a service still runs.
+
+Submitters insert ``run_queue`` rows in the same transaction that creates the run
+(``runs/records.create_run``); the service claims them here. A claim is one
+``DELETE ... RETURNING`` that also stamps the claiming process on the run
+(``runs.runner_pid``), so two services can never both execute a run, and a run whose
+service died is recognisable (orphan recovery).
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from azureml_local import status
+
+if TYPE_CHECKING:
+    from azureml_local.store.db import Database
+
+ACTIVE_STATES = status.ACTIVE_STATES
+_ACTIVE_IN = ",".join("?" * len(ACTIVE_STATES))
+
+
+class QueueStore:
+    """SQL of the run queue and of the runs a service executes."""
+
+    def __init__(self, db: "Database"):
+        self.db = db
+
+    def claim(self, runner_pid: int, limit: int = 16) -> list[sqlite3.Row]:
+        """Take up to ``limit`` queued runs (oldest first) for ``runner_pid``: rows of (run_id, handler)."""
+        with self.db.transaction() as conn:
+            claimed = conn.execute("DELETE FROM run_queue WHERE run_id IN (SELECT run_id FROM run_queue "
+                                   "ORDER BY enqueued LIMIT ?) RETURNING run_id, handler", (limit,)).fetchall()
+            conn.executemany("UPDATE runs SET runner_pid=? WHERE run_id=?",
+                             [(runner_pid, row["run_id"]) for row in claimed])
+        return claimed
+
+    def has_queued(self) -> bool:
+        return self.db.query_one("SELECT 1 FROM run_queue LIMIT 1") is not None
+
+    def is_queued(self, run_id: str) -> bool:
+        return self.db.query_one("SELECT 1 FROM run_queue WHERE run_id=?", (run_id,)) is not None
+
+    def queued_count(self) -> int:
+        return self.db.query_one("SELECT COUNT(*) FROM run_queue")[0]
+
+    def active_count(self, runner_pid: int) -> int:
+        """Runs ``runner_pid`` claimed that have not ended yet."""
+        return self.db.query_one(f"SELECT COUNT(*) FROM runs WHERE runner_pid=? AND status IN ({_ACTIVE_IN})",
+                                 (runner_pid, *ACTIVE_STATES))[0]
+
+    def active_for_runner(self, runner_pid: int) -> list[sqlite3.Row]:
+        """(run_id, pid) of the runs ``runner_pid`` still executes (what a stopping service must fail)."""
+        return self.db.query(f"SELECT run_id, pid FROM runs WHERE runner_pid=? AND status IN ({_ACTIVE_IN})",
+                             (runner_pid, *ACTIVE_STATES))
+
+    def unlaunched(self, run_ids: list[str]) -> int:
+        """How many of ``run_ids`` are still active without a process yet (start-up ordering)."""
+        if not run_ids:
+            return 0
+        marks = ",".join("?" * len(run_ids))
+        return self.db.query_one(f"SELECT COUNT(*) FROM runs WHERE run_id IN ({marks}) AND pid IS NULL "
+                                 f"AND status IN ({_ACTIVE_IN})", (*run_ids, *ACTIVE_STATES))[0]
+
+    def run_state(self, run_id: str) -> sqlite3.Row | None:
+        """(status, run_type) of a claimed run: the dispatcher skips runs cancelled while queued."""
+        return self.db.query_one("SELECT status, run_type FROM runs WHERE run_id=?", (run_id,))
