@@ -21,7 +21,7 @@ from typing import Any
 from azureml_local.context import as_context
 from azureml_local.exceptions import ProjectSystemException
 from azureml_local.processes import pid_alive, terminate
-from azureml_local.service.info import STARTING_FILE, read_info, write_private
+from azureml_local.service.info import INFO_FILE, STARTING_FILE, read_info, write_private
 
 SERVICE_MODULE = "azureml_local.service"
 _STARTING_GRACE = 5.0
@@ -188,10 +188,22 @@ def _is_under(path: Path, root: Path) -> bool:
 
 
 def stop_services_under(root: "os.PathLike[str] | str", timeout: float = 10.0) -> int:
-    """Stop every workspace service whose workspace lives under ``root`` (tests, home clean-up)."""
+    """Stop the services of the workspaces in a home folder ``root`` (after each test; home clean-up).
+
+    Found through their files (``service.json``, or ``service.starting`` while one starts), so that
+    nothing but those files is read when no service runs: tests may have patched ``open``.
+    """
     import psutil
 
-    procs = service_processes(root)
+    procs = []
+    for folder in Path(root).glob("workspaces/*/*/*"):
+        for pid in {_pid_in(folder / INFO_FILE), _pid_in(folder / STARTING_FILE)} - {None}:
+            try:
+                proc = psutil.Process(pid)
+                if proc.cmdline()[1:4] == ["-m", SERVICE_MODULE, str(folder.resolve())]:
+                    procs.append(proc)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
     for proc in procs:  # all at once: they shut down in parallel
         try:
             proc.terminate()
@@ -200,3 +212,15 @@ def stop_services_under(root: "os.PathLike[str] | str", timeout: float = 10.0) -
     for proc in procs:
         terminate(proc.pid, timeout)  # waits; SIGKILL after timeout; reaps our children
     return len(procs)
+
+
+def _pid_in(path: Path) -> int | None:
+    """The pid in ``service.json`` or ``service.starting`` (None when absent or unreadable)."""
+    try:
+        text = path.read_text()
+    except OSError:
+        return None
+    try:
+        return int(json.loads(text)["pid"]) if path.name == INFO_FILE else int(text)
+    except (ValueError, KeyError, TypeError):
+        return None

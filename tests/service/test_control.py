@@ -111,12 +111,12 @@ def test_workspace_delete_stops_the_service(ws) -> None:
     assert not pid_alive(info["pid"])
 
 
-def test_stop_services_under_finds_services_still_starting(ws) -> None:
+def test_stop_services_under_finds_services_still_starting(ws, local_home: Path) -> None:
     control.ensure_service(ws)  # no wait: it may not have published service.json yet
     deadline = time.monotonic() + 10
     while not control.service_processes(ws._local_folder) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert control.stop_services_under(ws._local_folder.parent) == 1
+    assert control.stop_services_under(local_home) == 1
     assert control.service_processes(ws._local_folder) == []
 
 

@@ -127,7 +127,7 @@ def test_runner_killed_mid_run_ends_failed(runner_ws, src):
         time.sleep(0.05)
     step_pid = runner_ws._store.query_one("SELECT pid FROM runs WHERE run_id = ?",
                                           (next(run.get_children()).id,))["pid"]
-    info = service_control.service_info(runner_ws)
+    info = service_control.ensure_service(runner_ws, wait=True)
     os.kill(info["pid"], signal.SIGKILL)
     status = run.wait_for_completion(show_output=False, raise_on_error=False, timeout_seconds=20)
     assert status == "Failed"
