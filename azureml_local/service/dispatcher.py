@@ -188,11 +188,14 @@ class Dispatcher:
             return
         self._shut_down = True
         self.stop()
-        if self._task is not None and not self._task.done():
-            await self._task
+        if self._task is not None:
+            try:
+                await self._task
+            except Exception:  # noqa: BLE001 - the loop broke: still fail what runs here, say why in the log
+                traceback.print_exc()
         if self.info is not None:
             self.info.withdraw()
-        if self.reason == "folder-gone":
+        if self.reason == "folder-gone" or not self.ctx.exists():
             self._kill_active_processes()  # their workspace is gone: nothing to record
             return
         rows = self.ctx.queue.active_for_runner(self.pid)
