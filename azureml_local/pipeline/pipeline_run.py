@@ -138,15 +138,9 @@ class PipelineRun(Run):
         for key in kwargs:
             if key != "enable_email_notification":
                 raise ValueError("parameter %s is not recognized for method PipelineRun.publish_pipeline " % key)
-        try:
-            from azureml_local.pipeline.published import publish_definition
-        except ImportError:
-            raise NotImplementedError(
-                "PipelineRun.publish_pipeline is not available yet in azureml-local: publishing arrives with "
-                "published pipelines and endpoints. Use Pipeline.publish() once that lands.") from None
-        definition = self.get_graph()
-        return publish_definition(self._workspace, definition, name=name, description=description, version=version,
-                                  continue_on_step_failure=continue_on_step_failure)
+        raise NotImplementedError(
+            "PipelineRun.publish_pipeline is not available yet in azureml-local: publishing arrives with "
+            "published pipelines and endpoints. Use Pipeline.publish() once that lands.")
 
     def save(self, path: str | None = None) -> None:
         raise NotImplementedError("PipelineRun.save (pipeline YAML) is not supported by azureml-local.")

@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import errno
 import os
+import weakref
 from typing import TYPE_CHECKING, Iterable
 
 from azureml_local.store.containers import artifacts_container, run_artifact_prefix
 from azureml_local.store.local_files import folder_items  # noqa: F401 - re-exported: artifacts.folder_items
 
 if TYPE_CHECKING:
+    from azureml_local.store.blobs.base import BlobStore
     from azureml_local.workspace import Workspace
 
-_READY: set[tuple[int, str]] = set()
+# Containers already created, per live blob store (weak keys: a store that is gone takes its
+# entries with it, so a new store that reuses its address is never mistaken for it).
+_READY: "weakref.WeakKeyDictionary[BlobStore, set[str]]" = weakref.WeakKeyDictionary()
 
 
 def _container(ws: "Workspace") -> str:
-    """The artifacts container, created once per process and blob store."""
+    """The artifacts container, created once per blob store."""
     name = artifacts_container(ws)
-    key = (id(ws._blobs), name)
-    if key not in _READY:
+    ready = _READY.setdefault(ws._blobs, set())
+    if name not in ready:
         ws._blobs.create_container(name)
-        _READY.add(key)
+        ready.add(name)
     return name
 
 

@@ -79,12 +79,10 @@ def dependencies(definition: dict) -> dict[str, set[str]]:
 
 
 def _max_concurrency(ws: "Workspace", compute: str) -> int:
-    try:
-        from azureml_local.compute.registry import max_concurrency
+    """Steps that may run at once on ``compute`` (the compute registry decides; its errors are not hidden)."""
+    from azureml_local.compute.registry import max_concurrency
 
-        return max(1, int(max_concurrency(ws, compute)))
-    except Exception:
-        return max(1, os.cpu_count() or 1)
+    return max(1, int(max_concurrency(ws, compute)))
 
 
 class _Scheduler:

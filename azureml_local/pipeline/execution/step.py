@@ -213,13 +213,9 @@ def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> N
 
 
 def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
-    try:
-        from azureml_local.data import run_inputs
-    except ImportError:
-        return
-    fn = getattr(run_inputs, "register_output", None)
-    if fn is not None:
-        fn(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
+    from azureml_local.data import run_inputs
+
+    run_inputs.register_output(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
 
 
 def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
@@ -241,12 +237,9 @@ def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
 
 
 def _error(message: str) -> dict:
-    try:
-        from azureml_local.runs.records import error_dict
+    from azureml_local.runs.records import error_dict
 
-        return error_dict(message)
-    except ImportError:
-        return {"error": {"code": "UserError", "message": message}}
+    return error_dict(message)
 
 
 def load_json(value: Any) -> Any:
