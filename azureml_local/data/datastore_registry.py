@@ -23,7 +23,7 @@ DEFAULT_FILE = datastores.DEFAULT_FILE
 LOCAL_ACCOUNT = datastores.LOCAL_ACCOUNT
 
 
-def _store(ws: Any) -> "DatastoreStore":
+def _datastores(ws: Any) -> "DatastoreStore":
     """The datastore rows, with the two workspace datastores added once per workspace handle."""
     store = ws._context.registries.datastores
     if not getattr(ws, "_data_builtin_ready", False):
@@ -38,7 +38,7 @@ def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_na
 
     ``check_only``: raise the conflict error but write nothing (checked before creating a container).
     """
-    outcome = _store(ws).save(name, datastore_type, container_name, account_name, config, overwrite, check_only)
+    outcome = _datastores(ws).save(name, datastore_type, container_name, account_name, config, overwrite, check_only)
     if outcome == datastores.CONFLICT:
         raise UserErrorException(
             f"(UserError) A datastore with name '{name}' already exists in the workspace with different "
@@ -47,7 +47,7 @@ def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_na
 
 def load_datastore(ws: "Workspace", name: str) -> "AbstractDatastore":
     """The datastore object named ``name`` (``UserErrorException`` when it is not registered)."""
-    store = _store(ws)
+    store = _datastores(ws)
     row = store.get(name.lower() if name else name)
     if row is None:
         known = ", ".join(store.names())
@@ -88,12 +88,12 @@ def _from_row(ws: "Workspace", row: Any) -> "AbstractDatastore":
 
 def list_datastores(ws: "Workspace") -> dict[str, "AbstractDatastore"]:
     """``{name: datastore}`` of every registered datastore (what ``ws.datastores`` returns)."""
-    return {row["name"]: _from_row(ws, row) for row in _store(ws).list()}
+    return {row["name"]: _from_row(ws, row) for row in _datastores(ws).list()}
 
 
 def delete_datastore(ws: "Workspace", name: str) -> None:
     """Unregister a datastore (its container and blobs are left untouched, as in Azure)."""
-    store = _store(ws)
+    store = _datastores(ws)
     if name in (DEFAULT_BLOB, DEFAULT_FILE):
         raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be unregistered.")
     if not store.delete(name):
