@@ -93,6 +93,7 @@ class DatasetStore:
             bump(self.db, AREA)
 
     def record_lineage(self, dataset_ids: list[str], consumer_kind: str, consumer_id: str, role: str) -> None:
+        """Remember which datasets a run/model used (history, not registry state: no generation bump)."""
         with self.db.transaction():
             for ds_id in dataset_ids:
                 self.db.execute("INSERT OR IGNORE INTO dataset_lineage(dataset_id, consumer_kind, consumer_id, role,"
