@@ -27,7 +27,6 @@ def use_runner() -> bool:
         return False
     try:
         importlib.import_module("azureml_local.service_control")
-        importlib.import_module("azureml_local.runs.records")
     except ImportError:
         return False
     return True
