@@ -171,7 +171,7 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     from azureml_local.engine.script_handler import save_bindings
     from azureml_local.engine.snapshot import snapshot
     from azureml_local.engine.environment_check import missing_packages_warning
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
     from azureml_local.script_run import ScriptRun
 
     config = script_run_config
@@ -209,26 +209,26 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     references: dict = {}
     arguments = _rewrite(_argument_list(config.arguments), inputs, outputs, references)
     command = _rewrite(copy.copy(config.command), inputs, outputs, references)
-    if run_id and workspace._store.query_one("SELECT 1 FROM runs WHERE run_id=?", (run_id,)):
+    if run_id and workspace._context.runs.exists(run_id):
         # checked before the data bindings are written into that run's folder
         raise UserErrorException(f"A run with id {run_id} already exists in this workspace. "
                                  "Pass a different run_id (or none to get a generated one).")
     snapshot_id, _ = snapshot(workspace, source)
-    run_id = run_id or records.new_run_id(experiment_name)
+    run_id = run_id or new_run_id(experiment_name)
     save_bindings(workspace, run_id, inputs, outputs, references)
     definition = _definition(config, run_config, script, arguments, command)
     if inputs:
         from azureml_local.data.run_inputs import input_details
 
         definition["_inputDatasets"] = [input_details(workspace, c) for c in inputs.values()]
-    records.create_run(workspace, experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
+    workspace._context.runs.create_run(experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
                        parent_run_id=_parent_run_id, target=run_config.target, definition=definition,
                        snapshot_id=snapshot_id, enqueue_handler="",
                        properties={"_azureml.ComputeTargetType": "local", "ContentSnapshotId": snapshot_id,
                                    "azureml.runsource": "experiment"})
     warning = missing_packages_warning(getattr(run_config, "environment", None))
     if warning:
-        records.add_warning(workspace, run_id, warning)
+        workspace._context.runs.add_warning(run_id, warning)
     service_control.wake(workspace)
     from azureml_local.experiment import Experiment
 

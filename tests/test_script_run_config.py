@@ -226,11 +226,11 @@ def test_children_from_inside_a_script(ws, tmp_path: Path) -> None:
 
 def test_cancel_queued_run_drops_it_from_the_queue(ws) -> None:
     from azureml.core import Run
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
 
-    run_id = records.create_run(ws, "q", status="Queued", enqueue_handler="")
+    run_id = ws._context.runs.create_run("q", new_run_id(), status="Queued", enqueue_handler="")
     Run.get(ws, run_id).cancel()
-    assert records.get_status(ws, run_id) == "Canceled"
+    assert ws._context.runs.status(run_id) == "Canceled"
     assert ws._store.query_one("SELECT COUNT(*) FROM run_queue")[0] == 0
 
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from azureml_local.engine.execute import execute_script_job, run_folder
 from azureml_local.engine.job import ScriptJob
-from azureml_local.runs import records
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -38,7 +37,7 @@ def save_bindings(ws: "Workspace", run_id: str, inputs: dict, outputs: dict, ref
 
 
 def job_from_definition(ws: "Workspace", run_id: str) -> ScriptJob:
-    row = records.get_run_row(ws, run_id)
+    row = ws._context.runs.run(run_id)
     definition: dict[str, Any] = json.loads(row["definition"] or "{}")
     snapshot_dir = ws._local_folder / "snapshots" / row["snapshot_id"] if row["snapshot_id"] else None
     job = ScriptJob(run_id=run_id, experiment_name=row["experiment_name"], snapshot_dir=snapshot_dir,
@@ -133,9 +132,9 @@ def _bind_data(ws: "Workspace", job: ScriptJob, inputs: dict, outputs: dict) -> 
                 lineage.append({"identifier": {"savedId": result["dataset_id"]}, "outputType": "RunOutput",
                                 "outputDetails": {"outputName": name}, "dataset": {"id": result["dataset_id"]}})
         if lineage:
-            definition = json.loads(records.get_run_row(ws, job.run_id)["definition"] or "{}")
+            definition = json.loads(ws._context.runs.run(job.run_id)["definition"] or "{}")
             definition["_outputDatasets"] = lineage
-            records.update_run(ws, job.run_id, definition=definition)
+            ws._context.runs.update_run(job.run_id, definition=definition)
 
     job.before_launch.append(before)
     if outputs:

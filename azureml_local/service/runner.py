@@ -29,61 +29,16 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from azureml_local.engine.recovery import recover_orphans
 from azureml_local.processes import pid_alive  # noqa: F401 - also imported from here by callers
-from azureml_local.runs import records
+from azureml_local.status import ACTIVE_STATES
+from azureml_local.store.runs import error_dict, utc_now
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
 
-ACTIVE_STATES = records.RUNNING_STATES + records.POST_PROCESSING_STATES
-
-
 def idle_seconds() -> float:
     return float(os.environ.get("AZUREML_LOCAL_SERVICE_IDLE_SECONDS", "600"))
-
-
-def recover_orphans(ws: "Workspace", current_pid: int | None = None) -> list[str]:
-    """Fail runs whose executing runner is gone; returns their ids."""
-    rows = ws._store.query(
-        "SELECT run_id, runner_pid, pid FROM runs WHERE runner_pid IS NOT NULL AND status IN (%s) "
-        "AND run_id NOT IN (SELECT run_id FROM run_queue)" % ",".join("?" * len(ACTIVE_STATES)), ACTIVE_STATES)
-    failed = []
-    for row in rows:
-        if row["runner_pid"] == current_pid or pid_alive(row["runner_pid"]):
-            continue
-        if row["pid"] and pid_alive(row["pid"]):
-            from azureml_local.engine.execute import kill_process_group
-
-            kill_process_group(row["pid"], signal.SIGKILL)
-        message = (f"The run was interrupted: the azureml-local runner process (pid {row['runner_pid']}) that "
-                   "executed it stopped unexpectedly. Submit the run again.")
-        if records.set_status(ws, row["run_id"], "Failed", error=records.error_dict(message, code="SystemError"),
-                              only_from=ACTIVE_STATES):
-            failed.append(row["run_id"])
-            failed += _fail_descendants(ws, row["run_id"], message, current_pid)
-    return failed
-
-
-def _fail_descendants(ws: "Workspace", run_id: str, message: str, current_pid: int | None) -> list[str]:
-    """Active runs below an orphan (e.g. a pipeline's steps) whose executor is gone end Failed too."""
-    failed, frontier = [], [run_id]
-    while frontier:
-        parent = frontier.pop()
-        for child in ws._store.query("SELECT run_id, runner_pid, pid, status FROM runs WHERE parent_run_id=?",
-                                     (parent,)):
-            frontier.append(child["run_id"])
-            if child["status"] not in ACTIVE_STATES:
-                continue
-            if child["runner_pid"] and (child["runner_pid"] == current_pid or pid_alive(child["runner_pid"])):
-                continue
-            if child["pid"] and pid_alive(child["pid"]):
-                from azureml_local.engine.execute import kill_process_group
-
-                kill_process_group(child["pid"], signal.SIGKILL)
-            if records.set_status(ws, child["run_id"], "Failed", only_from=ACTIVE_STATES,
-                                  error=records.error_dict(message, code="SystemError")):
-                failed.append(child["run_id"])
-    return failed
 
 
 class Runner:
@@ -109,7 +64,7 @@ class Runner:
         signal.signal(signal.SIGINT, self._on_term)
         threading.Thread(target=self._warm_up, name="warm-up", daemon=True).start()
         try:
-            recover_orphans(self.ws, os.getpid())
+            recover_orphans(self.ws._context, os.getpid())
             self._loop()
         finally:
             self._shutdown()
@@ -133,7 +88,7 @@ class Runner:
 
     def _write_info(self) -> None:
         info = {"pid": os.getpid(), "udp_port": self._sock.getsockname()[1], "kind": "runner",
-                "started": records.utc_now(), "python": sys.executable}
+                "started": utc_now(), "python": sys.executable}
         tmp = self.folder / f".service.json.{os.getpid()}"
         tmp.write_text(json.dumps(info))
         os.replace(tmp, self.folder / "service.json")
@@ -214,16 +169,16 @@ class Runner:
         from azureml_local.service.handlers import get_run_handler
 
         try:
-            row = records.get_run_row(self.ws, run_id)
+            row = self.ws._context.runs.run(run_id)
             if row["status"] not in ACTIVE_STATES:
                 return
             get_run_handler(row["run_type"], spec)(self.ws, run_id)
         except Exception as exc:  # noqa: BLE001 - a handler crash must still end the run
-            records.set_status(self.ws, run_id, "Failed", only_from=ACTIVE_STATES, error=records.error_dict(
+            self.ws._context.runs.set_status(run_id, "Failed", only_from=ACTIVE_STATES, error=error_dict(
                 f"The azureml-local runner could not execute the run: {exc}\n{traceback.format_exc()}",
                 code="SystemError"))
         else:
-            records.set_status(self.ws, run_id, "Failed", only_from=ACTIVE_STATES, error=records.error_dict(
+            self.ws._context.runs.set_status(run_id, "Failed", only_from=ACTIVE_STATES, error=error_dict(
                 "The run's handler returned without giving the run a final status.", code="SystemError"))
 
     def _shutdown(self) -> None:
@@ -242,7 +197,7 @@ class Runner:
         for row in rows:
             if row["pid"]:
                 kill_process_group(row["pid"], signal.SIGKILL)
-            records.set_status(self.ws, row["run_id"], "Failed", only_from=ACTIVE_STATES, error=records.error_dict(
+            self.ws._context.runs.set_status(row["run_id"], "Failed", only_from=ACTIVE_STATES, error=error_dict(
                 "The azureml-local service was stopped while the run was executing.", code="SystemError"))
 
 

@@ -53,9 +53,9 @@ def test_offline_experiment_without_config_is_attribute_error() -> None:
 
 def test_live_context_from_env_vars(ws, monkeypatch: pytest.MonkeyPatch) -> None:
     from azureml_local.engine.env import run_environment
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
 
-    run_id = records.create_run(ws, "ctx", run_type="azureml.scriptrun", status="Running", start=True)
+    run_id = ws._context.runs.create_run("ctx", new_run_id(), run_type="azureml.scriptrun", status="Running", start=True)
     for key, value in run_environment(ws, run_id, "ctx").items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AZUREML_DATASET_FILE_OUTPUTS", "out1")

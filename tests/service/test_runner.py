@@ -11,17 +11,18 @@ import pytest
 
 from azureml.core import Experiment, ScriptRunConfig
 from azureml_local import service_control
-from azureml_local.runs import records
+from azureml_local.status import TERMINAL_STATES
+from azureml_local.store.runs import new_run_id
 from azureml_local.service import handlers
 from azureml_local.service.runner import pid_alive
 
 
 def _wait_status(ws, run_id: str, wanted: tuple[str, ...], timeout: float = 20) -> str:
     deadline = time.time() + timeout
-    status = records.get_status(ws, run_id)
+    status = ws._context.runs.status(run_id)
     while status not in wanted and time.time() < deadline:
         time.sleep(0.02)
-        status = records.get_status(ws, run_id)
+        status = ws._context.runs.status(run_id)
     return status
 
 
@@ -36,7 +37,7 @@ def test_runner_killed_mid_run_ends_the_run_failed(ws, tmp_path: Path) -> None:
     run = Experiment(ws, "orphan").submit(ScriptRunConfig(str(_sleeper(tmp_path)), "train.py"))
     assert _wait_status(ws, run.id, ("Running",)) == "Running"
     info = service_control.service_info(ws)
-    script_pid = records.get_run_row(ws, run.id)["pid"]
+    script_pid = ws._context.runs.run(run.id)["pid"]
     os.kill(info["pid"], signal.SIGKILL)
     details = run.wait_for_completion(raise_on_error=False)  # must not hang
     assert details["status"] == "Failed"
@@ -53,7 +54,7 @@ def test_stop_service_fails_running_runs_and_status_reports(ws, tmp_path: Path) 
     status = service_control.service_status(ws)
     assert status["running"] and status["active_runs"] == 1
     assert service_control.stop_service(ws) is True
-    assert records.get_status(ws, run.id) == "Failed"
+    assert ws._context.runs.status(run.id) == "Failed"
     assert service_control.service_status(ws)["running"] is False
     assert not (ws._local_folder / "service.json").exists()
     assert service_control.stop_service(ws) is False
@@ -83,29 +84,29 @@ def test_runner_exits_when_idle(ws, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_custom_handler_named_in_queue_row(ws, tmp_path: Path) -> None:
     marker = tmp_path / "handled.json"
-    run_id = records.create_run(ws, "custom", run_type="test.CustomRun", status="Queued",
+    run_id = ws._context.runs.create_run("custom", new_run_id(), run_type="test.CustomRun", status="Queued",
                                 definition={"marker": str(marker)},
                                 enqueue_handler="tests_handler_module:handle")
     (tmp_path / "tests_handler_module.py").write_text(
-        "import json\nfrom azureml_local.runs import records\n"
+        "import json\n"
         "def handle(ws, run_id):\n"
-        "    row = records.get_run_row(ws, run_id)\n"
+        "    row = ws._context.runs.run(run_id)\n"
         "    open(json.loads(row['definition'])['marker'], 'w').write(run_id)\n"
-        "    records.set_status(ws, run_id, 'Completed')\n")
+        "    ws._context.runs.set_status(run_id, 'Completed')\n")
     os.environ["PYTHONPATH"] = str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", "")
     try:
         service_control.wake(ws)
-        assert _wait_status(ws, run_id, records.TERMINAL_STATES) == "Completed"
+        assert _wait_status(ws, run_id, TERMINAL_STATES) == "Completed"
     finally:
         os.environ["PYTHONPATH"] = os.environ["PYTHONPATH"].split(os.pathsep, 1)[1]
     assert marker.read_text() == run_id
 
 
 def test_unknown_handler_fails_the_run_with_a_clear_error(ws) -> None:
-    run_id = records.create_run(ws, "custom", run_type="nobody.Handles", status="Queued", enqueue_handler="")
+    run_id = ws._context.runs.create_run("custom", new_run_id(), run_type="nobody.Handles", status="Queued", enqueue_handler="")
     service_control.wake(ws)
-    assert _wait_status(ws, run_id, records.TERMINAL_STATES) == "Failed"
-    error = json.loads(records.get_run_row(ws, run_id)["error"])
+    assert _wait_status(ws, run_id, TERMINAL_STATES) == "Failed"
+    error = json.loads(ws._context.runs.run(run_id)["error"])
     assert "No handler is registered for run type 'nobody.Handles'" in error["error"]["message"]
 
 
@@ -126,22 +127,6 @@ def test_restart_right_after_stop(ws) -> None:
     service_control.stop_service(ws)
     second = service_control.ensure_service(ws, wait=True, timeout=10)
     assert second is not None and second["pid"] != first["pid"]
-
-
-def test_orphan_recovery_fails_active_descendants(ws) -> None:
-    import subprocess
-    import sys
-
-    from azureml_local.service.runner import recover_orphans
-
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    parent = records.create_run(ws, "pl", run_type="azureml.PipelineRun", status="Running", start=True)
-    records.update_run(ws, parent, runner_pid=dead.pid)
-    step = records.create_run(ws, "pl", run_type="azureml.StepRun", status="Running", parent_run_id=parent)
-    done = records.create_run(ws, "pl", run_type="azureml.StepRun", status="Completed", parent_run_id=parent)
-    assert set(recover_orphans(ws)) == {parent, step}
-    assert records.get_status(ws, step) == "Failed" and records.get_status(ws, done) == "Completed"
 
 
 def test_workspace_delete_stops_the_runner(ws) -> None:
