@@ -9,6 +9,8 @@ from azureml.core import Experiment, Run
 from azureml.core.run import _OfflineRun, _SubmittedRun
 from azureml.exceptions import RunEnvironmentException
 
+from azureml_local.store.runs import new_run_id
+
 
 def test_offline_run_prints_like_the_sdk(capsys: pytest.CaptureFixture) -> None:
     run = Run.get_context()
@@ -81,10 +83,11 @@ def test_live_context_from_env_vars(ws, monkeypatch: pytest.MonkeyPatch) -> None
 def test_live_context_keeps_one_instance_per_process(ws, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run.get_context() returns the same object for the current run; another run replaces it (no growing map)."""
     from azureml_local.engine.env import run_environment
-    from azureml_local.runs import records
 
-    first_id = records.create_run(ws, "ctx", run_type="azureml.scriptrun", status="Running", start=True)
-    second_id = records.create_run(ws, "ctx", run_type="azureml.scriptrun", status="Running", start=True)
+    first_id = ws._context.runs.create_run("ctx", new_run_id(), run_type="azureml.scriptrun", status="Running",
+                                           start=True)
+    second_id = ws._context.runs.create_run("ctx", new_run_id(), run_type="azureml.scriptrun", status="Running",
+                                            start=True)
     for key, value in run_environment(ws, first_id, "ctx").items():
         monkeypatch.setenv(key, value)
     first = Run.get_context()
