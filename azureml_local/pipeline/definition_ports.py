@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, PIPELINE_DATA_PATH
 from azureml_local.pipeline.builder_args import input_port_name, output_port_name
 from azureml_local.pipeline.builder_io import (
     datastore_name, is_a, is_consumption, is_data_reference, is_dataset, is_output_config,
     is_port_data_reference, is_tabular_output_config,
 )
-
-DEFAULT_OUTPUT_PATH = "dataset/{run-id}/{output-name}"
-PIPELINE_DATA_PATH = "azureml/{run-id}/{output-name}"
 
 
 def data_payload(obj: Any) -> Any:
