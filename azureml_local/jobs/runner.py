@@ -59,8 +59,8 @@ def _failing_job(row: Any, message: str) -> ScriptJob:
     def fail(job: ScriptJob, work_dir: Path) -> None:
         raise job_spec.JobSpecError(message)
 
-    return ScriptJob(run_id=row["run_id"], experiment_name=row["experiment_name"], script="-",
-                     before_launch=[fail], target=row["target"] or "local")
+    return ScriptJob(run_id=row["run_id"], experiment_name=row["experiment_name"], command="true",
+                     before_launch=[fail], target=row["target"] or "local")  # never launched: ``fail`` raises
 
 
 def handle_script_run(ws: Any, run_id: str) -> None:
