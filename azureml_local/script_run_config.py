@@ -21,7 +21,7 @@ from typing import Any
 from azureml_local.exceptions import (ExperimentExecutionException, RunConfigurationException,
                                       UserErrorException)
 from azureml_local.jobs import spec as job_spec
-from azureml_local.jobs.placeholders import DATAREFERENCE_RE, DATAREFERENCE_TEMPLATE
+from azureml_local.jobs.placeholders import DATAREFERENCE_RE, DATAREFERENCE_TEMPLATE, placeholder_name
 from azureml_local.jobs.placeholders import INPUT_TEMPLATE as _DATASET_ARGUMENT_TEMPLATE
 from azureml_local.jobs.placeholders import OUTPUT_TEMPLATE as _DATASET_OUTPUT_ARGUMENT_TEMPLATE
 
@@ -189,10 +189,10 @@ def _job_spec(definition: dict, inputs: dict, outputs: dict, references: dict) -
     def annotate(text: Any) -> dict:
         if isinstance(text, str):
             for form, template in (("input", _DATASET_ARGUMENT_TEMPLATE), ("output", _DATASET_OUTPUT_ARGUMENT_TEMPLATE)):
-                name = _placeholder_name(text, template)
+                name = placeholder_name(text, template)
                 if name is not None and known.get(name) == form:
                     return {form: name}
-            name = _placeholder_name(text, DATAREFERENCE_TEMPLATE)
+            name = placeholder_name(text, DATAREFERENCE_TEMPLATE)
             if name in known:
                 return {known[name]: name}
         return {"literal": str(text)}
@@ -205,11 +205,6 @@ def _job_spec(definition: dict, inputs: dict, outputs: dict, references: dict) -
             "timeout_seconds": definition["maxRunDurationSeconds"], "compute_target": definition["target"],
             "python": definition["_python"]}
     return job_spec.validate(spec)
-
-
-def _placeholder_name(text: str, template: str) -> str | None:
-    prefix = template.format("")
-    return text[len(prefix):] if text.startswith(prefix) else None
 
 
 def _input_dict(config: Any) -> dict:

@@ -21,6 +21,12 @@ DATAREFERENCE_RE = re.compile(r"\$AZUREML_DATAREFERENCE_(\w+)")
 _NOT_ENV = re.compile(r"[~\W]")
 
 
+def placeholder_name(text: str, template: str) -> str | None:
+    """The name in ``text`` when it is exactly ``template`` filled with a name (else None)."""
+    prefix = template.format("")
+    return text[len(prefix):] if text.startswith(prefix) and len(text) > len(prefix) else None
+
+
 def env_safe(name: str) -> str:
     """A parameter name as the SDK puts it into an environment variable name (graph.py:927-939)."""
     return _NOT_ENV.sub("_", name)
