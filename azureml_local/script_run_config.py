@@ -164,8 +164,7 @@ def _definition(config: ScriptRunConfig, run_config: Any, script: str | None, ar
                                      **dict(getattr(run_config, "environment_variables", None) or {})},
             "maxRunDurationSeconds": getattr(run_config, "max_run_duration_seconds", None),
             "nodeCount": getattr(run_config, "node_count", 1), "environment": env_dict,
-            "sourceDirectory": os.path.abspath(config.source_directory),
-            "_python": sys.executable}  # scripts run under the submitter's interpreter, not the runner's
+            "sourceDirectory": os.path.abspath(config.source_directory)}
 
 
 def _job_spec(definition: dict, inputs: dict, outputs: dict, references: dict) -> dict:
@@ -203,7 +202,7 @@ def _job_spec(definition: dict, inputs: dict, outputs: dict, references: dict) -
             "inputs": spec_inputs, "outputs": spec_outputs,
             "environment_variables": dict(definition["environmentVariables"]), "runconfig": {},
             "timeout_seconds": definition["maxRunDurationSeconds"], "compute_target": definition["target"],
-            "python": definition["_python"]}
+            "python": sys.executable}  # scripts run under the submitter's interpreter, not the runner's
     return job_spec.validate(spec)
 
 

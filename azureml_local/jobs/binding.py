@@ -19,6 +19,7 @@ from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, PIPELINE_DATA_P
 from azureml_local.jobs.spec import validate
 from azureml_local.pipeline.execution import data
 
+
 @dataclass
 class BindContext:
     """What binding a job needs besides its spec.
