@@ -1,4 +1,4 @@
-"""Script runs through the azureml.scriptrun handler (jobs/runner.py): data objects in ScriptRunConfig arguments bound at run time."""
+"""Script runs through the azureml.scriptrun handler (jobs/runner.py): data objects in arguments, bound at run time."""
 from __future__ import annotations
 
 import json
