@@ -277,7 +277,6 @@ def test_arguments_as_one_string_are_split_like_a_command_line(ws, tmp_path: Pat
 def test_submit_with_an_existing_run_id_leaves_that_run_untouched(ws, tmp_path: Path) -> None:
     from azureml.core import Dataset
     from azureml_local.engine.execute import run_folder
-    from azureml_local.engine.script_handler import BINDINGS_FILE
 
     src = _src(tmp_path, "print(1)\n")
     first = Experiment(ws, "dup").submit(ScriptRunConfig(str(src), "train.py"))
@@ -290,7 +289,7 @@ def test_submit_with_an_existing_run_id_leaves_that_run_untouched(ws, tmp_path: 
     config = ScriptRunConfig(str(src), "train.py", arguments=[dataset.as_named_input("d")])
     with pytest.raises(UserErrorException, match="already exists"):
         Experiment(ws, "dup").submit(config, run_id=first.id)
-    assert not (run_folder(ws, first.id) / BINDINGS_FILE).exists()  # the existing run's folder is not written
+    assert sorted(p.name for p in run_folder(ws, first.id).iterdir()) == ["logs", "wd"]  # its folder is not written
     assert first.get_status() == "Completed" and len(list(Experiment(ws, "dup").get_runs())) == 1
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Workspace", str], None]
 
 _HANDLERS: dict[str, Union[str, Handler]] = {
-    "azureml.scriptrun": "azureml_local.engine.script_handler:handle_script_run",
+    "azureml.scriptrun": "azureml_local.jobs.runner:handle_script_run",
 }
 
 

@@ -14,10 +14,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution import binding, data
+from azureml_local.pipeline.execution import data
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
-from azureml_local.pipeline.execution.invocation import Bindings, build_env, step_param_env
 from azureml_local.status import ACTIVE_STATES
 from azureml_local.store.runs import error_dict
 
@@ -124,7 +124,7 @@ def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
         run_id = (producer.reused_from or producer.step_run_id) if producer else None
         return {"producer_run": run_id, "output": inp.get("output"), "mode": inp.get("mode")}
     if kind == "dataset":
-        source = binding.dataset_source(ctx, inp)
+        source = binding.dataset_source(ctx.parameters, inp)
         base = {"dataset": source, "mode": inp.get("mode")}
         return {**base, "content": data.dataset_identity(ctx.ws, source)} if content else base
     if kind == "datastore_path":
@@ -146,19 +146,12 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
     from azureml_local.engine import ScriptJob, execute_script_job
 
     ws = ctx.ws
-    bindings = Bindings(parameters=dict(ctx.parameters))
-    bindings.step_params = step_param_env(step, bindings)
+    bctx = binding.BindContext(ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
+                               ctx.run_root / "data" / step_run_id, ctx.results)
     outputs: dict[str, dict] = {}
 
     def bind(job: "ScriptJob", work_dir: Path) -> None:
-        outputs.update(binding.bind_outputs(ctx, step, step_run_id, work_dir, bindings))
-        binding.bind_inputs(ctx, step, work_dir, bindings)  # relative path_on_compute is relative to the working dir
-        command = binding.command(step, bindings)
-        if step.get("command"):
-            job.command = command
-        else:
-            job.arguments = command[2:]
-        job.environment_variables.update(build_env(step, bindings))
+        outputs.update(binding.bind_job(bctx, step, job, work_dir))
 
     snapshot_dir = _snapshot_dir(ctx, step)
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
@@ -196,22 +189,10 @@ def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
 
 def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
     """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
-    for oname, out in result.outputs.items():
-        upload = out.get("upload") or {}
-        data.upload_folder(ctx.ws, out["datastore"], out["path"], Path(out["local_path"]),
-                           overwrite=upload.get("overwrite", True) if upload else True,
-                           source_globs=upload.get("source_globs"))
-        if out.get("register"):
-            _register(ctx, oname, out)
+    binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
     if result.key is not None:
         reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
                      ctx.pipeline_run_id, step["node_id"], result.outputs)
-
-
-def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
-    from azureml_local.data import run_inputs
-
-    run_inputs.register_output(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
 
 
 def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
