@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException
+from azureml_local.store.registries.environments import EnvironmentVersionConflict
 
 if TYPE_CHECKING:
     from azureml_local.environment import Environment
@@ -128,36 +128,16 @@ def register(workspace: Any, env: "Environment") -> "Environment":
     definition.pop("version", None)
     definition.pop("assetId", None)
     digest = _content_hash(definition)
-    db = workspace._store
-    with db.transaction() as conn:
-        latest = conn.execute("SELECT version, content_hash FROM environments WHERE name=? ORDER BY version DESC "
-                              "LIMIT 1", (env.name,)).fetchone()
-        if env.version is not None:
-            try:
-                version = int(str(env.version))
-            except ValueError as exc:
-                raise UserErrorException(f"Environment version must be a whole number, got '{env.version}'.") from exc
-            row = conn.execute("SELECT content_hash FROM environments WHERE name=? AND version=?",
-                               (env.name, version)).fetchone()
-            if row is not None and row[0] != digest:
-                raise UserErrorException(
-                    f"Environment '{env.name}' version {version} already exists with different content. "
-                    "Reset version to None to register the changes as a new version.")
-            if row is None:
-                _insert(conn, env.name, version, digest, definition)
-        elif latest is not None and latest[1] == digest:
-            version = latest[0]
-        else:
-            version = (latest[0] if latest else 0) + 1
-            _insert(conn, env.name, version, digest, definition)
+    version = _as_int(env.version) if env.version is not None else None
+    try:
+        version = workspace._context.registries.environments.register(env.name, digest, definition, version)
+    except EnvironmentVersionConflict:
+        raise UserErrorException(
+            f"Environment '{env.name}' version {version} already exists with different content. "
+            "Reset version to None to register the changes as a new version.") from None
     registered = _load(json.dumps(definition), version)
     registered.asset_id = _asset_id(workspace, env.name, version)
     return registered
-
-
-def _insert(conn: Any, name: str, version: int, digest: str, definition: dict) -> None:
-    conn.execute("INSERT INTO environments(name, version, content_hash, definition, created) VALUES (?, ?, ?, ?, ?)",
-                 (name, version, digest, json.dumps(definition), datetime.now(timezone.utc).isoformat()))
 
 
 def get(workspace: Any, name: str, version: str | None = None, label: str | None = None) -> "Environment":
@@ -167,18 +147,15 @@ def get(workspace: Any, name: str, version: str | None = None, label: str | None
             raise UserErrorException(
                 f"Environment {name} version {version} not found. Available locally: version {curated.version}.")
         return curated
-    db = workspace._store
+    store = workspace._context.registries.environments
     if label:
-        row = db.query_one("SELECT e.version, e.definition FROM environment_labels l JOIN environments e "
-                           "ON e.name=l.name AND e.version=l.version WHERE l.name=? AND l.label=?", (name, label))
+        row = store.get(name, label=label)
         what = f"label {label}"
     elif version is not None:
-        row = db.query_one("SELECT version, definition FROM environments WHERE name=? AND version=?",
-                           (name, _as_int(version)))
+        row = store.get(name, _as_int(version))
         what = f"version {version}"
     else:
-        row = db.query_one("SELECT version, definition FROM environments WHERE name=? ORDER BY version DESC LIMIT 1",
-                           (name,))
+        row = store.get(name)
         what = "any version"
     if row is None:
         raise UserErrorException(
@@ -200,10 +177,7 @@ def list_latest(workspace: Any) -> dict[str, "Environment"]:
     result: dict[str, Environment] = {}
     for name in curated_names():
         result[name] = _curated(name)  # type: ignore[assignment]
-    rows = workspace._store.query(
-        "SELECT name, version, definition FROM environments e WHERE version = "
-        "(SELECT MAX(version) FROM environments WHERE name = e.name) ORDER BY name")
-    for row in rows:
+    for row in workspace._context.registries.environments.latest_versions():
         env = _load(row["definition"], row["version"])
         env.asset_id = _asset_id(workspace, row["name"], row["version"])
         result[row["name"]] = env
@@ -212,10 +186,5 @@ def list_latest(workspace: Any) -> dict[str, "Environment"]:
 
 def set_labels(workspace: Any, name: str, version: str, labels: list[str]) -> None:
     number = _as_int(version)
-    db = workspace._store
-    with db.transaction() as conn:
-        if conn.execute("SELECT 1 FROM environments WHERE name=? AND version=?", (name, number)).fetchone() is None:
-            raise UserErrorException(f"Environment {name} version {version} is not registered.")
-        for label in labels:
-            conn.execute("INSERT OR REPLACE INTO environment_labels(name, label, version) VALUES (?, ?, ?)",
-                         (name, label, number))
+    if not workspace._context.registries.environments.set_labels(name, number, labels):
+        raise UserErrorException(f"Environment {name} version {version} is not registered.")

@@ -13,7 +13,6 @@ from typing import Any, Callable, Iterator
 
 from azureml_local import plugins
 from azureml_local.exceptions import AzureMLException, UserErrorException
-from azureml_local.runs import records
 
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,254}$")
 
@@ -79,7 +78,7 @@ class Experiment:
         if not _skip_name_validation:
             _check_name(name)
         if _create_in_cloud:
-            row = records.get_or_create_experiment(workspace, name)
+            row = workspace._context.runs.get_or_create_experiment(name)
             self._id, self._archived_time = row["id"], row["archived_time"]
         else:
             self._id, self._archived_time = _id, _archived_time
@@ -115,7 +114,7 @@ class Experiment:
         import json
 
         out = []
-        for row in records.list_experiments(workspace, experiment_name, view_type):
+        for row in workspace._context.runs.list_experiments(experiment_name, view_type):
             exp_tags = json.loads(row["tags"] or "{}")
             if tags is not None:
                 wanted = tags.items() if isinstance(tags, dict) else [(tags, ...)]
@@ -127,7 +126,7 @@ class Experiment:
 
     @staticmethod
     def delete(workspace: Any, experiment_id: str) -> None:
-        records.delete_experiment(workspace, experiment_id)
+        workspace._context.runs.delete_experiment(experiment_id)
 
     @staticmethod
     def from_directory(path: str, auth: Any = None) -> "Experiment":
@@ -144,7 +143,7 @@ class Experiment:
 
     @_check_for_experiment_id
     def archive(self) -> None:
-        self._archived_time = records.set_experiment_archived(self._workspace, self._id, True)["archived_time"]
+        self._archived_time = self._workspace._context.runs.set_experiment_archived(self._id, True)["archived_time"]
 
     @_check_for_experiment_id
     def reactivate(self, new_name: str | None = None) -> None:
@@ -152,23 +151,23 @@ class Experiment:
             raise UserErrorException("Cannot rename an experiment. If the archived experiment name conflicts with an "
                                      "active experiment name, you can delete the active experiment before "
                                      "unarchiving this experiment.")
-        row = records.set_experiment_archived(self._workspace, self._id, False)
+        row = self._workspace._context.runs.set_experiment_archived(self._id, False)
         self._archived_time, self._name = row["archived_time"], row["name"]
 
     @_check_for_experiment_id
     def tag(self, key: str, value: Any = None) -> None:
-        records.set_experiment_tags(self._workspace, self._id, {key: value})
+        self._workspace._context.runs.set_experiment_tags(self._id, {key: value})
 
     @_check_for_experiment_id
     def set_tags(self, tags: dict) -> None:
-        records.set_experiment_tags(self._workspace, self._id, tags)
+        self._workspace._context.runs.set_experiment_tags(self._id, tags)
 
     @_check_for_experiment_id
     def remove_tags(self, tags: list) -> None:
-        records.set_experiment_tags(self._workspace, self._id, remove=tags)
+        self._workspace._context.runs.set_experiment_tags(self._id, remove=tags)
 
     def refresh(self) -> None:
-        row = records.get_experiment_by_id(self._workspace, self._id) if self._id else None
+        row = self._workspace._context.runs.experiment(self._id) if self._id else None
         if row is not None:
             self._name, self._archived_time = row["name"], row["archived_time"]
 
@@ -197,7 +196,7 @@ class Experiment:
     def tags(self) -> dict:
         import json
 
-        row = records.get_experiment_by_id(self._workspace, self._id) if self._id else None
+        row = self._workspace._context.runs.experiment(self._id) if self._id else None
         return json.loads(row["tags"]) if row else {}
 
     def get_portal_url(self) -> str:

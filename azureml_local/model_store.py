@@ -8,33 +8,28 @@ whatever blobs were written, so nothing half-registered is ever listed.
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from azureml_local.store.containers import artifacts_container, model_prefix
 
+if TYPE_CHECKING:
+    from azureml_local.store.registries.models import ModelStore
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+
+def _models(workspace: Any) -> "ModelStore":
+    return workspace._context.registries.models
 
 
 def reserve_version(workspace: Any, name: str, definition: dict[str, Any]) -> int:
     """Insert an ``uploading`` row with the next version number of ``name``."""
-    with workspace._store.transaction() as conn:
-        row = conn.execute("SELECT MAX(version) FROM models WHERE name=?", (name,)).fetchone()
-        version = (row[0] or 0) + 1
-        definition = dict(definition, version=version, id=f"{name}:{version}", createdTime=_now())
-        conn.execute("INSERT INTO models(name, version, definition, run_id, created, state) VALUES (?, ?, ?, ?, ?, ?)",
-                     (name, version, json.dumps(definition), definition.get("runId"), definition["createdTime"],
-                      "uploading"))
+    version, _stored = _models(workspace).reserve_version(name, definition)
     return version
 
 
 def mark_ready(workspace: Any, name: str, version: int) -> None:
-    workspace._store.execute("UPDATE models SET state='ready' WHERE name=? AND version=?", (name, version))
+    _models(workspace).mark_ready(name, version)
 
 
 def discard(workspace: Any, name: str, version: int) -> None:
@@ -42,7 +37,7 @@ def discard(workspace: Any, name: str, version: int) -> None:
     try:
         _delete_blobs(workspace, name, version)
     finally:
-        workspace._store.execute("DELETE FROM models WHERE name=? AND version=?", (name, version))
+        _models(workspace).delete(name, version)
 
 
 def _delete_blobs(workspace: Any, name: str, version: int) -> None:
@@ -97,47 +92,22 @@ def download(workspace: Any, name: str, version: int, target_dir: str, skip_same
 
 
 def get(workspace: Any, name: str | None = None, version: int | None = None) -> dict[str, Any] | None:
-    if version is not None:
-        row = workspace._store.query_one(
-            "SELECT definition FROM models WHERE name=? AND version=? AND state='ready'", (name, version))
-    else:
-        row = workspace._store.query_one(
-            "SELECT definition FROM models WHERE name=? AND state='ready' ORDER BY version DESC LIMIT 1", (name,))
-    return json.loads(row["definition"]) if row else None
+    return _models(workspace).get(name, version)
 
 
 def query(workspace: Any, name: str | None = None, run_id: str | None = None,
           latest: bool = False) -> list[dict[str, Any]]:
     """Ready model versions, newest first (optionally one name / one run / latest per name)."""
-    sql = "SELECT definition FROM models m WHERE state='ready'"
-    params: list[Any] = []
-    if name is not None:
-        sql += " AND name=?"
-        params.append(name)
-    if run_id is not None:
-        sql += " AND run_id=?"
-        params.append(run_id)
-    if latest:
-        sql += " AND version=(SELECT MAX(version) FROM models x WHERE x.name=m.name AND x.state='ready')"
-    sql += " ORDER BY created DESC, version DESC"
-    return [json.loads(r["definition"]) for r in workspace._store.query(sql, params)]
+    return _models(workspace).query(name, run_id, latest)
 
 
 def update(workspace: Any, name: str, version: int, changes: dict[str, Any]) -> dict[str, Any]:
     """Apply ``changes`` to the stored definition (read-modify-write in one transaction)."""
-    with workspace._store.transaction() as conn:
-        row = conn.execute("SELECT definition FROM models WHERE name=? AND version=?", (name, version)).fetchone()
-        if row is None:
-            return {}
-        definition = json.loads(row[0])
-        definition.update(changes)
-        conn.execute("UPDATE models SET definition=? WHERE name=? AND version=?",
-                     (json.dumps(definition), name, version))
-    return definition
+    return _models(workspace).update(name, version, changes)
 
 
 def delete(workspace: Any, name: str, version: int) -> None:
-    workspace._store.execute("DELETE FROM models WHERE name=? AND version=?", (name, version))
+    _models(workspace).delete(name, version)
     _delete_blobs(workspace, name, version)
 
 

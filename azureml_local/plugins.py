@@ -25,7 +25,7 @@ Target = Union[str, Callable[..., Any], type]
 
 _BUILTIN: dict[str, dict[str, str]] = {
     "handlers": {
-        "azureml.scriptrun": "azureml_local.engine.script_handler:handle_script_run",
+        "azureml.scriptrun": "azureml_local.jobs.runner:handle_script_run",
         "azureml.PipelineRun": "azureml_local.pipeline.execution.orchestrator:handle_pipeline_run",
     },
     # keyed by "module:QualifiedName" of the config class (a user class of the same name never matches)

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from azureml_local import plugins
 from azureml_local.exceptions import UserErrorException
-from azureml_local.runs import artifacts, records
+from azureml_local import status as states
+from azureml_local.runs import artifacts
+from azureml_local.store.runs import error_dict, new_run_id
 from azureml_local.runs.children import RunChildrenMixin
 from azureml_local.runs.display import RunDisplayMixin
 from azureml_local.runs.dto import RunDto
@@ -45,7 +47,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         self._ws = experiment.workspace
         self._run_id = run_id
         self._outputs = outputs
-        self._row = dict(records.get_run_row(self._ws, run_id))
+        self._row = dict(self._ws._context.runs.run(run_id))
         self._run_dto = RunDto(self._row)
 
     # -- construction / lookup ----------------------------------------------------------
@@ -65,8 +67,8 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         """The run ``run_id`` of ``workspace`` (typed: ScriptRun, PipelineRun, ...)."""
         from azureml_local.experiment import Experiment
 
-        row = records.get_run_row(workspace, run_id)
-        exp_row = records.get_experiment_by_id(workspace, row["experiment_id"])
+        row = workspace._context.runs.run(run_id)
+        exp_row = workspace._context.runs.experiment(row["experiment_id"])
         experiment = Experiment(workspace, exp_row["name"], _id=exp_row["id"], _archived_time=exp_row["archived_time"],
                                 _create_in_cloud=False, _skip_name_validation=True)
         return Run._rehydrate(experiment, row)
@@ -93,7 +95,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     def list(experiment: "Experiment", type: str | None = None, tags: Any = None, properties: Any = None,
              status: str | None = None, include_children: bool = False, _rehydrate_runs: bool = True) -> Iterator:
         """Runs of ``experiment``, newest first (a generator)."""
-        rows = records.list_runs(experiment.workspace, experiment_id=experiment.id, run_type=type, tags=tags,
+        rows = experiment.workspace._context.runs.list_runs(experiment_id=experiment.id, run_type=type, tags=tags,
                                  properties=properties, status=status, include_children=include_children)
         for row in rows:
             yield Run._rehydrate(experiment, row) if _rehydrate_runs else Run(experiment, row["run_id"])
@@ -102,7 +104,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     def list_by_compute(compute: Any, type: str | None = None, tags: Any = None, properties: Any = None,
                         status: str | None = None) -> Iterator:
         """Run records (RunDto-like) whose target is ``compute`` (as the SDK: no experiment objects)."""
-        for row in records.list_runs(compute.workspace, run_type=type, tags=tags, properties=properties,
+        for row in compute.workspace._context.runs.list_runs(run_type=type, tags=tags, properties=properties,
                                      status=status):
             if row["target"] == compute.name:
                 yield RunDto(row)
@@ -127,8 +129,8 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
                     "Failed to take a snapshot of {}. Pass snapshot_directory=None to start_logging to skip "
                     "taking a snapshot of the given directory.".format(snapshot_directory)) from exc
         props = {"ContentSnapshotId": snapshot_id} if snapshot_id else {}
-        run_id = records.create_run(
-            experiment.workspace, experiment.name, run_id, run_type=_INTERACTIVE, status="Running", start=True,
+        run_id = experiment.workspace._context.runs.create_run(
+            experiment.name, run_id or new_run_id(), run_type=_INTERACTIVE, status="Running", start=True,
             name=name, display_name=kwargs.get("display_name"), description=kwargs.get("description"),
             target="local", properties=props, snapshot_id=snapshot_id,
             tags=kwargs.get("tags"))
@@ -136,7 +138,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     # -- identity ---------------------------------------------------------------------------
     def _refresh(self) -> dict:
-        self._row = dict(records.get_run_row(self._ws, self._run_id))
+        self._row = dict(self._ws._context.runs.run(self._run_id))
         self._run_dto = RunDto(self._row)
         return self._row
 
@@ -154,7 +156,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     @display_name.setter
     def display_name(self, value: str) -> None:
-        records.update_run(self._ws, self._run_id, display_name=value)
+        self._ws._context.runs.update_run(self._run_id, display_name=value)
         self._refresh()
 
     @property
@@ -163,7 +165,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     @description.setter
     def description(self, value: str) -> None:
-        records.update_run(self._ws, self._run_id, description=value)
+        self._ws._context.runs.update_run(self._run_id, description=value)
         self._refresh()
 
     @property
@@ -185,7 +187,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     @property
     def status(self) -> str:
-        return records.get_status(self._ws, self._run_id)
+        return self._ws._context.runs.status(self._run_id)
 
     def get_status(self) -> str:
         return self._refresh()["status"]
@@ -245,7 +247,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        records.set_status(self._ws, self._run_id, "Running", start=True)
+        self._ws._context.runs.set_status(self._run_id, "Running", start=True)
 
     def _upload_outputs(self) -> None:
         if self._outputs and os.path.isdir(self._outputs):
@@ -257,30 +259,29 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         """Finish the run successfully (uploads the tracked outputs folder first)."""
         self._upload_outputs()
         if _set_status:
-            records.set_status(self._ws, self._run_id, "Completed")
+            self._ws._context.runs.set_status(self._run_id, "Completed")
 
     def fail(self, error_details: Any = None, error_code: str | None = None, _set_status: bool = True) -> None:
         if _set_status:
             self._upload_outputs()
             message = getattr(error_details, "message", None) or (str(error_details) if error_details else
                                                                   "The run was marked failed.")
-            records.set_status(self._ws, self._run_id, "Failed",
-                               error=records.error_dict(message, code=error_code or "UserError"))
+            self._ws._context.runs.set_status(self._run_id, "Failed",
+                               error=error_dict(message, code=error_code or "UserError"))
 
     def cancel(self) -> None:
         """Cancel: a queued run is dropped, a running one's process is killed (the engine records Canceled)."""
         from azureml_local.engine.execute import kill_process_group
 
         row = self._refresh()
-        if row["status"] in records.TERMINAL_STATES:
+        if row["status"] in states.TERMINAL_STATES:
             return
-        with self._ws._store.transaction() as conn:
-            queued = conn.execute("DELETE FROM run_queue WHERE run_id=?", (self._run_id,)).rowcount
+        queued = self._ws._context.runs.dequeue(self._run_id)
         if queued or not row["runner_pid"]:
-            records.set_status(self._ws, self._run_id, "Canceled")
+            self._ws._context.runs.set_status(self._run_id, "Canceled")
         else:
-            records.set_status(self._ws, self._run_id, "CancelRequested",
-                               only_from=records.RUNNING_STATES + ("Finalizing",))
+            self._ws._context.runs.set_status(self._run_id, "CancelRequested",
+                               only_from=states.RUNNING_STATES + ("Finalizing",))
             if row["pid"]:
                 kill_process_group(row["pid"])
         for child in self.get_children():
@@ -305,30 +306,30 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     def set_tags(self, tags: dict) -> None:
         if not isinstance(tags, dict):
             raise UserErrorException("set_tags expects a dict of tag name -> value.")
-        records.set_tags(self._ws, self._run_id, tags)
+        self._ws._context.runs.set_tags(self._run_id, tags)
 
     @property
     def tags(self) -> dict:
         return self.get_tags()
 
     def get_tags(self) -> dict:
-        return records.get_kv(self._ws, "run_tags", self._run_id)
+        return self._ws._context.runs.tags(self._run_id)
 
     def remove_tags(self, tags: Any) -> None:
-        records.remove_tags(self._ws, self._run_id, [tags] if isinstance(tags, str) else list(tags))
+        self._ws._context.runs.remove_tags(self._run_id, [tags] if isinstance(tags, str) else list(tags))
 
     def add_properties(self, properties: dict) -> None:
         if properties and not isinstance(properties, dict):
             raise UserErrorException("add_properties expects a dict of property name -> value.")
         if properties:
-            records.add_properties(self._ws, self._run_id, properties)
+            self._ws._context.runs.add_properties(self._run_id, properties)
 
     @property
     def properties(self) -> dict:
         return self.get_properties()
 
     def get_properties(self) -> dict:
-        return records.get_kv(self._ws, "run_properties", self._run_id)
+        return self._ws._context.runs.properties(self._run_id)
 
     # -- models and secrets -------------------------------------------------------------------------------
     def register_model(self, model_name: str, model_path: str | None = None, tags: dict | None = None,
@@ -361,12 +362,12 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
 def get_run(experiment: "Experiment", run_id: str, rehydrate: bool = True, clean_up: bool = True) -> Run:
     """The run ``run_id`` of ``experiment`` (typed when ``rehydrate``)."""
-    row = records.get_run_row(experiment.workspace, run_id)
+    row = experiment.workspace._context.runs.run(run_id)
     return Run._rehydrate(experiment, row) if rehydrate else Run(experiment, run_id)
 
 
-RUNNING_STATES = list(records.RUNNING_STATES)
-POST_PROCESSING_STATES = list(records.POST_PROCESSING_STATES)
+RUNNING_STATES = list(states.RUNNING_STATES)
+POST_PROCESSING_STATES = list(states.POST_PROCESSING_STATES)
 
 _LAZY = {"_SubmittedRun": "context", "InputDatasets": "context", "OutputDatasets": "context",
          "_OfflineRun": "offline"}

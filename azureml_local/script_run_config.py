@@ -2,9 +2,12 @@
 
 Submitting snapshots the source directory (content-addressed), rewrites data
 objects in the arguments the SDK's way (``DatasetConsumptionConfig:<name>`` /
-``DatasetOutputConfig:<name>``), records the run as Queued and wakes the
+``DatasetOutputConfig:<name>``) for the run definition, compiles the run into a
+one-step JSON job spec (``azureml_local.jobs.spec``: the data objects become the
+input/output dicts a pipeline step has), records the run as Queued and wakes the
 workspace runner, then returns at once. The runner's ``azureml.scriptrun``
-handler (``engine/script_handler.py``) executes it.
+handler (``jobs/runner.py``) executes the spec through the same binder as
+pipeline steps.
 """
 from __future__ import annotations
 
@@ -17,11 +20,12 @@ from typing import Any
 
 from azureml_local.exceptions import (ExperimentExecutionException, RunConfigurationException,
                                       UserErrorException)
+from azureml_local.jobs import spec as job_spec
+from azureml_local.jobs.placeholders import DATAREFERENCE_RE, DATAREFERENCE_TEMPLATE, placeholder_name
+from azureml_local.jobs.placeholders import INPUT_TEMPLATE as _DATASET_ARGUMENT_TEMPLATE
+from azureml_local.jobs.placeholders import OUTPUT_TEMPLATE as _DATASET_OUTPUT_ARGUMENT_TEMPLATE
 
 module_logger = logging.getLogger("azureml.core.script_run_config")
-
-_DATASET_ARGUMENT_TEMPLATE = "DatasetConsumptionConfig:{}"
-_DATASET_OUTPUT_ARGUMENT_TEMPLATE = "DatasetOutputConfig:{}"
 _RAW_DATASET_MESSAGE = (
     "Dataset cannot be used directly in a run. If you are using a FileDataset and would like to mount or download "
     "the dataset, please call the as_mount or the as_download methods on the dataset object. If you would like to "
@@ -160,18 +164,63 @@ def _definition(config: ScriptRunConfig, run_config: Any, script: str | None, ar
                                      **dict(getattr(run_config, "environment_variables", None) or {})},
             "maxRunDurationSeconds": getattr(run_config, "max_run_duration_seconds", None),
             "nodeCount": getattr(run_config, "node_count", 1), "environment": env_dict,
-            "sourceDirectory": os.path.abspath(config.source_directory),
-            "_python": sys.executable}  # scripts run under the submitter's interpreter, not the runner's
+            "sourceDirectory": os.path.abspath(config.source_directory)}
+
+
+def _job_spec(definition: dict, inputs: dict, outputs: dict, references: dict) -> dict:
+    """The one-step job spec of a script run: its data objects as the input/output dicts of a pipeline step.
+
+    A DataReference in upload mode is an output (uploaded to exactly its path); ``$AZUREML_DATAREFERENCE_<name>``
+    text with no DataReference behind it names a whole datastore (``datastore.as_mount()``).
+    """
+    spec_inputs = [_input_dict(c) for c in inputs.values()]
+    spec_outputs = [o._to_definition() for o in outputs.values()]
+    for ref in references.values():
+        d = ref._to_definition()
+        (spec_outputs if d["mode"] == "upload" else spec_inputs).append(d)
+    known = {d["name"]: ("output" if d in spec_outputs else "input") for d in spec_inputs + spec_outputs}
+    command = definition["command"]
+    texts = (definition["arguments"] or []) + (command if isinstance(command, list) else [command] if command else [])
+    for name in sorted({m.group(1) for t in texts for m in DATAREFERENCE_RE.finditer(str(t))} - set(known)):
+        spec_inputs.append({"name": name, "kind": "datastore_path", "datastore": name, "path": "", "mode": "mount"})
+        known[name] = "input"
+
+    def annotate(text: Any) -> dict:
+        if isinstance(text, str):
+            for form, template in (("input", _DATASET_ARGUMENT_TEMPLATE), ("output", _DATASET_OUTPUT_ARGUMENT_TEMPLATE)):
+                name = placeholder_name(text, template)
+                if name is not None and known.get(name) == form:
+                    return {form: name}
+            name = placeholder_name(text, DATAREFERENCE_TEMPLATE)
+            if name in known:
+                return {known[name]: name}
+        return {"literal": str(text)}
+
+    spec = {"version": job_spec.VERSION, "kind": "ScriptRun", "script_name": definition["script"],
+            "command": [annotate(c) for c in command] if isinstance(command, list) else command,
+            "arguments": [annotate(a) for a in definition["arguments"] or []],
+            "inputs": spec_inputs, "outputs": spec_outputs,
+            "environment_variables": dict(definition["environmentVariables"]), "runconfig": {},
+            "timeout_seconds": definition["maxRunDurationSeconds"], "compute_target": definition["target"],
+            "python": sys.executable}  # scripts run under the submitter's interpreter, not the runner's
+    return job_spec.validate(spec)
+
+
+def _input_dict(config: Any) -> dict:
+    """A DatasetConsumptionConfig as a ``dataset`` input (a PipelineParameter dataset: its default)."""
+    d = config._to_definition()
+    if d["dataset"] is None and hasattr(config.dataset, "default_value"):
+        d["dataset"] = config.dataset.default_value._to_definition()
+    return d
 
 
 def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,
            _parent_run_id: str | None = None, credential_passthrough: bool = False) -> Any:
     """Queue a script run and return its ``ScriptRun`` immediately."""
     from azureml_local.service import control as service_control
-    from azureml_local.engine.script_handler import save_bindings
     from azureml_local.engine.snapshot import snapshot
     from azureml_local.engine.environment_check import missing_packages_warning
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
     from azureml_local.script_run import ScriptRun
 
     config = script_run_config
@@ -209,26 +258,26 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     references: dict = {}
     arguments = _rewrite(_argument_list(config.arguments), inputs, outputs, references)
     command = _rewrite(copy.copy(config.command), inputs, outputs, references)
-    if run_id and workspace._store.query_one("SELECT 1 FROM runs WHERE run_id=?", (run_id,)):
+    if run_id and workspace._context.runs.exists(run_id):
         # checked before the data bindings are written into that run's folder
         raise UserErrorException(f"A run with id {run_id} already exists in this workspace. "
                                  "Pass a different run_id (or none to get a generated one).")
     snapshot_id, _ = snapshot(workspace, source)
-    run_id = run_id or records.new_run_id(experiment_name)
-    save_bindings(workspace, run_id, inputs, outputs, references)
+    run_id = run_id or new_run_id(experiment_name)
     definition = _definition(config, run_config, script, arguments, command)
+    definition[job_spec.JOB_KEY] = spec = _job_spec(definition, inputs, outputs, references)
     if inputs:
         from azureml_local.data.run_inputs import input_details
 
-        definition["_inputDatasets"] = [input_details(workspace, c) for c in inputs.values()]
-    records.create_run(workspace, experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
+        definition["_inputDatasets"] = [input_details(workspace, d) for d in spec["inputs"] if d["kind"] == "dataset"]
+    workspace._context.runs.create_run(experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
                        parent_run_id=_parent_run_id, target=run_config.target, definition=definition,
                        snapshot_id=snapshot_id, enqueue_handler="",
                        properties={"_azureml.ComputeTargetType": "local", "ContentSnapshotId": snapshot_id,
                                    "azureml.runsource": "experiment"})
     warning = missing_packages_warning(getattr(run_config, "environment", None))
     if warning:
-        records.add_warning(workspace, run_id, warning)
+        workspace._context.runs.add_warning(run_id, warning)
     service_control.wake(workspace)
     from azureml_local.experiment import Experiment
 

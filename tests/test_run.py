@@ -194,9 +194,9 @@ def test_start_logging_snapshot(ws, tmp_path: Path) -> None:
 
 def test_get_details_run_definition_has_no_internal_keys(ws) -> None:
     from azureml.core import Run
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
 
-    run_id = records.create_run(ws, "defs", definition={"script": "train.py", "arguments": [],
+    run_id = ws._context.runs.create_run("defs", new_run_id(), definition={"script": "train.py", "arguments": [],
                                                         "_python": "/usr/bin/python3", "_inputDatasets": []})
     definition = Run.get(ws, run_id).get_details()["runDefinition"]
     assert definition == {"script": "train.py", "arguments": []}

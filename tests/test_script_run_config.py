@@ -226,11 +226,11 @@ def test_children_from_inside_a_script(ws, tmp_path: Path) -> None:
 
 def test_cancel_queued_run_drops_it_from_the_queue(ws) -> None:
     from azureml.core import Run
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
 
-    run_id = records.create_run(ws, "q", status="Queued", enqueue_handler="")
+    run_id = ws._context.runs.create_run("q", new_run_id(), status="Queued", enqueue_handler="")
     Run.get(ws, run_id).cancel()
-    assert records.get_status(ws, run_id) == "Canceled"
+    assert ws._context.runs.status(run_id) == "Canceled"
     assert ws._store.query_one("SELECT COUNT(*) FROM run_queue")[0] == 0
 
 
@@ -277,7 +277,6 @@ def test_arguments_as_one_string_are_split_like_a_command_line(ws, tmp_path: Pat
 def test_submit_with_an_existing_run_id_leaves_that_run_untouched(ws, tmp_path: Path) -> None:
     from azureml.core import Dataset
     from azureml_local.engine.execute import run_folder
-    from azureml_local.engine.script_handler import BINDINGS_FILE
 
     src = _src(tmp_path, "print(1)\n")
     first = Experiment(ws, "dup").submit(ScriptRunConfig(str(src), "train.py"))
@@ -290,7 +289,7 @@ def test_submit_with_an_existing_run_id_leaves_that_run_untouched(ws, tmp_path: 
     config = ScriptRunConfig(str(src), "train.py", arguments=[dataset.as_named_input("d")])
     with pytest.raises(UserErrorException, match="already exists"):
         Experiment(ws, "dup").submit(config, run_id=first.id)
-    assert not (run_folder(ws, first.id) / BINDINGS_FILE).exists()  # the existing run's folder is not written
+    assert sorted(p.name for p in run_folder(ws, first.id).iterdir()) == ["logs", "wd"]  # its folder is not written
     assert first.get_status() == "Completed" and len(list(Experiment(ws, "dup").get_runs())) == 1
 
 

@@ -8,12 +8,12 @@
 """
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import ComputeTargetException
+from azureml_local.store.registries.computes import ComputeTypeConflict
 
 if TYPE_CHECKING:
     from azureml_local.compute.compute_target import ComputeTarget
@@ -55,38 +55,29 @@ def _local_payload(workspace: Any) -> dict[str, Any]:
 def get_payload(workspace: Any, name: str) -> dict[str, Any] | None:
     if name == LOCAL:
         return _local_payload(workspace)
-    row = workspace._store.query_one("SELECT definition FROM compute_targets WHERE name=?", (name,))
-    return json.loads(row["definition"]) if row else None
+    return workspace._context.registries.computes.get(name)
 
 
 def put_payload(workspace: Any, payload: dict[str, Any]) -> None:
     """Insert or update a record; a name already used by another compute type is refused."""
-    name = payload["name"]
-    compute_type = payload["properties"]["computeType"]
     payload["properties"]["modifiedOn"] = _now()
-    with workspace._store.transaction() as conn:
-        row = conn.execute("SELECT type, definition FROM compute_targets WHERE name=?", (name,)).fetchone()
-        if row is not None and row[0] != compute_type:
-            raise ComputeTargetException(
-                "Compute name '{}' is already used by a compute target of type {}. Choose another name or delete "
-                "it first with ComputeTarget(ws, '{}').delete().".format(name, row[0], name))
-        if row is not None:
-            payload["properties"]["createdOn"] = json.loads(row[1])["properties"].get("createdOn")
-        conn.execute("INSERT OR REPLACE INTO compute_targets(name, type, provisioning_state, definition, created) "
-                     "VALUES (?, ?, ?, ?, ?)", (name, compute_type, payload["properties"]["provisioningState"],
-                                                json.dumps(payload), payload["properties"]["createdOn"]))
+    try:
+        workspace._context.registries.computes.put(payload)
+    except ComputeTypeConflict as conflict:
+        name, other_type = conflict.args
+        raise ComputeTargetException(
+            "Compute name '{}' is already used by a compute target of type {}. Choose another name or delete "
+            "it first with ComputeTarget(ws, '{}').delete().".format(name, other_type, name)) from None
 
 
 def delete_payload(workspace: Any, name: str) -> bool:
     if name == LOCAL:
         raise ComputeTargetException("The 'local' compute target is this machine and cannot be deleted.")
-    cur = workspace._store.execute("DELETE FROM compute_targets WHERE name=?", (name,))
-    return cur.rowcount > 0
+    return workspace._context.registries.computes.delete(name)
 
 
 def list_payloads(workspace: Any) -> list[dict[str, Any]]:
-    rows = workspace._store.query("SELECT definition FROM compute_targets ORDER BY name")
-    return [json.loads(r["definition"]) for r in rows]
+    return workspace._context.registries.computes.list()
 
 
 # -- helpers for the engines ------------------------------------------------------------------

@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
 
 
-_EXTERNAL: dict[str, "BlobStore"] = {}
-
-
 class _BlobBacked:
     """Mixin: where a datastore's blobs are, and the container check every operation does."""
 
@@ -33,16 +30,17 @@ class _BlobBacked:
     container_name: str
 
     def _blob_store(self) -> "BlobStore":
-        """The workspace's storage, or the account named by a registered ``connection_string``."""
+        """The workspace's storage, or the account named by a registered ``connection_string``.
+
+        The connection is kept on the workspace context until the datastores registry changes.
+        """
         conn = getattr(self, "_config", {}).get("connection_string")
         if not conn:
             return self._workspace._blobs
-        store = _EXTERNAL.get(conn)
-        if store is None:
-            from azureml_local.store.blobs.factory import connect
+        from azureml_local.store.blobs.factory import connect
 
-            store = _EXTERNAL[conn] = connect(conn, f"datastore '{self._name}'")
-        return store
+        label = f"datastore '{self._name}'"
+        return self._workspace._context.cached("datastores", ("connection", conn), lambda: connect(conn, label))
 
     def _container(self, create: bool = False) -> str:
         """The container name, after making sure it exists (workspace containers are created on first use)."""

@@ -7,43 +7,29 @@ the SDK-visible attributes (container, account, protocol, endpoint, credentials)
 """
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.containers import default_blob_container, file_share_container
+from azureml_local.store.registries import datastores
 
 if TYPE_CHECKING:
     from azureml_local.data.abstract_datastore import AbstractDatastore
+    from azureml_local.store.registries.datastores import DatastoreStore
     from azureml_local.workspace import Workspace
 
-DEFAULT_BLOB = "workspaceblobstore"
-DEFAULT_FILE = "workspacefilestore"
-LOCAL_ACCOUNT = "devstoreaccount1"
-_SETTING = "default_datastore"
+DEFAULT_BLOB = datastores.DEFAULT_BLOB
+DEFAULT_FILE = datastores.DEFAULT_FILE
+LOCAL_ACCOUNT = datastores.LOCAL_ACCOUNT
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
-
-
-def _ensure_builtin(ws: "Workspace") -> None:
-    """Add the two workspace datastores once per workspace handle."""
-    if getattr(ws, "_data_builtin_ready", False):
-        return
-    rows = [
-        (DEFAULT_BLOB, "AzureBlob", default_blob_container(ws)),
-        (DEFAULT_FILE, "AzureFile", file_share_container(ws)),
-    ]
-    with ws._store.transaction() as conn:
-        for name, kind, container in rows:
-            config = {"account_name": LOCAL_ACCOUNT, "account_key": "local", "protocol": "https",
-                      "endpoint": "core.windows.net", "workspace_managed": True}
-            conn.execute("INSERT OR IGNORE INTO datastores(name, datastore_type, container_name, account_name,"
-                         " config, created) VALUES (?, ?, ?, ?, ?, ?)",
-                         (name, kind, container, LOCAL_ACCOUNT, json.dumps(config), _now()))
-    ws._data_builtin_ready = True  # type: ignore[attr-defined]
+def _datastores(ws: Any) -> "DatastoreStore":
+    """The datastore rows, with the two workspace datastores added once per workspace handle."""
+    store = ws._context.registries.datastores
+    if not getattr(ws, "_data_builtin_ready", False):
+        store.ensure_builtin(default_blob_container(ws), file_share_container(ws))
+        ws._data_builtin_ready = True
+    return store
 
 
 def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_name: str | None,
@@ -52,32 +38,19 @@ def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_na
 
     ``check_only``: raise the conflict error but write nothing (checked before creating a container).
     """
-    _ensure_builtin(ws)
-    with ws._store.transaction() as conn:
-        existing = conn.execute("SELECT datastore_type FROM datastores WHERE name = ?", (name,)).fetchone()
-        if existing is not None and not overwrite:
-            # The service accepts re-registering identical settings; a changed one needs overwrite=True.
-            row = conn.execute("SELECT container_name, account_name, config FROM datastores WHERE name = ?",
-                               (name,)).fetchone()
-            if (existing[0] == datastore_type and row[0] == container_name and row[1] == account_name
-                    and json.loads(row[2]) == config):
-                return
-            raise UserErrorException(
-                f"(UserError) A datastore with name '{name}' already exists in the workspace with different "
-                "settings. Pass overwrite=True to update it, or choose another datastore_name.")
-        if check_only:
-            return
-        conn.execute("INSERT OR REPLACE INTO datastores(name, datastore_type, container_name, account_name, config,"
-                     " created) VALUES (?, ?, ?, ?, ?, ?)",
-                     (name, datastore_type, container_name, account_name, json.dumps(config), _now()))
+    outcome = _datastores(ws).save(name, datastore_type, container_name, account_name, config, overwrite, check_only)
+    if outcome == datastores.CONFLICT:
+        raise UserErrorException(
+            f"(UserError) A datastore with name '{name}' already exists in the workspace with different "
+            "settings. Pass overwrite=True to update it, or choose another datastore_name.")
 
 
 def load_datastore(ws: "Workspace", name: str) -> "AbstractDatastore":
     """The datastore object named ``name`` (``UserErrorException`` when it is not registered)."""
-    _ensure_builtin(ws)
-    row = ws._store.query_one("SELECT * FROM datastores WHERE name = ?", (name.lower() if name else name,))
+    store = _datastores(ws)
+    row = store.get(name.lower() if name else name)
     if row is None:
-        known = ", ".join(sorted(r["name"] for r in ws._store.query("SELECT name FROM datastores")))
+        known = ", ".join(store.names())
         raise UserErrorException(
             f"(UserError) No datastore named '{name}' is registered in workspace '{ws.name}' "
             f"(registered: {known}). Register it with Datastore.register_azure_blob_container(...) first.")
@@ -88,7 +61,7 @@ def _from_row(ws: "Workspace", row: Any) -> "AbstractDatastore":
     from azureml_local.data.azure_data_lake_datastore import AzureDataLakeDatastore, AzureDataLakeGen2Datastore
     from azureml_local.data.azure_storage_datastore import AzureBlobDatastore, AzureFileDatastore
 
-    config = json.loads(row["config"])
+    config = row["config"]
     kind = row["datastore_type"]
     common = dict(sas_token=config.get("sas_token"), account_key=config.get("account_key"),
                   protocol=config.get("protocol"), endpoint=config.get("endpoint"))
@@ -115,27 +88,21 @@ def _from_row(ws: "Workspace", row: Any) -> "AbstractDatastore":
 
 def list_datastores(ws: "Workspace") -> dict[str, "AbstractDatastore"]:
     """``{name: datastore}`` of every registered datastore (what ``ws.datastores`` returns)."""
-    _ensure_builtin(ws)
-    return {row["name"]: _from_row(ws, row) for row in ws._store.query("SELECT * FROM datastores ORDER BY name")}
+    return {row["name"]: _from_row(ws, row) for row in _datastores(ws).list()}
 
 
 def delete_datastore(ws: "Workspace", name: str) -> None:
     """Unregister a datastore (its container and blobs are left untouched, as in Azure)."""
-    _ensure_builtin(ws)
+    store = _datastores(ws)
     if name in (DEFAULT_BLOB, DEFAULT_FILE):
         raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be unregistered.")
-    with ws._store.transaction() as conn:
-        cur = conn.execute("DELETE FROM datastores WHERE name = ?", (name,))
-        if cur.rowcount == 0:
-            raise UserErrorException(f"(UserError) No datastore named '{name}' is registered in workspace "
-                                     f"'{ws.name}', so it cannot be unregistered.")
-        if get_default_name(ws) == name:
-            conn.execute("DELETE FROM settings WHERE key = ?", (_SETTING,))
+    if not store.delete(name):
+        raise UserErrorException(f"(UserError) No datastore named '{name}' is registered in workspace "
+                                 f"'{ws.name}', so it cannot be unregistered.")
 
 
 def get_default_name(ws: "Workspace") -> str:
-    row = ws._store.query_one("SELECT value FROM settings WHERE key = ?", (_SETTING,))
-    return row["value"] if row else DEFAULT_BLOB
+    return ws._context.registries.datastores.default_name()
 
 
 def get_default_datastore(ws: "Workspace") -> "AbstractDatastore":
@@ -146,4 +113,4 @@ def get_default_datastore(ws: "Workspace") -> "AbstractDatastore":
 def set_default_datastore(ws: "Workspace", name: str) -> None:
     """Make ``name`` the default datastore (it must be registered)."""
     load_datastore(ws, name)
-    ws._store.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (_SETTING, name.lower()))
+    ws._context.registries.datastores.set_default(name.lower())

@@ -13,10 +13,11 @@ from typing import Any
 from azureml_local.data import definition as defs
 from azureml_local.data._config_helper import validate_name
 from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
+from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH
 from azureml_local.data.constants import (_DATASET_OUTPUT_ARGUMENT_TEMPLATE, DIRECT_MODE, HDFS_MODE, LINK_MODE,
                                           MOUNT_MODE, UPLOAD_MODE)
 
-DEFAULT_DESTINATION = "dataset/{run-id}/{output-name}"
+DEFAULT_DESTINATION = DEFAULT_OUTPUT_PATH
 
 
 class RegistrationConfiguration:

@@ -1,6 +1,7 @@
-"""Hooks the script-run and pipeline engines call to give a run its data (pure functions).
+"""Hooks the job binder (``azureml_local.jobs.binding``) calls to give a run its data (pure functions).
 
-Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and
+They take the dict forms of a job spec's inputs and outputs (``docs/pipeline-definition.md``), never
+SDK objects. Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and
 the environment variables the job runtime sets: direct mode -> the dataset id; download/mount
 -> a local path (the file itself for a single-file dataset). Mount is download-backed: files
 come from the etag-keyed cache (``data/cache.py``) and are hard-linked into the run folder, so
@@ -19,6 +20,7 @@ from typing import Any
 
 from azureml_local.data import definition as defs
 from azureml_local.exceptions import UserErrorException
+from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, fill_path
 
 INPUTS_FOLDER = ".azureml_inputs"
 OUTPUTS_FOLDER = ".azureml_outputs"
@@ -63,24 +65,17 @@ def _single_file(definition: dict, files: list) -> bool:
     return not _GLOB_CHARS.search(path) and files[0].blob == path
 
 
-def prepare_input(ws: Any, consumption_config: Any, run_dir: Path) -> tuple[str, dict[str, str]]:
-    """``(argv value, env)`` for one input (a DatasetConsumptionConfig, its definition dict, or a DataReference)."""
-    from azureml_local.data.data_reference import DataReference
-
-    cfg = consumption_config
-    if isinstance(cfg, DataReference) or (isinstance(cfg, dict) and cfg.get("kind") == "datastore_path"):
-        return _prepare_reference(ws, cfg, run_dir)
-    if isinstance(cfg, dict):
-        name, mode, dataset, path_on_compute = cfg["name"], cfg.get("mode", "direct"), cfg["dataset"], \
-            cfg.get("path_on_compute")
-    else:
-        name, mode, dataset, path_on_compute = cfg.name, cfg.mode, cfg.dataset, cfg.path_on_compute
-    mode = (mode or "direct").lower()
+def prepare_input(ws: Any, config: dict, run_dir: Path) -> tuple[str, dict[str, str]]:
+    """``(argv value, env)`` for one input of a job spec (``kind`` ``dataset`` or ``datastore_path``)."""
+    if config.get("kind") == "datastore_path":
+        return _prepare_reference(ws, config, run_dir)
+    name, mode, path_on_compute = config["name"], (config.get("mode") or "direct").lower(), \
+        config.get("path_on_compute")
     if mode == "hdfs":
         from azureml_local.data.dataset_consumption_config import HDFS_UNSUPPORTED
 
         raise UserErrorException(HDFS_UNSUPPORTED)
-    ds = _dataset_of(ws, dataset)
+    ds = _dataset_of(ws, config["dataset"])
     if mode == "direct":
         ds_id = ds._ensure_saved(ws)
         return ds_id, {name: ds_id}
@@ -99,20 +94,15 @@ def prepare_input(ws: Any, consumption_config: Any, run_dir: Path) -> tuple[str,
     return str(target), {name: str(target)}
 
 
-def _prepare_reference(ws: Any, ref: Any, run_dir: Path) -> tuple[str, dict[str, str]]:
+def _prepare_reference(ws: Any, ref: dict, run_dir: Path) -> tuple[str, dict[str, str]]:
     from azureml_local.data import cache
     from azureml_local.data.resolve import resolve_datastore_path
 
-    if isinstance(ref, dict):
-        name, store, path, mode, poc = ref["name"], ref["datastore"], ref.get("path") or "", ref.get("mode", "mount"), \
-            ref.get("path_on_compute")
-    else:
-        name, store, path, mode, poc = ref.data_reference_name, ref.datastore.name, ref.path_on_datastore or "", \
-            ref.mode, ref.path_on_compute
-    target = _target_dir(run_dir, name, poc)
+    name, store, path = ref["name"], ref["datastore"], ref.get("path") or ""
+    target = _target_dir(run_dir, name, ref.get("path_on_compute"))
     target.mkdir(parents=True, exist_ok=True)
     value = str(target)
-    if mode != "upload":
+    if ref.get("mode", "mount") != "upload":
         files = resolve_datastore_path(ws, store, path)
         placed = cache.materialize(ws, files, target)
         if len(files) == 1 and files[0].blob == path.strip("/"):
@@ -121,68 +111,66 @@ def _prepare_reference(ws: Any, ref: Any, run_dir: Path) -> tuple[str, dict[str,
 
 
 # -- outputs --------------------------------------------------------------------------------------
-def _out(cfg: Any) -> dict:
-    """Output config (object or definition dict) as the definition dict."""
-    return cfg if isinstance(cfg, dict) else cfg._to_definition()
+def prepare_output(ws: Any, output: dict, run_id: str, run_dir: Path, root: Path | None = None
+                   ) -> tuple[str, dict[str, str]]:
+    """The local folder a script writes ``output`` (an output entry of a job spec) to, and ``{name: folder}``.
 
-
-def prepare_output(ws: Any, output_config: Any, run_id: str, run_dir: Path) -> tuple[str, dict[str, str]]:
-    """The local folder a script writes ``output_config`` to, and ``{name: folder}``."""
-    d = _out(output_config)
-    if d.get("mode") == "hdfs":
-        raise UserErrorException("HDFSOutputDatasetConfig is not supported by azureml-local (it needs a Synapse "
-                                 "Spark pool); use OutputFileDatasetConfig.")
-    _check_destination(ws, d, run_id)
-    source = d.get("source")
-    folder = (Path(source) if os.path.isabs(source) else Path(run_dir) / source) if source else \
-        Path(run_dir) / OUTPUTS_FOLDER / d["name"]
+    Its ``source`` / ``path_on_compute`` (relative to ``run_dir``), else ``<root>/<name>`` (a pipeline run's
+    data folder) or ``<run_dir>/.azureml_outputs/<name>``; a DataReference in upload mode gets the folder it
+    would have been downloaded to.
+    """
+    name, kind = output["name"], output.get("kind", "output_file_dataset")
+    if kind == "output_file_dataset":
+        check_output(ws, output, run_id)
+    where = output.get("source") or output.get("path_on_compute")
+    if where:
+        folder = Path(os.path.normpath(Path(run_dir) / where))
+    elif kind == "datastore_path":
+        folder = _target_dir(run_dir, name, None)
+    else:
+        folder = Path(root if root is not None else Path(run_dir) / OUTPUTS_FOLDER) / name
     folder.mkdir(parents=True, exist_ok=True)
-    return str(folder), {d["name"]: str(folder)}
+    return str(folder), {name: str(folder)}
 
 
-def _check_destination(ws: Any, d: dict, run_id: str) -> None:
-    """An unknown datastore or an invalid blob path fails the run before its script starts, not after."""
+def check_output(ws: Any, d: dict, run_id: str) -> None:
+    """HDFS, an unknown datastore or an invalid blob path fails the run before its script starts, not after."""
     from azureml_local.data.datastore_registry import load_datastore
     from azureml_local.data.names import check_blob_name, join_blob_path
 
+    if d.get("mode") == "hdfs":
+        raise UserErrorException("HDFSOutputDatasetConfig is not supported by azureml-local (it needs a Synapse "
+                                 "Spark pool); use OutputFileDatasetConfig.")
     if d.get("datastore"):
         load_datastore(ws, d["datastore"])
-    path = join_blob_path(fill_path(d.get("path") or "dataset/{run-id}/{output-name}", run_id, d["name"]))
+    path = join_blob_path(fill_path(d.get("path") or DEFAULT_OUTPUT_PATH, run_id, d["name"]))
     if path:
         check_blob_name(path)
 
 
-def fill_path(path: str, run_id: str, name: str) -> str:
-    return path.replace("{run-id}", run_id).replace("{output-name}", name).strip("/")
+def finalize_output(ws: Any, output: dict, local_path: str, run_id: str, dataset: bool = True) -> dict:
+    """Upload the output folder, register it if asked; returns ``{datastore, path, dataset_id, ...}``.
 
+    ``dataset=False`` (pipeline steps) saves no dataset over the output unless it is registered.
+    """
+    from azureml_local.data.datastore_registry import get_default_name
+    from azureml_local.pipeline.execution.data import upload_folder
 
-def finalize_output(ws: Any, output_config: Any, local_path: str, run_id: str) -> dict:
-    """Upload the output folder, register it if asked; returns ``{datastore, path, dataset_id, ...}``."""
-    import fnmatch
-
-    from azureml_local.data import transfer
-    from azureml_local.data.datastore_registry import get_default_name, load_datastore
-
-    d = _out(output_config)
+    d = output
     store_name = d.get("datastore") or get_default_name(ws)
-    path = fill_path(d.get("path") or "dataset/{run-id}/{output-name}", run_id, d["name"])
-    store = load_datastore(ws, store_name)
-    files = transfer.files_in_dir(local_path) if os.path.isdir(local_path) else []
-    upload = d.get("upload_options") or d.get("upload") or {}
-    globs = upload.get("source_globs")
-    if globs:
-        files = [f for f in files if any(fnmatch.fnmatch(os.path.relpath(f, local_path), g) for g in globs)]
-    pairs = transfer.plan_upload(files, local_path, path, True)
-    if pairs:
-        transfer.upload(store._blob_store(), store._container(create=True), pairs,
-                        overwrite=d.get("mode") != "upload" or bool(upload.get("overwrite")), show_progress=False)
-    dataset = output_dataset(ws, store_name, path, d.get("tabular"), d.get("partition_format"))
-    out = {"name": d["name"], "datastore": store_name, "path": path, "files": len(pairs), "dataset_id": dataset.id,
+    path = fill_path(DEFAULT_OUTPUT_PATH if d.get("path") is None else d["path"], run_id, d["name"])
+    upload = d.get("upload") or d.get("upload_options") or {}
+    files = upload_folder(ws, store_name, path, Path(local_path), overwrite=upload.get("overwrite", True),
+                          source_globs=upload.get("source_globs")) if os.path.isdir(local_path) else 0
+    out = {"name": d["name"], "datastore": store_name, "path": path, "files": files, "dataset_id": None,
            "registered": None}
     reg = d.get("register")
+    if dataset or reg:
+        ds = output_dataset(ws, store_name, path, d.get("tabular"), d.get("partition_format"))
+        out["dataset_id"] = ds.id
     if reg:
-        registered = dataset.register(ws, reg["name"], reg.get("description"), reg.get("tags"),
-                                      create_new_version=True)
+        registered = ds.register(ws, reg["name"], reg.get("description"), reg.get("tags"),
+                                 create_new_version=reg.get("create_new_version", True))
         out["registered"] = {"name": registered.name, "version": registered.version}
         out["dataset_id"] = registered.id
     return out
@@ -244,12 +232,12 @@ def register_output(ws: Any, datastore_name: str, path: str, register: dict, tab
                        create_new_version=register.get("create_new_version", True))
 
 
-def input_details(ws: Any, consumption_config: Any) -> dict:
-    """The ``inputDatasets`` entry of ``Run.get_details()`` for one dataset input (SDK shape)."""
-    ds = _dataset_of(ws, consumption_config.dataset)
+def input_details(ws: Any, config: dict) -> dict:
+    """The ``inputDatasets`` entry of ``Run.get_details()`` for one dataset input of a job spec (SDK shape)."""
+    ds = _dataset_of(ws, config["dataset"])
     return {"dataset": {"id": ds._ensure_saved(ws), "name": ds.name, "version": ds.version},
-            "consumptionDetails": {"type": "RunInput", "inputName": consumption_config.name,
-                                   "mechanism": consumption_config.mode.capitalize()}}
+            "consumptionDetails": {"type": "RunInput", "inputName": config["name"],
+                                   "mechanism": (config.get("mode") or "direct").capitalize()}}
 
 
 # -- identities and env vars --------------------------------------------------------------------------

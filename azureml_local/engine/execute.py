@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from azureml_local.engine.job import ScriptJob
-from azureml_local.runs import artifacts, records
+from azureml_local.runs import artifacts
+from azureml_local.status import RUNNING_STATES
+from azureml_local.store.runs import error_dict
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -44,14 +46,14 @@ def log_paths(ws: "Workspace", run_id: str) -> dict[str, Path]:
 
 def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
     """Run ``job`` to the end and return the run's final status."""
-    row = records.get_run_row(ws, job.run_id)
+    row = ws._context.runs.run(job.run_id)
     folder = run_folder(ws, job.run_id)
     work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
-    if not records.set_status(ws, job.run_id, "Running", start=True, only_from=records.RUNNING_STATES,
+    if not ws._context.runs.set_status(job.run_id, "Running", start=True, only_from=RUNNING_STATES,
                               runner_pid=os.getpid(), work_dir=str(work_dir)):
         # canceled before it started; a cancel that only got as far as CancelRequested is completed here
-        records.set_status(ws, job.run_id, "Canceled", only_from=("CancelRequested",))
-        return records.get_status(ws, job.run_id)
+        ws._context.runs.set_status(job.run_id, "Canceled", only_from=("CancelRequested",))
+        return ws._context.runs.status(job.run_id)
     logs = log_paths(ws, job.run_id)
     logs[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
     logs[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
@@ -64,23 +66,23 @@ def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
             log.write(f"azureml-local: could not prepare the run: {exc}\n".encode())
             log.flush()
             return _finish(ws, job, work_dir, "Failed",
-                           records.error_dict(f"Preparing the run failed: {exc}", code="UserError"))
+                           error_dict(f"Preparing the run failed: {exc}", code="UserError"))
         exit_code, reason = _launch_and_wait(ws, job, work_dir, log)
     if reason == "canceled":
         return _finish(ws, job, work_dir, "Canceled")
     if reason == "timeout":
-        return _finish(ws, job, work_dir, "Failed", records.error_dict(
+        return _finish(ws, job, work_dir, "Failed", error_dict(
             f"The run exceeded its maximum duration of {job.timeout_seconds} seconds and was stopped "
             "(max_run_duration_seconds).", code="UserError"))
     if exit_code != 0:
         return _finish(ws, job, work_dir, "Failed", _script_error(job, exit_code, logs[STD_LOG]))
-    records.set_status(ws, job.run_id, "Finalizing", only_from=("Running",))
+    ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",))
     try:
         for hook in job.after_process:
             hook(job, work_dir, exit_code)
     except Exception as exc:  # noqa: BLE001
         return _finish(ws, job, work_dir, "Failed",
-                       records.error_dict(f"Finalizing the run's outputs failed: {exc}", code="SystemError"))
+                       error_dict(f"Finalizing the run's outputs failed: {exc}", code="SystemError"))
     return _finish(ws, job, work_dir, "Completed")
 
 
@@ -107,20 +109,20 @@ def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log) -> tu
     argv = job.argv()
     proc = subprocess.Popen(argv, cwd=work_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True, shell=isinstance(argv, str))
-    records.update_run(ws, job.run_id, pid=proc.pid)
+    ws._context.runs.update_run(job.run_id, pid=proc.pid)
     deadline = time.monotonic() + job.timeout_seconds if job.timeout_seconds else None
     waiter = _ExitWaiter(proc)
     try:
         while True:
             if waiter.wait(_POLL):
                 code = proc.wait()
-                if records.get_status(ws, job.run_id) in ("CancelRequested", "Canceled"):
+                if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
                     return None, "canceled"  # Run.cancel killed the process group itself
                 return code, "exited"
             if deadline is not None and time.monotonic() > deadline:
                 _kill(proc)
                 return None, "timeout"
-            if records.get_status(ws, job.run_id) in ("CancelRequested", "Canceled"):
+            if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
                 _kill(proc)
                 return None, "canceled"
     finally:
@@ -181,7 +183,7 @@ def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
     process = "python" if job.command is None else "command"
     message = (f"Execution failed. User process '{process}' exited with status code {exit_code}. "
                f"Please check log file '{STD_LOG}' for error details. Error: {tail}")
-    return records.error_dict(message, code="UserError")
+    return error_dict(message, code="UserError")
 
 
 def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error: dict | None = None) -> str:
@@ -200,8 +202,8 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
             artifacts.alias(ws, job.run_id, DRIVER_LOG, STD_LOG)
     except Exception as exc:  # noqa: BLE001 - the run still needs a final status
         if status == "Completed":
-            status, error = "Failed", records.error_dict(f"Uploading the run's files failed: {exc}",
+            status, error = "Failed", error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
-    records.close_open_children(ws, job.run_id, status)
-    records.set_status(ws, job.run_id, status, error=error, pid=None)
+    ws._context.runs.close_open_children(job.run_id, status)
+    ws._context.runs.set_status(job.run_id, status, error=error, pid=None)
     return status

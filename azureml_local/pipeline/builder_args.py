@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from azureml_local.jobs.placeholders import INPUT_TEMPLATE, OUTPUT_TEMPLATE
 from azureml_local.pipeline.builder_io import (
     is_a, is_consumption, is_data_reference, is_dataset, is_output_config, is_port_data_reference,
 )
 
 _INVALID = re.compile(r"\W")
-_IN_TEMPLATE = "DatasetConsumptionConfig:{}"
-_OUT_TEMPLATE = "DatasetOutputConfig:{}"
 
 
 def _is_pipeline_data(obj: Any) -> bool:
@@ -56,10 +55,10 @@ def process_arguments_and_io(arguments: list, inputs: list, outputs: list) -> No
         if is_output_config(argument):
             if _contains(inputs, argument):
                 consumed = argument.as_input()
-                arguments[i] = _IN_TEMPLATE.format(consumed.name)
+                arguments[i] = INPUT_TEMPLATE.format(consumed.name)
                 inputs[_index(inputs, argument)] = consumed
             else:
-                arguments[i] = _OUT_TEMPLATE.format(argument.name)
+                arguments[i] = OUTPUT_TEMPLATE.format(argument.name)
                 if not _contains(outputs, argument):
                     outputs.append(argument)
             continue
@@ -71,7 +70,7 @@ def process_arguments_and_io(arguments: list, inputs: list, outputs: list) -> No
             arguments[i] = "$AZUREML_DATAREFERENCE_{0}".format(argument._output_name)
             continue
         name = argument.input_name if _is_output_dataset(argument) else argument.name
-        arguments[i] = _IN_TEMPLATE.format(name)
+        arguments[i] = INPUT_TEMPLATE.format(name)
         if not _contains(inputs, argument):
             inputs.append(argument)
     for i, value in enumerate(inputs):
@@ -155,7 +154,7 @@ def fix_port_name_collisions(inputs: list, output_names: list, arguments: list) 
             renamed = copy.copy(value)
             renamed._name = new_name
             if hasattr(renamed, "arg_val"):
-                renamed.arg_val = _IN_TEMPLATE.format(new_name)
+                renamed.arg_val = INPUT_TEMPLATE.format(new_name)
         elif isinstance(value, InputPortBinding):
             renamed = InputPortBinding(new_name, value.bind_object, value.bind_mode, value.path_on_compute,
                                        value.overwrite)
@@ -169,8 +168,8 @@ def fix_port_name_collisions(inputs: list, output_names: list, arguments: list) 
     for arg in arguments:
         match = next((new for old, new in changed if old is arg), None)
         if match is None and isinstance(arg, str):
-            match = next((_IN_TEMPLATE.format(new.name) for old, new in changed
-                          if is_consumption(old) and arg == _IN_TEMPLATE.format(old.name)), None)
+            match = next((INPUT_TEMPLATE.format(new.name) for old, new in changed
+                          if is_consumption(old) and arg == INPUT_TEMPLATE.format(old.name)), None)
         new_arguments.append(arg if match is None else match)
     return new_inputs, new_arguments
 

@@ -8,19 +8,9 @@ consumer's dataset (no dataprep engine locally).
 from __future__ import annotations
 
 from copy import copy
-from enum import Enum
 from typing import Any
 
-try:  # the data layer's enum when present (same class users import from azureml.data)
-    from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
-except ImportError:  # pragma: no cover - until the data layer ships it
-    class PromoteHeadersBehavior(Enum):  # type: ignore[no-redef]
-        """How delimited files' header rows are read (SDK values)."""
-
-        NO_HEADERS = 0
-        ONLY_FIRST_FILE_HAS_HEADERS = 1
-        COMBINE_ALL_FILES_HEADERS = 2
-        ALL_FILES_HAVE_SAME_HEADERS = 3
+from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
 
 
 class PipelineOutputAbstractDataset:

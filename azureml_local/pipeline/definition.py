@@ -12,6 +12,8 @@ import copy
 import os
 from typing import Any
 
+from azureml_local.compute.registry import resolve_compute
+from azureml_local.engine import snapshot as engine_snapshot
 from azureml_local.pipeline import definition_ports as ports
 from azureml_local.pipeline import fingerprint as fp
 from azureml_local.pipeline.graph_build import Graph
@@ -39,12 +41,6 @@ class BuildContext:
             if not all(isinstance(t, str) for t in target):
                 raise ValueError("Compute target tuple must consist of 2 strings (compute name, compute type)")
             return target[0]
-        try:
-            from azureml_local.compute.registry import resolve_compute
-        except ImportError:
-            if target is None:
-                return "local"
-            return target if isinstance(target, str) else getattr(target, "name", str(target))
         resolved = resolve_compute(self.workspace, target)
         return resolved if isinstance(resolved, str) else getattr(resolved, "name", None) or "local"
 
@@ -175,10 +171,6 @@ def finalize(described: list[dict], params: dict, ctx: BuildContext, description
 
 
 def _snapshot(ws: Any, source_directory: str) -> tuple[str, str | None]:
-    """``(content hash, snapshot folder)``: the engine's snapshot when available, else hash only."""
-    try:
-        from azureml_local.engine.snapshot import snapshot
-    except ImportError:
-        return fp.content_hash(source_directory), None
-    content, folder = snapshot(ws, source_directory)
+    """``(content hash, snapshot folder)``: the engine's snapshot of the source directory."""
+    content, folder = engine_snapshot.snapshot(ws, source_directory)
     return content, str(folder) if folder is not None else None

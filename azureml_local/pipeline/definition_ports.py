@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from azureml_local.jobs.placeholders import (
+    DATAREFERENCE_TEMPLATE, DEFAULT_OUTPUT_PATH, INPUT_TEMPLATE, OUTPUT_TEMPLATE, PIPELINE_DATA_PATH, placeholder_name,
+)
 from azureml_local.pipeline.builder_args import input_port_name, output_port_name
 from azureml_local.pipeline.builder_io import (
     datastore_name, is_a, is_consumption, is_data_reference, is_dataset, is_output_config,
     is_port_data_reference, is_tabular_output_config,
 )
-
-DEFAULT_OUTPUT_PATH = "dataset/{run-id}/{output-name}"
-PIPELINE_DATA_PATH = "azureml/{run-id}/{output-name}"
 
 
 def data_payload(obj: Any) -> Any:
@@ -186,11 +186,12 @@ def annotate_arguments(step: Any, input_defs: list[dict], output_defs: list[dict
 def _annotate_text(arg: str, inputs: set, outputs: set, params: dict) -> dict:
     from azureml_local.pipeline.graph import PipelineParameter
 
-    for prefix, kind, names in (("DatasetConsumptionConfig:", "input", inputs), ("DatasetOutputConfig:", "output", outputs)):
-        if arg.startswith(prefix) and arg[len(prefix):] in names:
-            return {kind: arg[len(prefix):]}
-    if arg.startswith("$AZUREML_DATAREFERENCE_"):
-        name = arg[len("$AZUREML_DATAREFERENCE_"):]
+    for template, kind, names in ((INPUT_TEMPLATE, "input", inputs), (OUTPUT_TEMPLATE, "output", outputs)):
+        name = placeholder_name(arg, template)
+        if name in names:
+            return {kind: name}
+    name = placeholder_name(arg, DATAREFERENCE_TEMPLATE)
+    if name is not None:
         if name in inputs:
             return {"input": name}
         if name in outputs:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import threading
-from pathlib import Path
 from typing import Any
+
+from azureml_local.engine import snapshot
 
 EMPTY_CONTENT_HASH = "00000000000000000000000000000000"
 
@@ -105,82 +104,5 @@ def fingerprint(parts: dict[str, Any], content_hash: str) -> str:
 
 # -- content hash of a source directory --------------------------------------------------------
 def content_hash(source_directory: str) -> str:
-    """Hash of the files under ``source_directory`` (``.amlignore`` / ``.gitignore`` honoured).
-
-    Uses the engine's stat-cached ``hash_directory`` when present, else the local fallback
-    below (same rule, cache keyed on (path, size, mtime)) so unchanged files are not re-read.
-    """
-    try:
-        from azureml_local.engine.snapshot import hash_directory
-    except ImportError:
-        return _fallback_hash(source_directory)
-    return hash_directory(source_directory)
-
-
-_cache: dict[str, tuple[int, int, str]] = {}
-_cache_lock = threading.Lock()
-
-
-def _fallback_hash(source_directory: str) -> str:
-    root = Path(source_directory)
-    ignore = _ignore_matcher(root)
-    files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root)
-        dirnames[:] = sorted(d for d in dirnames if not ignore(os.path.normpath(os.path.join(rel_dir, d)), True))
-        for fname in filenames:
-            rel = os.path.normpath(os.path.join(rel_dir, fname))
-            if not ignore(rel, False):
-                files.append(rel)
-    if not files:
-        return EMPTY_CONTENT_HASH
-    total = hashlib.sha256()
-    for rel in sorted(files):
-        total.update(rel.replace(os.sep, "/").encode())
-        total.update(_file_digest(root / rel).encode())
-    return total.hexdigest()
-
-
-def _file_digest(path: Path) -> str:
-    st = path.stat()
-    key = str(path)
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-        return hit[2]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    with _cache_lock:
-        _cache[key] = (st.st_size, st.st_mtime_ns, h.hexdigest())
-    return h.hexdigest()
-
-
-def _ignore_matcher(root: Path):
-    import fnmatch
-
-    patterns: list[str] = []
-    for name in (".amlignore", ".gitignore"):
-        f = root / name
-        if f.is_file():
-            patterns = [ln.strip() for ln in f.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
-            break
-
-    def ignored(rel: str, is_dir: bool) -> bool:
-        rel = rel.replace(os.sep, "/")
-        base = rel.rsplit("/", 1)[-1]
-        hit = False
-        for pat in patterns:
-            neg = pat.startswith("!")
-            p = pat[1:] if neg else pat
-            if p.endswith("/"):
-                if not is_dir:
-                    continue
-                p = p[:-1]
-            p = p.lstrip("/")
-            if fnmatch.fnmatch(rel, p) or ("/" not in p and fnmatch.fnmatch(base, p)):
-                hit = not neg
-        return hit
-
-    return ignored
+    """Hash of the files under ``source_directory`` (ignore files honoured): the engine's stat-cached hash."""
+    return snapshot.hash_directory(source_directory)

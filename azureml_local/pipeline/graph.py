@@ -7,15 +7,9 @@ DataPathComputeBinding)`` pair (``_PipelineIO``). Graph building lives in
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from azureml_local.pipeline.builder_io import is_a
-
-
-def param_env_name(name: str) -> str:
-    """The environment variable a parameter reaches the script as (``AML_PARAMETER_<name>``)."""
-    return "AML_PARAMETER_" + re.sub(r"[~\W]", "_", name)
 
 
 class PipelineParameter:

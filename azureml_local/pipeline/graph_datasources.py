@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime, timezone
 from typing import Any
 
 _KINDS = ("dataset", "datastore_path", "datapath_parameter")
@@ -45,26 +44,23 @@ def print_datasources(ws: Any, sources: list[dict], ids: dict[str, str], dry_run
     ``regenerate_outputs`` skips the lookup, as the SDK does: every data source is created anew.
     """
     for source in sources:
-        row = ws._store.query_one("SELECT datasource_id FROM pipeline_datasources WHERE fingerprint = ?",
-                                  (source["fingerprint"],))
-        if regenerate_outputs and not dry_run and row is not None:
+        known_id = ws._context.pipelines.datasource_id(source["fingerprint"])
+        if regenerate_outputs and not dry_run and known_id is not None:
             print("Created data reference %s for StepId [%s][%s], (Consumers of this data will generate new "
                   "runs.)" % (source["name"], ids[source["fingerprint"]], uuid.uuid4()))
             continue
         node_id = ids[source["fingerprint"]]
         if dry_run:
-            if row is None:
+            if known_id is None:
                 print("Data reference %s is ready to be created [%s], "
                       "(Consumers of this data will generate new runs.)" % (source["name"], node_id))
             continue
-        if row is None:
+        if known_id is None:
             datasource_id = str(uuid.uuid5(uuid.NAMESPACE_URL, source["fingerprint"]))
-            ws._store.execute("INSERT OR IGNORE INTO pipeline_datasources(fingerprint, datasource_id, name, created_utc)"
-                              " VALUES (?,?,?,?)", (source["fingerprint"], datasource_id, source["name"],
-                                                    datetime.now(timezone.utc).isoformat()))
+            ws._context.pipelines.add_datasource(source["fingerprint"], datasource_id, source["name"])
             print("Created data reference %s for StepId [%s][%s], "
                   "(Consumers of this data will generate new runs.)" % (source["name"], node_id, datasource_id))
         else:
             print("Using data reference %s for StepId [%s][%s], "
                   "(Consumers of this data are eligible to reuse prior runs.)"
-                  % (source["name"], node_id, row["datasource_id"]))
+                  % (source["name"], node_id, known_id))

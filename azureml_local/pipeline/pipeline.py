@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from azureml_local.pipeline import definition as definition_mod
+from azureml_local.pipeline import reuse
 from azureml_local.pipeline.graph_build import GraphBuilder
 
 _log = logging.getLogger(__name__)
@@ -156,20 +157,10 @@ class Pipeline:
 
     def publish(self, name: str | None = None, description: str | None = None, version: str | None = None,
                 continue_on_step_failure: bool | None = None) -> Any:
-        """Store this pipeline's definition as a PublishedPipeline (implemented by the publish module)."""
-        try:
-            from azureml_local.pipeline.published import publish_definition
-        except ImportError:
-            raise NotImplementedError(
-                "Pipeline.publish is not available yet in azureml-local: publishing arrives with published "
-                "pipelines and endpoints. Submit the pipeline with Experiment.submit(pipeline) meanwhile.") from None
-        self._check_acyclic()
-        definition = self._definition()
-        self._finalize(definition)
-        if continue_on_step_failure is not None:
-            definition["continue_on_step_failure"] = bool(continue_on_step_failure)
-        return publish_definition(self._workspace, definition, name=name, description=description,
-                                  version=version, continue_on_step_failure=continue_on_step_failure)
+        """Store this pipeline as a PublishedPipeline: not available yet (published pipelines come later)."""
+        raise NotImplementedError(
+            "Pipeline.publish is not available yet in azureml-local: publishing arrives with published "
+            "pipelines and endpoints. Submit the pipeline with Experiment.submit(pipeline) meanwhile.")
 
     @staticmethod
     def load_yaml(workspace: Any, filename: str, _workflow_provider: Any = None, _service_endpoint: Any = None) -> Any:
@@ -181,19 +172,11 @@ def _default_datastore_name(workspace: Any, default_datastore: Any) -> str:
 
     if default_datastore is not None:
         return datastore_name(default_datastore)  # type: ignore[return-value]
-    try:
-        store = workspace.get_default_datastore()
-    except (ImportError, AttributeError):
-        store = None
-    return datastore_name(store, "workspaceblobstore")  # type: ignore[return-value]
+    return datastore_name(workspace.get_default_datastore(), "workspaceblobstore")  # type: ignore[return-value]
 
 
 def _eligible(ws: Any, step: dict) -> bool:
-    try:
-        from azureml_local.pipeline.reuse import is_known_fingerprint
-    except ImportError:
-        return False
-    return is_known_fingerprint(ws, step["fingerprint"])
+    return reuse.is_known_fingerprint(ws, step["fingerprint"])
 
 
 def _module_id(step: dict) -> str:

@@ -1,8 +1,8 @@
 """``PipelineRun`` (``azureml.pipeline.core.PipelineRun``): a submitted pipeline.
 
-Status comes from the run history (the runner's orphan recovery writes there) in
-the PipelineRun vocabulary; children are the StepRuns of ``pipeline_step_runs``
-in the order they started.
+Status comes from the run history, its one home (``status.pipeline_status`` maps it to
+the PipelineRun vocabulary); cancel moves the run to CancelRequested there. Children are
+the StepRuns of ``pipeline_step_runs`` in the order they started.
 """
 from __future__ import annotations
 
@@ -11,23 +11,16 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
+from azureml_local.engine.recovery import recover_if_orphaned
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
-from azureml_local.pipeline.execution import state
 from azureml_local.pipeline.step_run import _INTERRUPTED, StepRun, poll_delays
 from azureml_local.run import Run
+from azureml_local.status import ACTIVE_STATES, PIPELINE_RUNNING_STATES, is_terminal, pipeline_status
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
 
-RUNNING_STATES = ["NotStarted", "Running", "Queued", "Unknown"]
-_PIPELINE_STATUS = {"NotStarted": "NotStarted", "Queued": "Running", "Starting": "Running", "Preparing": "Running",
-                    "Provisioning": "Running", "Running": "Running", "Finalizing": "Running",
-                    "CancelRequested": "Running", "Completed": "Finished", "Failed": "Failed", "Canceled": "Canceled"}
-
-
-def pipeline_status(raw: str) -> str:
-    """Run-history status -> the PipelineRun vocabulary (NotStarted|Running|Failed|Finished|Canceled)."""
-    return _PIPELINE_STATUS.get(raw, "Running")
+RUNNING_STATES = list(PIPELINE_RUNNING_STATES)
 
 
 def _experiment(ws: "Workspace", name: str) -> Any:
@@ -69,11 +62,12 @@ class PipelineRun(Run):
 
     # -- status ---------------------------------------------------------------------------
     def _get_status(self) -> str:
-        raw = state.pipeline_status(self._workspace, self.id)
-        if raw not in state.TERMINAL and time.monotonic() - getattr(self, "_orphan_checked", 0.0) > 1.0:
+        runs = self._workspace._context.runs
+        raw = runs.status(self.id)
+        if not is_terminal(raw) and time.monotonic() - getattr(self, "_orphan_checked", 0.0) > 1.0:
             self._orphan_checked = time.monotonic()
-            if state.recover_if_orphaned(self._workspace, self.id):
-                raw = state.pipeline_status(self._workspace, self.id)
+            if recover_if_orphaned(self._workspace._context, self.id):
+                raw = runs.status(self.id)
         return pipeline_status(raw)
 
     def get_status(self) -> str:
@@ -82,22 +76,16 @@ class PipelineRun(Run):
 
     def cancel(self) -> None:
         """Cancel the run: running step processes are stopped, pending steps never start."""
-        from azureml_local.pipeline.execution import records
-
-        ws = self._workspace
-        ws._store.execute("UPDATE pipeline_runs SET cancel_requested = 1 WHERE run_id = ?", (self.id,))
-        row = state.pipeline_row(ws, self.id)
-        raw = state.pipeline_status(ws, self.id)
-        if raw in ("NotStarted", "Queued"):  # not picked up yet: cancel right here
-            state.set_pipeline_status(ws, self.id, "Canceled")
-        elif row is not None and raw not in state.TERMINAL:
-            records.set_status(ws, self.id, "CancelRequested")
+        runs = self._workspace._context.runs
+        # not picked up yet: cancel right here (the orchestrator then finds it Canceled and never starts)
+        if not runs.set_status(self.id, "Canceled", only_from=("NotStarted", "Queued")):
+            runs.set_status(self.id, "CancelRequested", only_from=ACTIVE_STATES)
 
     # -- children ---------------------------------------------------------------------------
     def get_children(self, recursive: bool = False, tags: Any = None, properties: Any = None, type: Any = None,
                      status: Any = None, _rehydrate_runs: bool = True) -> Iterator[StepRun]:
         """The StepRuns started so far (a generator), in start order."""
-        for row in state.step_rows(self._workspace, self.id):
+        for row in self._workspace._context.pipeline_runs.steps(self.id):
             step = StepRun._from_step_row(self._experiment, row)
             if status is not None and step.get_status() != status and step.status != status:
                 continue
@@ -129,7 +117,7 @@ class PipelineRun(Run):
     def get_graph(self) -> dict:
         """The stored pipeline definition (docs/pipeline-definition.md) this run executes."""
         if self._graph is None:
-            row = state.pipeline_row(self._workspace, self.id)
+            row = self._workspace._context.pipeline_runs.get(self.id)
             self._graph = json.loads(row["definition"]) if row else {}
         return self._graph
 
@@ -138,15 +126,9 @@ class PipelineRun(Run):
         for key in kwargs:
             if key != "enable_email_notification":
                 raise ValueError("parameter %s is not recognized for method PipelineRun.publish_pipeline " % key)
-        try:
-            from azureml_local.pipeline.published import publish_definition
-        except ImportError:
-            raise NotImplementedError(
-                "PipelineRun.publish_pipeline is not available yet in azureml-local: publishing arrives with "
-                "published pipelines and endpoints. Use Pipeline.publish() once that lands.") from None
-        definition = self.get_graph()
-        return publish_definition(self._workspace, definition, name=name, description=description, version=version,
-                                  continue_on_step_failure=continue_on_step_failure)
+        raise NotImplementedError(
+            "PipelineRun.publish_pipeline is not available yet in azureml-local: publishing arrives with "
+            "published pipelines and endpoints. Use Pipeline.publish() once that lands.")
 
     def save(self, path: str | None = None) -> None:
         raise NotImplementedError("PipelineRun.save (pipeline YAML) is not supported by azureml-local.")
@@ -177,8 +159,12 @@ class PipelineRun(Run):
                             continue
                         processed.append(step_run.id)
                         print("\n")
-                        step_run.wait_for_completion(timeout_seconds=timeout_seconds - (time.time() - start),
-                                                     raise_on_error=raise_on_error)
+                        try:
+                            step_run.wait_for_completion(timeout_seconds=timeout_seconds - (time.time() - start),
+                                                         raise_on_error=raise_on_error)
+                        except ActivityFailedException:
+                            self._wait_for_failure_to_end_run(start + timeout_seconds)
+                            raise
                         print("")
                     if time.time() - start > timeout_seconds:
                         print("Timed out of waiting. Elapsed time:", time.time() - start)
@@ -216,10 +202,20 @@ class PipelineRun(Run):
             print("", flush=True)
         return status
 
+    def _wait_for_failure_to_end_run(self, deadline: float) -> None:
+        """A failed step ends the pipeline run (unless ``continue_on_step_failure``): wait for that end,
+        so a ``get_status()`` right after the waiter raises never reports the run still Running."""
+        row = self._workspace._context.pipeline_runs.get(self.id)
+        if row is not None and row["continue_on_step_failure"]:
+            return
+        delays = poll_delays()
+        while self._get_status() in RUNNING_STATES and time.time() < deadline:
+            time.sleep(next(delays))
+
     # -- lookups ------------------------------------------------------------------------------
     @staticmethod
     def get(workspace: "Workspace", run_id: str, _service_endpoint: str | None = None) -> "PipelineRun":
-        row = state.pipeline_row(workspace, run_id)
+        row = workspace._context.pipeline_runs.get(run_id)
         if row is None:
             from azureml_local.exceptions import ServiceException
 
@@ -229,8 +225,7 @@ class PipelineRun(Run):
 
     @staticmethod
     def get_pipeline_runs(workspace: "Workspace", pipeline_id: str, _service_endpoint: str | None = None) -> list:
-        rows = workspace._store.query("SELECT run_id, experiment_name FROM pipeline_runs WHERE pipeline_id = ? "
-                                      "ORDER BY created_utc", (pipeline_id,))
+        rows = workspace._context.pipeline_runs.of_published_pipeline(pipeline_id)
         return [PipelineRun(_experiment(workspace, r["experiment_name"]), r["run_id"]) for r in rows]
 
     @staticmethod
@@ -240,15 +235,13 @@ class PipelineRun(Run):
 
 
 def _matches(ws: "Workspace", run_id: str, tags: Any, properties: Any, run_type: Any) -> bool:
-    from azureml_local.runs import records
-
-    row = ws._store.query_one("SELECT run_type FROM runs WHERE run_id = ?", (run_id,))
-    if run_type is not None and (row is None or row["run_type"] != run_type):
+    runs = ws._context.runs
+    if run_type is not None and (not runs.exists(run_id) or runs.run(run_id)["run_type"] != run_type):
         return False
-    for table, flt in (("run_tags", tags), ("run_properties", properties)):
+    for read, flt in ((runs.tags, tags), (runs.properties, properties)):
         if flt is None:
             continue
-        kv = records.get_kv(ws, table, run_id)
+        kv = read(run_id)
         items = flt.items() if isinstance(flt, dict) else [(flt, ...)]
         for key, value in items:
             if key not in kv or (value is not ... and kv[key] != str(value)):

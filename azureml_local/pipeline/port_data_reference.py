@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from azureml_local.data.datastore_registry import load_datastore
 from azureml_local.pipeline.input_binding import InputBindable
 
 
@@ -77,11 +78,6 @@ def make_port_data_reference(step_run: Any, name: str, output: dict) -> PortData
     from azureml_local.data.data_reference import DataReference
 
     ws = step_run.experiment.workspace
-    try:
-        from azureml_local.data.datastore_registry import load_datastore
-
-        datastore: Any = load_datastore(ws, output["datastore"])
-    except ImportError:
-        datastore = output["datastore"]
+    datastore = load_datastore(ws, output["datastore"])
     ref = DataReference(datastore, data_reference_name=name, path_on_datastore=output["path"])
     return PortDataReference(step_run, step_run.pipeline_run_id, ref, step_run=step_run)

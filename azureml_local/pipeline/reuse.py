@@ -24,7 +24,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -45,8 +44,7 @@ def is_known_fingerprint(ws: "Workspace", fingerprint: str) -> bool:
     "eligible to reuse" print at submit time; the data part is only decided at run time)."""
     if not fingerprint:
         return False
-    row = ws._store.query_one("SELECT 1 FROM reuse_entries WHERE fingerprint = ? LIMIT 1", (fingerprint,))
-    return row is not None
+    return ws._context.pipelines.has_fingerprint(fingerprint)
 
 
 @dataclass
@@ -116,38 +114,24 @@ def used_parameters(step: dict) -> set[str]:
 
 def find_reusable(ws: "Workspace", key: ReuseKey) -> dict | None:
     """The stored entry for this key, if its step finished successfully before."""
-    row = ws._store.query_one("SELECT * FROM reuse_entries WHERE reuse_key = ?", (key.digest,))
-    if row is None:
-        return None
-    entry = dict(row)
-    entry["outputs"] = json.loads(entry["outputs"])
-    return entry
+    return ws._context.pipelines.find_reuse(key.digest)
 
 
 def record(ws: "Workspace", key: ReuseKey, step_name: str, step_run_id: str, pipeline_run_id: str,
            node_id: str, outputs: dict) -> None:
     """Remember a successful step run (atomic: a half-finished step is never recorded)."""
-    now = datetime.now(timezone.utc).isoformat()
-    ws._store.execute(
-        "INSERT OR REPLACE INTO reuse_entries(reuse_key, fingerprint, step_name, step_run_id, pipeline_run_id,"
-        " node_id, outputs, key_parts, created_utc) VALUES (?,?,?,?,?,?,?,?,?)",
-        (key.digest, key.fingerprint, step_name, step_run_id, pipeline_run_id, node_id, json.dumps(outputs),
-         json.dumps(key.parts), now))
+    ws._context.pipelines.record_reuse(key.digest, key.fingerprint, key.parts, step_name, step_run_id,
+                                       pipeline_run_id, node_id, outputs)
 
 
 def forget_run(ws: "Workspace", step_run_id: str) -> None:
     """Drop entries pointing at a step run whose outputs are gone."""
-    ws._store.execute("DELETE FROM reuse_entries WHERE step_run_id = ?", (step_run_id,))
+    ws._context.pipelines.forget_step_run(step_run_id)
 
 
 def previous_parts(ws: "Workspace", step_name: str, exclude_pipeline_run: str) -> tuple[str, dict] | None:
     """``(step_run_id, key parts)`` of the latest earlier run of a step with this name."""
-    row = ws._store.query_one(
-        "SELECT COALESCE(reused_run_id, step_run_id) AS step_run_id, key_parts FROM pipeline_step_runs WHERE name = ? AND pipeline_run_id != ?"
-        " AND key_parts IS NOT NULL ORDER BY created_utc DESC LIMIT 1", (step_name, exclude_pipeline_run))
-    if row is None:
-        return None
-    return row["step_run_id"], json.loads(row["key_parts"])
+    return ws._context.pipelines.previous_key_parts(step_name, exclude_pipeline_run)
 
 
 def explain(key: ReuseKey, previous: tuple[str, dict] | None) -> str:

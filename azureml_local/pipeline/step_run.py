@@ -13,19 +13,12 @@ from typing import Any
 
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
 from azureml_local.run import Run
+from azureml_local.status import PIPELINE_RUNNING_STATES, step_status
 
-RUNNING_STATES = ["NotStarted", "Running", "Queued", "Unknown"]
-_STEP_STATUS = {"NotStarted": "NotStarted", "Queued": "Queued", "Preparing": "Running", "Provisioning": "Running",
-                "Starting": "Running", "Running": "Running", "Finalizing": "Running", "CancelRequested": "Running",
-                "Completed": "Finished", "Failed": "Failed", "Canceled": "Canceled"}
+RUNNING_STATES = list(PIPELINE_RUNNING_STATES)
 _INTERRUPTED = ("The output streaming for the run interrupted.\n"
                 "But the run is still executing on the compute target. \n"
                 "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run")
-
-
-def step_status(raw: str) -> str:
-    """Run-history status -> the StepRun vocabulary."""
-    return _STEP_STATUS.get(raw, "Running")
 
 
 def poll_delays() -> Any:
@@ -64,11 +57,9 @@ class StepRun(Run):
     @staticmethod
     def _from_dto(experiment: Any, run_dto: Any, **kwargs: Any) -> "StepRun":
         """The SDK's factory for ``azureml.StepRun`` / ``azureml.ReusedStepRun`` run-history rows."""
-        from azureml_local.runs import records
-
-        ws = experiment.workspace
-        tags = records.get_kv(ws, "run_tags", run_dto.run_id)
-        props = records.get_kv(ws, "run_properties", run_dto.run_id)
+        runs = experiment.workspace._context.runs
+        tags = runs.tags(run_dto.run_id)
+        props = runs.properties(run_dto.run_id)
         if getattr(run_dto, "run_type", None) == "azureml.ReusedStepRun":
             return StepRun._from_reused_dto(experiment, run_dto, _tags=tags, **kwargs)
         reused_run_id = props.get("azureml.reusedrunid")
@@ -80,18 +71,14 @@ class StepRun(Run):
     @staticmethod
     def _from_reused_dto(experiment: Any, run_dto: Any, _tags: dict | None = None, **kwargs: Any) -> "StepRun":
         """A reused step as the SDK shows it: the original step run, flagged as reused here."""
-        from azureml_local.runs import records
-
-        tags = _tags if _tags is not None else records.get_kv(experiment.workspace, "run_tags", run_dto.run_id)
+        tags = _tags if _tags is not None else experiment.workspace._context.runs.tags(run_dto.run_id)
         return StepRun(experiment, step_run_id=tags.get("azureml.reusedrunid"),
                        pipeline_run_id=tags.get("azureml.reusedpipeline"), node_id=tags.get("azureml.reusednodeid"),
                        _is_reused=True, _current_node_id=tags.get("azureml.nodeid"),
                        _current_run_id=run_dto.run_id, **kwargs)
 
     def _step_row(self) -> dict | None:
-        row = self._experiment.workspace._store.query_one(
-            "SELECT * FROM pipeline_step_runs WHERE step_run_id = ?", (self.id,))
-        return dict(row) if row is not None else None
+        return self._experiment.workspace._context.pipeline_runs.step(self.id)
 
     # -- SDK surface ---------------------------------------------------------------------
     def complete(self) -> None:
@@ -108,9 +95,7 @@ class StepRun(Run):
         return self._pipeline_run_id
 
     def get_status(self) -> str:
-        from azureml_local.runs import records
-
-        return step_status(records.get_status(self._experiment.workspace, self.id))
+        return step_status(self._experiment.workspace._context.runs.status(self.id))
 
     def _log_file(self, run_id: str | None = None) -> Any:
         from azureml_local.engine import log_paths

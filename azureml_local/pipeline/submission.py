@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException
@@ -34,7 +33,7 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     ``continue_on_step_failure=None`` keeps the definition's own setting (published pipelines).
     ``pipeline_id`` links the run to a published pipeline (``PipelineRun.get_pipeline_runs``).
     """
-    from azureml_local.pipeline.execution import dispatch, records
+    from azureml_local.pipeline.execution import dispatch
     from azureml_local.pipeline.pipeline_run import PipelineRun
     from azureml_local.pipeline.reuse import reuse_mode
 
@@ -46,23 +45,21 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     if continue_on_step_failure is None:
         continue_on_step_failure = bool(definition.get("continue_on_step_failure", False))
     run_id = str(uuid.uuid4())
-    now = datetime.now(timezone.utc).isoformat()
     properties = {"azureml.runsource": "azureml.PipelineRun", "runSource": run_source, "runType": run_source,
                   "azureml.parameters": json.dumps(params), "azureml.continue_on_step_failure":
                   str(bool(continue_on_step_failure)), "azureml.pipelineComponent": "pipelinerun"}
     if pipeline_id:
         properties["azureml.pipelineid"] = pipeline_id
-    with ws._store.transaction():
-        ws._store.execute(
-            "INSERT INTO pipeline_runs(run_id, experiment_name, definition, parameters, regenerate_outputs,"
-            " continue_on_step_failure, parent_run_id, pipeline_id, status, created_utc, reuse_mode)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (run_id, experiment_name, json.dumps(definition), json.dumps(params), int(bool(regenerate_outputs)),
-             int(bool(continue_on_step_failure)), parent_run_id, pipeline_id, "NotStarted", now, reuse_mode()))
-        records.create_run(ws, run_id, experiment_name, PIPELINE_RUN_TYPE, parent_run_id=parent_run_id,
-                           name=definition.get("description") or None, tags=tags or {},
-                           properties=properties,  # the definition lives in pipeline_runs only
-                           enqueue_handler=dispatch.HANDLER if dispatch.use_runner() else None)
+    ctx = ws._context
+    with ctx.db.transaction():  # both rows or neither
+        ctx.pipeline_runs.create(run_id, experiment_name, definition, params, regenerate_outputs=regenerate_outputs,
+                                 continue_on_step_failure=continue_on_step_failure, parent_run_id=parent_run_id,
+                                 pipeline_id=pipeline_id, reuse_mode=reuse_mode())
+        name = definition.get("description") or None
+        ctx.runs.create_run(experiment_name, run_id, run_type=PIPELINE_RUN_TYPE, parent_run_id=parent_run_id,
+                            name=name, display_name=name, tags=tags or {},
+                            properties=properties,  # the definition lives in pipeline_runs only
+                            enqueue_handler=dispatch.HANDLER if dispatch.use_runner() else None)
     dispatch.queue_pipeline_run(ws, run_id)
     return PipelineRun._for_id(ws, experiment_name, run_id)
 

@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import errno
 import os
+import weakref
 from typing import TYPE_CHECKING, Iterable
 
 from azureml_local.store.containers import artifacts_container, run_artifact_prefix
 from azureml_local.store.local_files import folder_items  # noqa: F401 - re-exported: artifacts.folder_items
 
 if TYPE_CHECKING:
+    from azureml_local.store.blobs.base import BlobStore
     from azureml_local.workspace import Workspace
 
-_READY: set[tuple[int, str]] = set()
+# Containers already created, per live blob store (weak keys: a store that is gone takes its
+# entries with it, so a new store that reuses its address is never mistaken for it).
+_READY: "weakref.WeakKeyDictionary[BlobStore, set[str]]" = weakref.WeakKeyDictionary()
 
 
 def _container(ws: "Workspace") -> str:
-    """The artifacts container, created once per process and blob store."""
+    """The artifacts container, created once per blob store."""
     name = artifacts_container(ws)
-    key = (id(ws._blobs), name)
-    if key not in _READY:
+    ready = _READY.setdefault(ws._blobs, set())
+    if name not in ready:
         ws._blobs.create_container(name)
-        _READY.add(key)
+        ready.add(name)
     return name
 
 
@@ -55,7 +59,7 @@ def upload_bytes(ws: "Workspace", run_id: str, name: str, data: bytes) -> None:
     name = _checked(name)
     blob = run_artifact_prefix(run_id) + name
     info = ws._blobs.upload_bytes(_container(ws), blob, data, overwrite=True)
-    _index(ws, run_id, [(name, blob, info.size)])
+    ws._context.runs.index_artifacts(run_id, [(name, blob, info.size)])
 
 
 def upload_paths(ws: "Workspace", run_id: str, items: Iterable[tuple[str, str | os.PathLike[str]]]) -> list[str]:
@@ -68,32 +72,23 @@ def upload_paths(ws: "Workspace", run_id: str, items: Iterable[tuple[str, str | 
             raise FileNotFoundError(errno.ENOENT, f"Cannot upload run file '{name}': no such file", str(path))
     prefix = run_artifact_prefix(run_id)
     infos = ws._blobs.upload_files(_container(ws), [(prefix + n, p) for n, p in pairs], overwrite=True)
-    _index(ws, run_id, [(n, prefix + n, i.size) for (n, _), i in zip(pairs, infos)])
+    ws._context.runs.index_artifacts(run_id, [(n, prefix + n, i.size) for (n, _), i in zip(pairs, infos)])
     return [n for n, _ in pairs]
 
 
 def alias(ws: "Workspace", run_id: str, name: str, existing: str) -> None:
     """Index ``name`` as another path of the already uploaded artifact ``existing`` (no second upload)."""
-    row = ws._store.query_one("SELECT blob_name, size FROM run_artifacts WHERE run_id=? AND path=?",
-                              (run_id, normalize(existing)))
+    row = ws._context.runs.artifact(run_id, normalize(existing))
     if row is not None:
-        _index(ws, run_id, [(normalize(name), row["blob_name"], row["size"])])
-
-
-def _index(ws: "Workspace", run_id: str, rows: list[tuple[str, str, int]]) -> None:
-    with ws._store.transaction() as conn:
-        conn.executemany("INSERT OR REPLACE INTO run_artifacts(run_id, path, blob_name, size) VALUES (?,?,?,?)",
-                         [(run_id, n, b, s) for n, b, s in rows])
+        ws._context.runs.index_artifacts(run_id, [(normalize(name), row["blob_name"], row["size"])])
 
 
 def list_names(ws: "Workspace", run_id: str) -> list[str]:
-    return [r["path"] for r in ws._store.query("SELECT path FROM run_artifacts WHERE run_id=? ORDER BY path",
-                                               (run_id,))]
+    return list(ws._context.runs.artifact_blobs(run_id))
 
 
 def blob_name(ws: "Workspace", run_id: str, name: str) -> str | None:
-    row = ws._store.query_one("SELECT blob_name FROM run_artifacts WHERE run_id=? AND path=?",
-                              (run_id, normalize(name)))
+    row = ws._context.runs.artifact(run_id, normalize(name))
     return row["blob_name"] if row else None
 
 
@@ -112,8 +107,7 @@ def download(ws: "Workspace", run_id: str, name: str, path: str | os.PathLike[st
 
 
 def download_many(ws: "Workspace", run_id: str, pairs: list[tuple[str, str]]) -> None:
-    rows = {r["path"]: r["blob_name"] for r in ws._store.query(
-        "SELECT path, blob_name FROM run_artifacts WHERE run_id=?", (run_id,))}
+    rows = ws._context.runs.artifact_blobs(run_id)
     items = []
     for name, path in pairs:
         if name not in rows:

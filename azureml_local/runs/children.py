@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from azureml_local.exceptions import UserErrorException
-from azureml_local.runs import records
+from azureml_local.store.runs import new_run_id
 
 _INTERACTIVE = "interactive"
 
@@ -20,9 +20,9 @@ class RunChildrenMixin:
 
     # -- children ------------------------------------------------------------------------------------
     def child_run(self, name: str | None = None, run_id: str | None = None, outputs: Any = None) -> Any:
-        child_id = records.create_run(self._ws, self._experiment.name, run_id, run_type=_INTERACTIVE,
-                                      status="Running", start=True, parent_run_id=self._run_id, name=name,
-                                      display_name=name, target=self._row["target"])
+        child_id = self._ws._context.runs.create_run(
+            self._experiment.name, run_id or new_run_id(), run_type=_INTERACTIVE, status="Running", start=True,
+            parent_run_id=self._run_id, name=name, display_name=name, target=self._row["target"])
         return _run_class()(self._experiment, child_id, outputs=outputs)
 
     def create_children(self, count: int | None = None, tag_key: str | None = None,
@@ -43,11 +43,11 @@ class RunChildrenMixin:
         frontier = [self._run_id]
         while frontier:
             parent = frontier.pop(0)
-            rows = records.list_runs(self._ws, parent_run_id=parent)
+            rows = self._ws._context.runs.list_runs(parent_run_id=parent)
             rows.reverse()  # oldest first, like the service
             allowed = None
             if tags is not None or properties is not None:
-                allowed = {r["run_id"] for r in records.list_runs(self._ws, parent_run_id=parent, tags=tags,
+                allowed = {r["run_id"] for r in self._ws._context.runs.list_runs(parent_run_id=parent, tags=tags,
                                                                   properties=properties)}
             for row in rows:
                 if recursive:

@@ -53,7 +53,9 @@ def get_context(cls: type, allow_offline: bool = True, used_for_context_manager:
 class _SubmittedRun(Run):
     """The live run of this process: ``complete()``/``fail()`` leave the status to the engine."""
 
-    _instances: dict[tuple, "_SubmittedRun"] = {}
+    # The one live run of this process (``Run.get_context()`` returns the same object each time);
+    # a process whose environment names another run gets a new one: one slot, never a growing map.
+    _instance: tuple[tuple, "_SubmittedRun"] | None = None
     _lock = threading.Lock()
 
     @staticmethod
@@ -61,9 +63,10 @@ class _SubmittedRun(Run):
         ws = experiment.workspace
         key = (ws.subscription_id, ws.resource_group, ws.name, experiment.name, run_id)
         with _SubmittedRun._lock:
-            if key not in _SubmittedRun._instances:
-                _SubmittedRun._instances[key] = _SubmittedRun(experiment, run_id, **kwargs)
-            return _SubmittedRun._instances[key]
+            current = _SubmittedRun._instance
+            if current is None or current[0] != key:
+                current = _SubmittedRun._instance = (key, _SubmittedRun(experiment, run_id, **kwargs))
+            return current[1]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -39,7 +39,6 @@ class RunLogsSnapshotsMixin:
     def take_snapshot(self, file_or_folder_path: str) -> str:
         """Snapshot a folder (or one file) for this run; returns the snapshot id."""
         from azureml_local.engine.snapshot import snapshot
-        from azureml_local.runs import records
 
         existing = self.get_snapshot_id()
         if existing is not None:  # checked first, as the SDK does: the run keeps its one snapshot
@@ -55,8 +54,8 @@ class RunLogsSnapshotsMixin:
             snapshot_id, _ = snapshot(self._ws, path)
         else:
             raise SnapshotException(f"Cannot take a snapshot of {path}: no such file or folder.")
-        records.update_run(self._ws, self._run_id, snapshot_id=snapshot_id)
-        records.add_properties(self._ws, self._run_id, {"ContentSnapshotId": snapshot_id})
+        self._ws._context.runs.update_run(self._run_id, snapshot_id=snapshot_id)
+        self._ws._context.runs.add_properties(self._run_id, {"ContentSnapshotId": snapshot_id})
         return snapshot_id
 
     def restore_snapshot(self, snapshot_id: str | None = None, path: str | None = None) -> str:

@@ -45,10 +45,7 @@ class RunMetricsMixin:
         except (TypeError, ValueError) as exc:
             raise UserErrorException(f"Metric '{name}' cannot be logged: its value {value!r} is not a number, "
                                      f"string, boolean or list/dict of those ({exc}).") from exc
-        with self._ws._store.transaction() as conn:
-            conn.execute("INSERT INTO run_metrics(run_id, name, kind, value, step, description, created) "
-                         "VALUES (?,?,?,?,?,?,?)", (self._run_id, name, kind, payload, step, description or "",
-                                                   time.time()))
+        self._ws._context.runs.log_metric(self._run_id, name, kind, payload, step, description)
 
     def log(self, name: str, value: Any, description: str = "", step: int | None = None) -> None:
         """Log a scalar (number, string, bool); repeated logs of a name form a list (``step`` optional)."""
@@ -117,13 +114,9 @@ class RunMetricsMixin:
                 if run_type is None or run.type == run_type:
                     out[run.id] = run.get_metrics(name=name, populate=populate)
             return out
-        sql, params = "SELECT name, kind, value FROM run_metrics WHERE run_id=?", [self._run_id]
-        if name is not None:
-            sql += " AND name=?"
-            params.append(name)
         grouped: dict[str, list] = {}
-        for row in self._ws._store.query(sql + " ORDER BY id", params):
-            grouped.setdefault(row["name"], []).append((row["kind"], json.loads(row["value"])))
+        for metric, kind, value in self._ws._context.runs.metrics(self._run_id, name):
+            grouped.setdefault(metric, []).append((kind, value))
         return {n: _fold(entries, self, populate) for n, entries in grouped.items()}
 
 

@@ -13,7 +13,9 @@ import time
 from typing import IO, Any
 
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
-from azureml_local.runs import records
+from azureml_local import status as states
+from azureml_local.service import control as service_control
+from azureml_local.engine.recovery import recover_if_orphaned
 
 NO_ERROR = "Detailed error not set on the Run. Please check the logs for details."
 _LIVENESS_EVERY = 2.0
@@ -36,11 +38,8 @@ def _check_liveness(run: Any, poller: _Poller) -> None:
     if time.monotonic() - poller.last_check < _LIVENESS_EVERY:
         return
     poller.last_check = time.monotonic()
-    from azureml_local.service import control as service_control
-    from azureml_local.service.orphans import recover_orphans
-
-    recover_orphans(run._ws)
-    if run._ws._store.query_one("SELECT 1 FROM run_queue WHERE run_id=?", (run._run_id,)):
+    ctx = run._ws._context
+    if not recover_if_orphaned(ctx, run._run_id) and ctx.runs.is_queued(run._run_id):
         service_control.wake(run._ws)
 
 
@@ -57,13 +56,13 @@ def wait(run: Any, show_output: bool = False, wait_post_processing: bool = False
                 "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run")
     # Finalizing (outputs/logs upload) and CancelRequested are waited for too: locally it is short, and a caller reading files
     # right after wait_for_completion() must find them (the SDK's streaming path also waits through it).
-    running = set(records.RUNNING_STATES) | set(records.POST_PROCESSING_STATES)
+    running = set(states.RUNNING_STATES) | set(states.POST_PROCESSING_STATES)
     poller = _Poller()
-    status = records.get_status(run._ws, run._run_id)
-    while status in running or (status not in records.ALL_STATES):
+    status = run._ws._context.runs.status(run._run_id)
+    while status in running or (status not in states.ALL_STATES):
         poller.sleep()
         _check_liveness(run, poller)
-        status = records.get_status(run._ws, run._run_id)
+        status = run._ws._context.runs.status(run._run_id)
     details = run.get_details()
     if status == "Failed" and raise_on_error:
         raise ActivityFailedException(error_details=json.dumps(details.get("error") or NO_ERROR, indent=4))
@@ -123,20 +122,20 @@ def _stream(run: Any, out: IO[str], wait_post_processing: bool, raise_on_error: 
     url = run.get_portal_url()
     out.write(f"RunId: {run.id}\n")
     out.write(f"Web View: {url}\n")
-    running = set(records.RUNNING_STATES)
+    running = set(states.RUNNING_STATES)
     if wait_post_processing:
-        running |= set(records.POST_PROCESSING_STATES)
+        running |= set(states.POST_PROCESSING_STATES)
     current, buffer, reader = None, "", _LogReader(run)
     poller = _Poller()
-    running |= set(records.POST_PROCESSING_STATES)  # locally short; see wait()
+    running |= set(states.POST_PROCESSING_STATES)  # locally short; see wait()
     first = True  # a run that ended before we looked still gets its log printed once
-    status = records.get_status(run._ws, run._run_id)
+    status = run._ws._context.runs.status(run._run_id)
     while first or status in running:
         first = False
         out.flush()
         poller.sleep()
         _check_liveness(run, poller)
-        status = records.get_status(run._ws, run._run_id)  # cheap poll; full details once at the end
+        status = run._ws._context.runs.status(run._run_id)  # cheap poll; full details once at the end
         logs = _available_logs(run, status in running)
         if logs and logs[-1] != current:
             current, buffer, reader = logs[-1], "", _LogReader(run)

@@ -27,10 +27,10 @@ import traceback
 from typing import TYPE_CHECKING
 
 from azureml_local import plugins
+from azureml_local.engine.recovery import recover_orphans
 from azureml_local.processes import kill_process_group
-from azureml_local.runs import records
-from azureml_local.service.orphans import recover_orphans
-from azureml_local.store.queue import ACTIVE_STATES
+from azureml_local.status import ACTIVE_STATES
+from azureml_local.store.runs import error_dict
 
 if TYPE_CHECKING:
     from azureml_local.context import WorkspaceContext
@@ -155,9 +155,9 @@ class Dispatcher:
     def _execute(self, run_id: str, queued_handler: str | None) -> None:
         """One run's worker thread: its handler must give it a final status; anything else fails it."""
         try:
-            row = self.ctx.queue.run_state(run_id)
-            if row is None or row["status"] not in ACTIVE_STATES:
-                return  # cancelled (or deleted) while it was queued
+            row = self.ctx.runs.run(run_id)
+            if row["status"] not in ACTIVE_STATES:
+                return  # cancelled while it was queued
             plugins.run_handler(row["run_type"], queued_handler)(self.ctx, run_id)
         except Exception as exc:  # noqa: BLE001 - a handler crash must still end the run
             self._fail(run_id, f"The azureml-local runner could not execute the run: {exc}\n"
@@ -178,8 +178,8 @@ class Dispatcher:
         return False
 
     def _fail(self, run_id: str, message: str) -> None:
-        records.set_status(self.ctx, run_id, "Failed", only_from=ACTIVE_STATES,
-                           error=records.error_dict(message, code="SystemError"))
+        self.ctx.runs.set_status(run_id, "Failed", only_from=ACTIVE_STATES,
+                                 error=error_dict(message, code="SystemError"))
 
     # -- shutdown -----------------------------------------------------------------------------------
     async def shutdown(self) -> None:
@@ -205,10 +205,9 @@ class Dispatcher:
         deadline = time.monotonic() + HANDLER_GRACE_SECONDS
         for thread in self.active.values():  # let handlers record what they saw (logs, outputs)
             thread.join(max(0.0, deadline - time.monotonic()))
-        stopped = records.error_dict(STOPPED_MESSAGE, code="SystemError")
+        stopped = error_dict(STOPPED_MESSAGE, code="SystemError")
         for row in rows:  # ... then say why it ended, over the handler's "killed by signal 9"
-            records.set_status(self.ctx, row["run_id"], "Failed", error=stopped,
-                               only_from=(*ACTIVE_STATES, "Failed"))
+            self.ctx.runs.set_status(row["run_id"], "Failed", error=stopped, only_from=(*ACTIVE_STATES, "Failed"))
 
     def _kill_active_processes(self) -> None:
         try:

@@ -1,7 +1,7 @@
 """The run queue as the workspace service sees it: claim, counts, what a service still runs.
 
 Submitters insert ``run_queue`` rows in the same transaction that creates the run
-(``runs/records.create_run``); the service claims them here. A claim is one
+(``RunStore.create_run``); the service claims them here. A claim is one
 ``DELETE ... RETURNING`` that also stamps the claiming process on the run
 (``runs.runner_pid``), so two services can never both execute a run, and a run whose
 service died is recognisable (orphan recovery).
@@ -38,9 +38,6 @@ class QueueStore:
     def has_queued(self) -> bool:
         return self.db.query_one("SELECT 1 FROM run_queue LIMIT 1") is not None
 
-    def is_queued(self, run_id: str) -> bool:
-        return self.db.query_one("SELECT 1 FROM run_queue WHERE run_id=?", (run_id,)) is not None
-
     def queued_count(self) -> int:
         return self.db.query_one("SELECT COUNT(*) FROM run_queue")[0]
 
@@ -61,7 +58,3 @@ class QueueStore:
         marks = ",".join("?" * len(run_ids))
         return self.db.query_one(f"SELECT COUNT(*) FROM runs WHERE run_id IN ({marks}) AND pid IS NULL "
                                  f"AND status IN ({_ACTIVE_IN})", (*run_ids, *ACTIVE_STATES))[0]
-
-    def run_state(self, run_id: str) -> sqlite3.Row | None:
-        """(status, run_type) of a claimed run: the dispatcher skips runs cancelled while queued."""
-        return self.db.query_one("SELECT status, run_type FROM runs WHERE run_id=?", (run_id,))

@@ -45,9 +45,9 @@ def test_cancel_requested_before_the_engine_started_ends_canceled(ws) -> None:
     """Run.cancel between the runner's claim and the engine's start leaves CancelRequested: the engine ends it."""
     from azureml_local.engine.execute import execute_script_job
     from azureml_local.engine.job import ScriptJob
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
 
-    run_id = records.create_run(ws, "claimed", status="CancelRequested")
+    run_id = ws._context.runs.create_run("claimed", new_run_id(), status="CancelRequested")
     assert execute_script_job(ws, ScriptJob(run_id=run_id, experiment_name="claimed", script="train.py")) == "Canceled"
-    row = records.get_run_row(ws, run_id)
+    row = ws._context.runs.run(run_id)
     assert row["status"] == "Canceled" and row["end_time_utc"]

@@ -9,6 +9,8 @@ from azureml.core import Experiment, Run
 from azureml.core.run import _OfflineRun, _SubmittedRun
 from azureml.exceptions import RunEnvironmentException
 
+from azureml_local.store.runs import new_run_id
+
 
 def test_offline_run_prints_like_the_sdk(capsys: pytest.CaptureFixture) -> None:
     run = Run.get_context()
@@ -53,9 +55,9 @@ def test_offline_experiment_without_config_is_attribute_error() -> None:
 
 def test_live_context_from_env_vars(ws, monkeypatch: pytest.MonkeyPatch) -> None:
     from azureml_local.engine.env import run_environment
-    from azureml_local.runs import records
+    from azureml_local.store.runs import new_run_id
 
-    run_id = records.create_run(ws, "ctx", run_type="azureml.scriptrun", status="Running", start=True)
+    run_id = ws._context.runs.create_run("ctx", new_run_id(), run_type="azureml.scriptrun", status="Running", start=True)
     for key, value in run_environment(ws, run_id, "ctx").items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AZUREML_DATASET_FILE_OUTPUTS", "out1")
@@ -76,3 +78,21 @@ def test_live_context_from_env_vars(ws, monkeypatch: pytest.MonkeyPatch) -> None
     assert Run.get_context(used_for_context_manager=True) is not live
     os.environ.pop("AZUREML_RUN_ID")
     assert isinstance(Run.get_context(), _OfflineRun)
+
+
+def test_live_context_keeps_one_instance_per_process(ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run.get_context() returns the same object for the current run; another run replaces it (no growing map)."""
+    from azureml_local.engine.env import run_environment
+
+    first_id = ws._context.runs.create_run("ctx", new_run_id(), run_type="azureml.scriptrun", status="Running",
+                                           start=True)
+    second_id = ws._context.runs.create_run("ctx", new_run_id(), run_type="azureml.scriptrun", status="Running",
+                                            start=True)
+    for key, value in run_environment(ws, first_id, "ctx").items():
+        monkeypatch.setenv(key, value)
+    first = Run.get_context()
+    assert first is Run.get_context()
+    monkeypatch.setenv("AZUREML_RUN_ID", second_id)
+    second = Run.get_context()
+    assert second.id == second_id and second is Run.get_context() and second is not first
+    assert _SubmittedRun._instance[1] is second

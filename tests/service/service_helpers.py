@@ -5,15 +5,14 @@ import time
 from pathlib import Path
 
 from azureml_local.processes import pid_alive
-from azureml_local.runs import records
 
 
 def wait_status(ws, run_id: str, wanted: tuple[str, ...], timeout: float = 20) -> str:
     deadline = time.time() + timeout
-    status = records.get_status(ws, run_id)
+    status = ws._context.runs.status(run_id)
     while status not in wanted and time.time() < deadline:
         time.sleep(0.02)
-        status = records.get_status(ws, run_id)
+        status = ws._context.runs.status(run_id)
     return status
 
 
@@ -36,8 +35,8 @@ def wait_running_with_pid(ws, run_id: str, timeout: float = 20) -> int:
     """The pid of the run's script once it runs."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        row = records.get_run_row(ws, run_id)
+        row = ws._context.runs.run(run_id)
         if row["status"] == "Running" and row["pid"]:
             return row["pid"]
         time.sleep(0.02)
-    raise AssertionError(f"run {run_id} did not start: {records.get_status(ws, run_id)}")
+    raise AssertionError(f"run {run_id} did not start: {ws._context.runs.status(run_id)}")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from azureml_local.processes import pid_alive
-from azureml_local.runs import records
+from azureml_local.status import TERMINAL_STATES
+from azureml_local.store.runs import new_run_id
 from azureml_local.service import control
 from service_helpers import sleeper, wait_gone, wait_running_with_pid, wait_status
 
@@ -45,29 +46,31 @@ def test_wake_runs_a_queued_run_whose_handler_the_queue_row_names(ws, tmp_path: 
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     control.ensure_service(ws, wait=True)  # already serving: only the wake gets the run claimed at once
     (tmp_path / "tests_handler_module.py").write_text(
-        "import json\nfrom azureml_local.runs import records\n"
+        "import json\n"
         "def handle(ctx, run_id):\n"
-        "    row = records.get_run_row(ctx, run_id)\n"
+        "    row = ctx.runs.run(run_id)\n"
         "    open(json.loads(row['definition'])['marker'], 'w').write(type(ctx).__name__)\n"
-        "    records.set_status(ctx, run_id, 'Completed')\n")
+        "    ctx.runs.set_status(run_id, 'Completed')\n")
     marker = tmp_path / "handled.txt"
     monkeypatch.setenv("PYTHONPATH", str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     control.stop_service(ws)  # the service imports the handler module: start it with the new path
     control.ensure_service(ws, wait=True)
-    run_id = records.create_run(ws, "custom", run_type="test.CustomRun", status="Queued",
-                                definition={"marker": str(marker)}, enqueue_handler="tests_handler_module:handle")
+    run_id = ws._context.runs.create_run("custom", new_run_id(), run_type="test.CustomRun", status="Queued",
+                                         definition={"marker": str(marker)},
+                                         enqueue_handler="tests_handler_module:handle")
     start = time.monotonic()
     control.wake(ws)
-    assert wait_status(ws, run_id, records.TERMINAL_STATES) == "Completed"
+    assert wait_status(ws, run_id, TERMINAL_STATES) == "Completed"
     assert time.monotonic() - start < 0.9  # woken, not found by the 1 s queue scan
     assert marker.read_text() == "WorkspaceContext"
 
 
 def test_a_run_of_an_unknown_type_fails_with_a_clear_error(ws) -> None:
-    run_id = records.create_run(ws, "custom", run_type="nobody.Handles", status="Queued", enqueue_handler="")
+    run_id = ws._context.runs.create_run("custom", new_run_id(), run_type="nobody.Handles", status="Queued",
+                                         enqueue_handler="")
     control.wake(ws)
-    assert wait_status(ws, run_id, records.TERMINAL_STATES) == "Failed"
-    error = json.loads(records.get_run_row(ws, run_id)["error"])
+    assert wait_status(ws, run_id, TERMINAL_STATES) == "Failed"
+    error = ws._context.runs.error(run_id)
     assert "No handler is registered for run type 'nobody.Handles'" in error["error"]["message"]
 
 
@@ -85,7 +88,7 @@ def test_stop_service_fails_running_runs(ws, tmp_path: Path) -> None:
     control.ensure_service(ws, wait=True)
     assert control.service_status(ws)["active_runs"] == 1
     assert control.stop_service(ws) is True
-    assert records.get_status(ws, run.id) == "Failed"
+    assert ws._context.runs.status(run.id) == "Failed"
     assert control.service_status(ws)["running"] is False
     assert not (ws._local_folder / "service.json").exists()
     assert control.stop_service(ws) is False

@@ -6,7 +6,6 @@ plugin table); the stop cases use a real service process, since they are about s
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import signal
@@ -19,7 +18,7 @@ import pytest
 from azureml.core import Experiment, ScriptRunConfig
 from azureml_local import plugins
 from azureml_local.context import WorkspaceContext
-from azureml_local.runs import records
+from azureml_local.store.runs import new_run_id
 from azureml_local.service import control
 from azureml_local.service.dispatcher import STOPPED_MESSAGE, Dispatcher
 from azureml_local.service.info import ServiceInfo, read_info
@@ -30,7 +29,7 @@ HANDLED: list[tuple[object, str, str]] = []
 
 def _complete(ctx, run_id: str) -> None:
     HANDLED.append((ctx, run_id, threading.current_thread().name))
-    records.set_status(ctx, run_id, "Completed")
+    ctx.runs.set_status(run_id, "Completed")
 
 
 def _forget(ctx, run_id: str) -> None:
@@ -48,7 +47,8 @@ def handlers():
 
 
 def _queue(ws, run_type: str = "test.Complete") -> str:
-    return records.create_run(ws, "dispatch", run_type=run_type, status="Queued", enqueue_handler="")
+    return ws._context.runs.create_run("dispatch", new_run_id(), run_type=run_type, status="Queued",
+                                       enqueue_handler="")
 
 
 async def _run_until(dispatcher: Dispatcher, done, timeout: float = 10) -> None:
@@ -70,7 +70,7 @@ def test_claims_queued_runs_and_runs_each_handler_in_a_worker_thread(ws) -> None
     assert all(isinstance(handled_ctx, WorkspaceContext) for handled_ctx, _, _ in HANDLED)
     assert {thread for _, _, thread in HANDLED} == {f"run-{run_id}" for run_id in run_ids}
     for run_id in run_ids:
-        row = records.get_run_row(ws, run_id)
+        row = ws._context.runs.run(run_id)
         assert (row["status"], row["runner_pid"]) == ("Completed", os.getpid())
     assert ctx.queue.queued_count() == 0
     assert dispatcher.reason == "stopped"
@@ -90,7 +90,7 @@ def test_a_wake_claims_a_run_queued_after_the_first_scan(ws) -> None:
         while not HANDLED and time.monotonic() - start < 5:
             await asyncio.sleep(0.005)
         await dispatcher.shutdown()
-        assert records.get_status(ws, run_id) == "Completed"
+        assert ws._context.runs.status(run_id) == "Completed"
         return time.monotonic() - start
 
     assert asyncio.run(scenario()) < 0.5
@@ -99,7 +99,7 @@ def test_a_wake_claims_a_run_queued_after_the_first_scan(ws) -> None:
 def test_a_handler_that_leaves_the_run_active_or_is_unknown_fails_the_run(ws) -> None:
     forgotten, unknown = _queue(ws, "test.Forget"), _queue(ws, "nobody.Handles")
     dispatcher = Dispatcher(ws._context, idle=60)
-    ended = lambda: all(records.get_status(ws, r) == "Failed" for r in (forgotten, unknown))  # noqa: E731
+    ended = lambda: all(ws._context.runs.status(r) == "Failed" for r in (forgotten, unknown))  # noqa: E731
     asyncio.run(_run_until(dispatcher, ended))
     assert "without giving the run a final status" in _error(ws, forgotten)
     assert "No handler is registered for run type 'nobody.Handles'" in _error(ws, unknown)
@@ -111,7 +111,7 @@ def test_a_run_cancelled_while_queued_is_not_executed(ws) -> None:
         conn.execute("UPDATE runs SET status='Canceled' WHERE run_id=?", (run_id,))
     dispatcher = Dispatcher(ws._context, idle=60)
     asyncio.run(_run_until(dispatcher, lambda: ws._context.queue.queued_count() == 0 and not dispatcher.active))
-    assert HANDLED == [] and records.get_status(ws, run_id) == "Canceled"
+    assert HANDLED == [] and ws._context.runs.status(run_id) == "Canceled"
 
 
 def test_idle_exit_withdraws_service_json(ws) -> None:
@@ -155,7 +155,7 @@ def test_exits_within_seconds_when_the_workspace_folder_is_deleted(ws) -> None:
 def test_the_service_process_exits_when_its_workspace_folder_is_deleted(ws, tmp_path: Path) -> None:
     run = Experiment(ws, "gone").submit(ScriptRunConfig(str(sleeper(tmp_path)), "train.py"))
     script_pid = wait_running_with_pid(ws, run.id)
-    service_pid = records.get_run_row(ws, run.id)["runner_pid"]
+    service_pid = ws._context.runs.run(run.id)["runner_pid"]
     shutil.rmtree(ws._local_folder)
     assert wait_gone(service_pid, timeout=8), "the service outlived its workspace folder"
     assert wait_gone(script_pid, timeout=5), "the run's process outlived its workspace folder"
@@ -167,11 +167,11 @@ def test_sigterm_fails_what_the_service_runs_and_kills_its_processes(ws, tmp_pat
     info = control.ensure_service(ws, wait=True)  # serving: uvicorn's own signal handling is in place
     os.kill(info["pid"], signal.SIGTERM)
     assert wait_gone(info["pid"])
-    assert records.get_status(ws, run.id) == "Failed"
+    assert ws._context.runs.status(run.id) == "Failed"
     assert STOPPED_MESSAGE in _error(ws, run.id)
     assert wait_gone(script_pid, timeout=5)
     assert not (ws._local_folder / "service.json").exists()
 
 
 def _error(ws, run_id: str) -> str:
-    return json.loads(records.get_run_row(ws, run_id)["error"])["error"]["message"]
+    return ws._context.runs.error(run_id)["error"]["message"]

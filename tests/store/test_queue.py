@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import os
 
-from azureml_local.runs import records
+from azureml_local.store.runs import new_run_id
 
 
 def _queued(ws, n: int) -> list[str]:
-    return [records.create_run(ws, "q", run_type="azureml.scriptrun", status="Queued", enqueue_handler="")
-            for _ in range(n)]
+    return [ws._context.runs.create_run("q", new_run_id(), status="Queued", enqueue_handler="") for _ in range(n)]
 
 
 def test_claim_takes_the_oldest_first_up_to_the_limit_and_stamps_the_runner(ws) -> None:
@@ -17,14 +16,15 @@ def test_claim_takes_the_oldest_first_up_to_the_limit_and_stamps_the_runner(ws) 
     claimed = queue.claim(4242, limit=2)
     assert [row["run_id"] for row in claimed] == run_ids[:2]
     assert [row["handler"] for row in claimed] == [None, None]
-    assert [records.get_run_row(ws, r)["runner_pid"] for r in run_ids] == [4242, 4242, None]
-    assert queue.queued_count() == 1 and queue.is_queued(run_ids[2]) and not queue.is_queued(run_ids[0])
+    assert [ws._context.runs.run(r)["runner_pid"] for r in run_ids] == [4242, 4242, None]
+    assert queue.queued_count() == 1 and ws._context.runs.is_queued(run_ids[2])
     assert [row["run_id"] for row in queue.claim(4243)] == run_ids[2:]
     assert queue.claim(4243) == [] and not queue.has_queued()
 
 
 def test_a_queue_rows_handler_string_comes_with_the_claim(ws) -> None:
-    run_id = records.create_run(ws, "q", run_type="x.Y", status="Queued", enqueue_handler="pkg.mod:handle")
+    run_id = ws._context.runs.create_run("q", new_run_id(), run_type="x.Y", status="Queued",
+                                         enqueue_handler="pkg.mod:handle")
     assert [tuple(row) for row in ws._context.queue.claim(1)] == [(run_id, "pkg.mod:handle")]
 
 
@@ -32,12 +32,11 @@ def test_active_runs_of_a_runner_and_the_not_yet_launched(ws) -> None:
     queue = ws._context.queue
     first, second, done = _queued(ws, 3)
     queue.claim(os.getpid())
-    records.set_status(ws, first, "Running", pid=99999)
-    records.set_status(ws, done, "Completed")
+    ws._context.runs.set_status(first, "Running", pid=99999)
+    ws._context.runs.set_status(done, "Completed")
     assert queue.active_count(os.getpid()) == 2
     assert {(row["run_id"], row["pid"]) for row in queue.active_for_runner(os.getpid())} == {(first, 99999),
                                                                                             (second, None)}
     assert queue.active_count(1) == 0
     assert queue.unlaunched([first, second, done]) == 1
     assert queue.unlaunched([]) == 0
-    assert queue.run_state(second)["status"] == "Queued" and queue.run_state("nope") is None

@@ -1,52 +1,37 @@
 """Data for step runs: datastore blobs <-> local folders, and the identity of inputs for reuse.
 
-Datasets and datastore paths go through the data layer (``azureml_local.data``,
-imported lazily); step outputs never leave the machine on their way to the next
-step: the consumer reads the producer's local folder while the upload to the
-datastore runs in the background.
+Datasets and datastore paths go through the data layer (``azureml_local.data``); step
+outputs never leave the machine on their way to the next step: the consumer reads the
+producer's local folder while the upload to the datastore runs in the background.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from azureml_local.data import dataset_registry, datastore_registry, run_inputs
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.local_files import folder_items
+from azureml_local.store.registries.datastores import AREA as DATASTORES
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
     from azureml_local.workspace import Workspace
 
 
-_CONTAINERS: dict[tuple[str, str, str | None], tuple["BlobStore", str]] = {}
-
-
 def container_for(ws: "Workspace", datastore_name: str | None) -> tuple["BlobStore", str]:
     """``(blob store, container)`` behind a datastore name (``None`` -> the default datastore).
 
-    Cached per process: resolving checks (and creates) the container over HTTP, which would
-    otherwise cost a round trip per step output in the runner.
+    Cached on the workspace context until the datastores registry changes: resolving checks
+    (and creates) the container over HTTP, which would otherwise cost a round trip per step
+    output, and a re-registration (``overwrite=True``, in any process) must be seen at once.
     """
-    key = (str(ws._local_folder), ws._workspace_id, datastore_name)
-    cached = _CONTAINERS.get(key)
-    if cached is not None:
-        return cached
-    _CONTAINERS[key] = result = _resolve_container(ws, datastore_name)
-    return result
+    ctx = ws._context
+    name = datastore_name or ctx.registries.datastores.default_name()
+    return ctx.cached(DATASTORES, ("container", name), lambda: _resolve_container(ws, name))
 
 
-def _resolve_container(ws: "Workspace", datastore_name: str | None) -> tuple["BlobStore", str]:
-    try:
-        from azureml_local.data import datastore_registry
-    except ImportError:  # data layer not installed: only the default blob container exists
-        from azureml_local.store.containers import default_blob_container
-
-        container = default_blob_container(ws)
-        ws._blobs.create_container(container)
-        return ws._blobs, container
-    name = datastore_name or datastore_registry.get_default_name(ws)
+def _resolve_container(ws: "Workspace", name: str) -> tuple["BlobStore", str]:
     datastore = datastore_registry.load_datastore(ws, name)
     container_fn = getattr(datastore, "_container", None)
     if container_fn is None:
@@ -56,12 +41,7 @@ def _resolve_container(ws: "Workspace", datastore_name: str | None) -> tuple["Bl
 
 
 def default_datastore_name(ws: "Workspace") -> str:
-    try:
-        from azureml_local.data import datastore_registry
-
-        return datastore_registry.get_default_name(ws)
-    except ImportError:
-        return "workspaceblobstore"
+    return datastore_registry.get_default_name(ws)
 
 
 def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Path, overwrite: bool = True,
@@ -89,11 +69,6 @@ def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Pa
 def prepare_reference(ws: "Workspace", name: str, datastore_name: str, path: str, mode: str,
                       path_on_compute: str | None, run_dir: Path) -> str:
     """Local path of a datastore path input (downloads cached by etag in the data layer)."""
-    try:
-        from azureml_local.data import run_inputs
-    except ImportError:
-        target = Path(path_on_compute) if path_on_compute else run_dir / "inputs" / name
-        return str(download_prefix(ws, datastore_name, path, target))
     value, _env = run_inputs.prepare_input(ws, {"kind": "datastore_path", "name": name, "datastore": datastore_name,
                                                "path": path, "mode": mode, "path_on_compute": path_on_compute},
                                            run_dir)
@@ -117,35 +92,16 @@ def download_prefix(ws: "Workspace", datastore_name: str, path: str, local_dir: 
 
 
 def blob_identity(ws: "Workspace", datastore_name: str, path: str) -> str:
-    """Content identity of a datastore path: names, sizes and etags of the blobs it covers."""
-    try:
-        from azureml_local.data import run_inputs
-
-        return run_inputs.datastore_path_identity(ws, datastore_name, path)
-    except (ImportError, AttributeError):
-        pass
-    store, container = container_for(ws, datastore_name)
-    path = (path or "").strip("/")
-    h = hashlib.sha256(f"{datastore_name}:{path}".encode())
-    info = store.get_info(container, path) if path else None
-    blobs = [info] if info is not None else list(store.list_blobs(container, path + "/" if path else ""))
-    for b in blobs:
-        h.update(f"|{b.name}:{b.size}:{b.etag}".encode())
-    return h.hexdigest()
+    """Content identity of a datastore path: names, sizes and etags of the blobs it covers (the data layer's)."""
+    return run_inputs.datastore_path_identity(ws, datastore_name, path)
 
 
 def dataset_identity(ws: "Workspace", dataset: dict) -> str:
     """Content identity of a dataset input (definition + etags), from the data layer."""
-    try:
-        from azureml_local.data import run_inputs
-    except ImportError:
-        return json.dumps(dataset, sort_keys=True)
     return run_inputs.dataset_identity(ws, dataset)
 
 
 def _dataset_object(ws: "Workspace", dataset: dict) -> Any:
-    from azureml_local.data import dataset_registry
-
     return dataset_registry.get_dataset_by_id(ws, dataset["id"])
 
 

@@ -9,7 +9,6 @@ for the run instead.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -23,14 +22,7 @@ HANDLER = "azureml_local.pipeline.execution.orchestrator:handle_pipeline_run"
 
 
 def use_runner() -> bool:
-    if os.environ.get("AZUREML_LOCAL_PIPELINE_INPROCESS") == "1":
-        return False
-    try:
-        importlib.import_module("azureml_local.service.control")
-        importlib.import_module("azureml_local.runs.records")
-    except ImportError:
-        return False
-    return True
+    return os.environ.get("AZUREML_LOCAL_PIPELINE_INPROCESS") != "1"
 
 
 def queue_pipeline_run(ws: "Workspace", run_id: str) -> None:

@@ -13,9 +13,10 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
-from azureml_local.pipeline.execution import state
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
-from azureml_local.pipeline.execution.step import _error, execute_step
+from azureml_local.pipeline.execution.step import execute_step
+from azureml_local.status import ACTIVE_STATES, CANCEL_STATES, RUNNING_STATES
+from azureml_local.store.runs import error_dict
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -30,30 +31,30 @@ def handle_pipeline_run(ws: "Workspace", run_id: str) -> None:
 
 def run_pipeline(ws: "Workspace", run_id: str) -> str:
     """Execute pipeline run ``run_id`` to a terminal status and return it (run-history vocabulary)."""
-    row = state.pipeline_row(ws, run_id)
-    if row is None or row["status"] in state.TERMINAL:
-        return row["status"] if row else "Failed"
-    ws._store.execute("UPDATE pipeline_runs SET runner_pid = ? WHERE run_id = ?", (os.getpid(), run_id))
+    runs = ws._context.runs
+    row = ws._context.pipeline_runs.get(run_id)
+    if row is None:
+        return "Failed"
+    # the run history is the one home of status; a cancel is CancelRequested there
+    if not runs.set_status(run_id, "Running", start=True, only_from=RUNNING_STATES, runner_pid=os.getpid()):
+        runs.set_status(run_id, "Canceled", only_from=("CancelRequested",))  # canceled before it started
+        return runs.status(run_id)
     definition = json.loads(row["definition"])
     ctx = PipelineContext(ws=ws, pipeline_run_id=run_id, experiment_name=row["experiment_name"],
                           definition=definition, parameters=resolve_parameters(definition, json.loads(row["parameters"])),
                           regenerate_outputs=bool(row["regenerate_outputs"]),
                           run_root=ws._local_folder / "runs" / run_id,
                           reuse_mode=row.get("reuse_mode") or "content")
-    if row["cancel_requested"]:
-        state.set_pipeline_status(ws, run_id, "Canceled")
-        return "Canceled"
-    state.set_pipeline_status(ws, run_id, "Running")
     try:
         status, error = _Scheduler(ctx, bool(row["continue_on_step_failure"])).run()
     except BaseException as exc:  # the orchestrator itself broke: never leave the run Running
         ctx.cancel.set()
-        status, error = "Failed", _error(f"The pipeline orchestrator failed: {exc!r}")
-        state.set_pipeline_status(ws, run_id, status, error)
+        runs.set_status(run_id, "Failed", error=error_dict(f"The pipeline orchestrator failed: {exc!r}"),
+                        only_from=ACTIVE_STATES)
         raise
     finally:
         ctx.uploads.shutdown(wait=True)
-    state.set_pipeline_status(ws, run_id, status, error)
+    runs.set_status(run_id, status, error=error, only_from=ACTIVE_STATES)
     return status
 
 
@@ -79,12 +80,10 @@ def dependencies(definition: dict) -> dict[str, set[str]]:
 
 
 def _max_concurrency(ws: "Workspace", compute: str) -> int:
-    try:
-        from azureml_local.compute.registry import max_concurrency
+    """Steps that may run at once on ``compute`` (the compute registry decides; its errors are not hidden)."""
+    from azureml_local.compute.registry import max_concurrency
 
-        return max(1, int(max_concurrency(ws, compute)))
-    except Exception:
-        return max(1, os.cpu_count() or 1)
+    return max(1, int(max_concurrency(ws, compute)))
 
 
 class _Scheduler:
@@ -143,11 +142,11 @@ class _Scheduler:
         if canceled:
             return "Canceled", None
         if failed or first_error:
-            return "Failed", first_error or _error("A step of the pipeline did not finish.")
+            return "Failed", first_error or error_dict("A step of the pipeline did not finish.")
         if upload_error is not None:
             return "Failed", upload_error
         if pending:
-            return "Failed", _error("Some steps could not run because a step they depend on did not finish.")
+            return "Failed", error_dict("Some steps could not run because a step they depend on did not finish.")
         return "Completed", None
 
     def _start_ready(self, pool: ThreadPoolExecutor, pending: dict, running: dict, busy: dict, failed: set) -> None:
@@ -166,17 +165,14 @@ class _Scheduler:
 
     def _stop_running_steps(self) -> None:
         """Ask the engine to kill every step process of this pipeline run (it polls CancelRequested)."""
-        from azureml_local.pipeline.execution import records
-
         self.ctx.cancel.set()
-        for row in state.step_rows(self.ctx.ws, self.ctx.pipeline_run_id):
-            if row["status"] not in state.TERMINAL:
-                records.set_status(self.ctx.ws, row["step_run_id"], "CancelRequested")
+        runs = self.ctx.ws._context.runs
+        for row in self.ctx.ws._context.pipeline_runs.steps(self.ctx.pipeline_run_id):
+            runs.set_status(row["step_run_id"], "CancelRequested", only_from=ACTIVE_STATES)
 
     def _cancel_requested(self) -> bool:
-        row = self.ctx.ws._store.query_one("SELECT cancel_requested FROM pipeline_runs WHERE run_id = ?",
-                                           (self.ctx.pipeline_run_id,))
-        return bool(row and row["cancel_requested"])
+        """A cancel of the pipeline run is its run-history status moving to CancelRequested."""
+        return self.ctx.ws._context.runs.status(self.ctx.pipeline_run_id) in CANCEL_STATES
 
     def _wait_uploads(self) -> dict | None:
         """Every output upload must land before the run is Finished; the first failure fails it."""
@@ -188,10 +184,7 @@ class _Scheduler:
                 result.upload.result()
             except Exception as exc:
                 if error is None:
-                    error = _error(f"Uploading the outputs of step run {result.step_run_id} failed: {exc}. "
+                    error = error_dict(f"Uploading the outputs of step run {result.step_run_id} failed: {exc}. "
                                    "Free disk space / check the datastore and submit again.")
-                from azureml_local.pipeline.execution import records
-
-                state.update_step(self.ctx.ws, result.step_run_id, status="Failed", error=error, mirror=False)
-                records.set_status(self.ctx.ws, result.step_run_id, "Failed", error, force=True)
+                self.ctx.ws._context.runs.set_status(result.step_run_id, "Failed", error=error)  # was Completed
         return error

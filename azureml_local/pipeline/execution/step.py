@@ -14,10 +14,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution import binding, data, records, state
+from azureml_local.pipeline.execution import data
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
-from azureml_local.pipeline.execution.invocation import Bindings, build_env, step_param_env
+from azureml_local.status import ACTIVE_STATES
+from azureml_local.store.runs import error_dict
 
 STEP_RUN_TYPE = "azureml.StepRun"
 REUSED_STEP_RUN_TYPE = "azureml.ReusedStepRun"
@@ -38,9 +40,9 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     if entry is not None:
         return _reuse(ctx, step, step_run_id, key, entry, reason, tags)
     # the run record first: a step row is only visible (get_children) once its run exists
-    records.create_run(ws, step_run_id, ctx.experiment_name, STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
-                       name=name, tags=tags, target=step.get("compute_target") or "local", status="Queued",
-                       properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
+    ws._context.runs.create_run(ctx.experiment_name, step_run_id, run_type=STEP_RUN_TYPE,
+                                parent_run_id=ctx.pipeline_run_id, name=name, display_name=name, tags=tags,
+                                target=step.get("compute_target") or "local", status="Queued", properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
                                    "StepType": step.get("kind", "PythonScriptStep")},
                        definition={"node_id": node_id, "script": step.get("script_name")})
     _insert_row(ctx, step, step_run_id, key, reason)
@@ -51,17 +53,17 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
         import traceback
 
         _log(ws, step_run_id, "".join(traceback.format_exception(exc)))
-        error = _error(f"Step '{name}' could not start: {exc}")
-        state.update_step(ws, step_run_id, status="Failed", error=error)
+        error = error_dict(f"Step '{name}' could not start: {exc}")
+        ws._context.runs.set_status(step_run_id, "Failed", error=error, only_from=ACTIVE_STATES)
         return StepResult(node_id, step_run_id, "Failed", error=error)
 
 
 def _insert_row(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseKey | None, reason: str,
                 **values: Any) -> None:
-    state.insert_step(ctx.ws, step_run_id, ctx.pipeline_run_id, step["node_id"], step.get("name") or step["node_id"])
     if key is not None:
         values.update(reuse_key=key.digest, fingerprint=key.fingerprint, key_parts=key.parts)
-    state.update_step(ctx.ws, step_run_id, mirror=False, reason=reason, **values)
+    ctx.ws._context.pipeline_runs.insert_step(step_run_id, ctx.pipeline_run_id, step["node_id"],
+                                              step.get("name") or step["node_id"], reason=reason, **values)
 
 
 # -- reuse ------------------------------------------------------------------------------
@@ -100,15 +102,16 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseK
     props = {"azureml.reusedrunid": entry["step_run_id"], "azureml.reusednodeid": entry["node_id"],
              "azureml.reusedpipeline": entry["pipeline_run_id"], "azureml.nodeid": step["node_id"],
              "azureml.pipeline": ctx.pipeline_run_id}
-    records.create_run(ws, step_run_id, ctx.experiment_name, REUSED_STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id,
-                       name=name, tags={**tags, **props}, properties=props, status="Running",
-                       target=step.get("compute_target") or "local")
+    ws._context.runs.create_run(ctx.experiment_name, step_run_id, run_type=REUSED_STEP_RUN_TYPE,
+                                parent_run_id=ctx.pipeline_run_id, name=name, display_name=name,
+                                tags={**tags, **props}, properties=props, status="Running",
+                                target=step.get("compute_target") or "local")
     _log(ws, step_run_id, f"Reusing the outputs of step run {entry['step_run_id']} for step '{name}': {reason}.",
          link=True)
     _insert_row(ctx, step, step_run_id, key, reason, reused_run_id=entry["step_run_id"],
                 reused_pipeline_run_id=entry["pipeline_run_id"], reused_node_id=entry["node_id"],
                 outputs=entry["outputs"])
-    state.update_step(ws, step_run_id, status="Completed")
+    ws._context.runs.set_status(step_run_id, "Completed", only_from=ACTIVE_STATES)
     return StepResult(step["node_id"], step_run_id, "Completed", outputs=entry["outputs"],
                       reused_from=entry["step_run_id"], key=key)
 
@@ -121,7 +124,7 @@ def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
         run_id = (producer.reused_from or producer.step_run_id) if producer else None
         return {"producer_run": run_id, "output": inp.get("output"), "mode": inp.get("mode")}
     if kind == "dataset":
-        source = binding.dataset_source(ctx, inp)
+        source = binding.dataset_source(ctx.parameters, inp)
         base = {"dataset": source, "mode": inp.get("mode")}
         return {**base, "content": data.dataset_identity(ctx.ws, source)} if content else base
     if kind == "datastore_path":
@@ -143,20 +146,12 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
     from azureml_local.engine import ScriptJob, execute_script_job
 
     ws = ctx.ws
-    bindings = Bindings(parameters=dict(ctx.parameters))
-    bindings.step_params = step_param_env(step, bindings)
+    bctx = binding.BindContext(ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
+                               ctx.run_root / "data" / step_run_id, ctx.results)
     outputs: dict[str, dict] = {}
 
     def bind(job: "ScriptJob", work_dir: Path) -> None:
-        outputs.update(binding.bind_outputs(ctx, step, step_run_id, work_dir, bindings))
-        binding.bind_inputs(ctx, step, work_dir, bindings)  # relative path_on_compute is relative to the working dir
-        command = binding.command(step, bindings)
-        if step.get("command"):
-            job.command = command
-        else:
-            job.arguments = command[2:]
-        job.environment_variables.update(build_env(step, bindings))
-        state.update_step(ws, step_run_id, status="Running", mirror=False)
+        outputs.update(binding.bind_job(bctx, step, job, work_dir))
 
     snapshot_dir = _snapshot_dir(ctx, step)
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
@@ -164,21 +159,15 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
                     command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
                     target=step.get("compute_target") or "local")
     if ctx.cancel.is_set():
-        records.set_status(ws, step_run_id, "Canceled")
-        state.update_step(ws, step_run_id, status="Canceled", mirror=False)
+        ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
         return StepResult(step["node_id"], step_run_id, "Canceled")
     status = execute_script_job(ws, job)
-    error = _run_error(ws, step_run_id) if status != "Completed" else None
-    state.update_step(ws, step_run_id, status=status, error=error, outputs=outputs, mirror=False)
+    error = ws._context.runs.error(step_run_id) if status != "Completed" else None
+    ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
     result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
     if status == "Completed":
         result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result)
     return result
-
-
-def _run_error(ws: Any, run_id: str) -> dict | None:
-    row = ws._store.query_one("SELECT error FROM runs WHERE run_id = ?", (run_id,))
-    return json.loads(row["error"]) if row and row["error"] else None
 
 
 def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
@@ -200,26 +189,10 @@ def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
 
 def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
     """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
-    for oname, out in result.outputs.items():
-        upload = out.get("upload") or {}
-        data.upload_folder(ctx.ws, out["datastore"], out["path"], Path(out["local_path"]),
-                           overwrite=upload.get("overwrite", True) if upload else True,
-                           source_globs=upload.get("source_globs"))
-        if out.get("register"):
-            _register(ctx, oname, out)
+    binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
     if result.key is not None:
         reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
                      ctx.pipeline_run_id, step["node_id"], result.outputs)
-
-
-def _register(ctx: PipelineContext, oname: str, out: dict) -> None:
-    try:
-        from azureml_local.data import run_inputs
-    except ImportError:
-        return
-    fn = getattr(run_inputs, "register_output", None)
-    if fn is not None:
-        fn(ctx.ws, out["datastore"], out["path"], out["register"], out.get("tabular"))
 
 
 def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
@@ -238,15 +211,6 @@ def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
             os.link(paths[STD_LOG], paths[DRIVER_LOG])
         except OSError:
             pass
-
-
-def _error(message: str) -> dict:
-    try:
-        from azureml_local.runs.records import error_dict
-
-        return error_dict(message)
-    except ImportError:
-        return {"error": {"code": "UserError", "message": message}}
 
 
 def load_json(value: Any) -> Any:

@@ -96,17 +96,25 @@ def test_failure_without_continue_cancels_running_sibling(runner_ws, src):
     assert {c.name: c.get_status() for c in run.get_children()}["long"] == "Canceled"
 
 
-def test_cancel_stops_running_step_processes(runner_ws, src):
-    (src / "long.py").write_text("import os, time\nopen('pid', 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
-    run = start_pipeline_run(runner_ws, "exp", definition(step("n1", "long", "long.py", src)), None, False, False)
-    deadline = time.time() + 20
+def _running_child(run, deadline: float):
+    """The pipeline's first step run, once its process runs."""
     while time.time() < deadline and not list(run.get_children()):
         time.sleep(0.05)
     child = next(run.get_children())
     while time.time() < deadline and child.get_status() != "Running":
         time.sleep(0.05)
-    run.cancel()
-    assert run.wait_for_completion(show_output=False, raise_on_error=False) == "Canceled"
+    return child
+
+
+@pytest.mark.parametrize("canceled, pipeline_ends", [("pipeline", "Canceled"), ("step", "Failed")])
+def test_cancel_stops_running_step_processes(runner_ws, src, canceled, pipeline_ends):
+    """Cancel of the pipeline or of one step: CancelRequested on that run; the step process is stopped."""
+    (src / "long.py").write_text("import os, time\nopen('pid', 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
+    run = start_pipeline_run(runner_ws, "exp", definition(step("n1", "long", "long.py", src)), None, False, False)
+    deadline = time.time() + 20
+    child = _running_child(run, deadline)
+    (run if canceled == "pipeline" else child).cancel()
+    assert run.wait_for_completion(show_output=False, raise_on_error=False) == pipeline_ends
     assert child.get_status() == "Canceled"
     assert time.time() < deadline
 
@@ -203,3 +211,21 @@ def test_run_history_rehydrates_pipeline_and_step_runs(runner_ws, src):
     assert again.get_metrics() == {"m": 3}
     reused_child = next(Run.get(runner_ws, second.id).get_children())
     assert isinstance(reused_child, StepRun) and reused_child._is_reused and reused_child.id == child.id
+
+
+def test_cancel_before_start_never_runs_a_step(ws, src, monkeypatch):
+    """Cancel is one path: the run history's status. A run canceled before it started ends Canceled."""
+    from azureml_local.pipeline.execution import dispatch
+    from azureml_local.pipeline.execution.orchestrator import run_pipeline
+
+    monkeypatch.setattr(dispatch, "queue_pipeline_run", lambda ws, run_id: None)
+    (src / "s.py").write_text("print('must not run')\n")
+    d = definition(step("n1", "s", "s.py", src))
+    run = start_pipeline_run(ws, "exp", d, None, False, False)
+    run.cancel()
+    assert run.get_status() == "Canceled" and not ws._context.runs.is_queued(run.id)
+    assert run_pipeline(ws, run.id) == "Canceled"
+    claimed = start_pipeline_run(ws, "exp", d, None, False, False)  # claimed, cancel seen before the start
+    ws._context.runs.set_status(claimed.id, "CancelRequested")
+    assert run_pipeline(ws, claimed.id) == "Canceled"
+    assert list(run.get_children()) == [] and list(claimed.get_children()) == []

@@ -58,12 +58,11 @@ def test_full_reuse_then_partial_rerun_with_reasons(runner_ws, scripts):
     # the reused run record carries the SDK's properties
     row = runner_ws._store.query_one("SELECT step_run_id FROM pipeline_step_runs WHERE pipeline_run_id=? AND name='prep'",
                                      (second.id,))
-    from azureml_local.runs import records
 
-    props = records.get_kv(runner_ws, "run_properties", row["step_run_id"])
+    props = runner_ws._context.runs.properties(row["step_run_id"])
     assert props["azureml.reusedrunid"] == original_prep.id
     assert props["azureml.reusedpipeline"] == first.id and props["azureml.pipeline"] == second.id
-    assert records.get_run_row(runner_ws, row["step_run_id"])["run_type"] == "azureml.ReusedStepRun"
+    assert runner_ws._context.runs.run(row["step_run_id"])["run_type"] == "azureml.ReusedStepRun"
     assert children[0].get_output_data("o").path_on_datastore == f"dataset/{original_prep.id}/o"
     # only the changed step re-runs, and says which part changed
     third = _run(runner_ws, _two_steps(scripts, script_version="y"))

@@ -1,4 +1,4 @@
-"""Data objects in ScriptRunConfig arguments: placeholders replaced at run time via the data layer's hooks."""
+"""Script runs through the azureml.scriptrun handler (jobs/runner.py): data objects in arguments, bound at run time."""
 from __future__ import annotations
 
 import json

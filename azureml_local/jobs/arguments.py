@@ -1,4 +1,4 @@
-"""What a step's script receives: argv with placeholders substituted, and environment variables.
+"""What a job's script receives: argv with placeholders substituted, and environment variables.
 
 Mirrors the cloud job runtime (sdk-v1-behaviour.md section b): ``{"input": n}`` ->
 dataset id (direct) or local path, ``{"output": n}`` -> the local folder to write,
@@ -12,27 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_TEXT_PLACEHOLDER = re.compile(
-    r"\$AZUREML_DATAREFERENCE_(\w+)|DatasetConsumptionConfig:(\w+)|DatasetOutputConfig:(\w+)|\$AML_PARAMETER_(\w+)")
-
-
-def parameter_env_name(name: str) -> str:
-    """``AML_PARAMETER_<name>`` with non-word characters replaced as the SDK does (graph.py:927-939)."""
-    return "AML_PARAMETER_" + re.sub(r"[~\W]", "_", name)
-
-
-def param_text(value: Any) -> str:
-    """How a parameter value appears on the command line / in env vars."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, dict) and "path" in value:
-        return str(value["path"])
-    return "" if value is None else str(value)
+from azureml_local.jobs.placeholders import TEXT_PLACEHOLDER, env_safe, param_text, parameter_env_name
 
 
 @dataclass
 class Bindings:
-    """Resolved values of one step's inputs, outputs and parameters."""
+    """Resolved values of one job's inputs, outputs and parameters."""
 
     inputs: dict[str, str] = field(default_factory=dict)        # name -> argv value (id or local path)
     input_modes: dict[str, str] = field(default_factory=dict)   # name -> direct|mount|download
@@ -58,12 +43,12 @@ def substitute_text(text: str, b: Bindings) -> str:
         ref, consumed, produced, param = m.groups()
         if param is not None:
             for pname, value in b.parameters.items():
-                if re.sub(r"[~\W]", "_", pname) == param:
+                if env_safe(pname) == param:
                     return param_text(value)
             return b.step_params.get(parameter_env_name(param), m.group(0))
         value = _lookup(b, ref or consumed or produced)
         return m.group(0) if value is None else value
-    return _TEXT_PLACEHOLDER.sub(repl, text)
+    return TEXT_PLACEHOLDER.sub(repl, text)
 
 
 def step_param_env(step: dict, b: Bindings) -> dict[str, str]:
@@ -90,7 +75,7 @@ def build_argv(arguments: list, b: Bindings) -> list[str]:
             elif "parameter" in arg:
                 argv.append(param_text(b.parameters.get(arg["parameter"])))
             else:
-                raise ValueError(f"Unknown argument form in the pipeline definition: {arg!r}")
+                raise ValueError(f"Unknown argument form in the job spec: {arg!r}")
         else:
             argv.append(substitute_text(str(arg), b))
     return argv

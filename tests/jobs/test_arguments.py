@@ -1,7 +1,7 @@
-"""argv and environment of a step (pure functions of execution/invocation.py)."""
+"""argv and environment of a step (pure functions of jobs/arguments.py)."""
 from __future__ import annotations
 
-from azureml_local.pipeline.execution.invocation import (
+from azureml_local.jobs.arguments import (
     Bindings, build_argv, build_env, parameter_env_name, step_param_env,
 )
 
