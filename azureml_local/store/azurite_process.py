@@ -47,6 +47,7 @@ class AzuriteInstance:
     host: str = HOST
     started_at: str = ""
     location: str | None = None
+    watchdog_pid: int | None = None
 
     @property
     def blob_endpoint(self) -> str:
@@ -166,7 +167,10 @@ def _port_answers(host: str, port: int, timeout: float = 1.0) -> bool:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Whether a listener can bind ``port``; SO_REUSEADDR as Node sets it, so connections of a
+    stopped instance lingering in TIME_WAIT do not count as "in use"."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
