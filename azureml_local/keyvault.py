@@ -88,22 +88,22 @@ class Keyvault:
         values = {_check_name(n): _value(n, v) for n, v in secrets_batch.items()}
         self._store().set_many(values, KeyVaultContentType.not_provided.value)
 
-    def get_secret(self, name: str) -> str:
-        """The value of secret ``name``; ``ServiceException`` (404) when there is none."""
+    def _get(self, name: str) -> tuple[str, str]:
         found = self._store().get(_check_name(name))
         if found is None:
             raise _not_found(name)
-        return found[0]
+        return found
+
+    def get_secret(self, name: str) -> str:
+        """The value of secret ``name``; ``ServiceException`` (404) when there is none."""
+        return self._get(name)[0]
 
     def get_secrets(self, secrets: list) -> dict:
         """``{name: value}`` for each name asked; ``None`` for those not found."""
         return self._store().get_many([_check_name(n) for n in _names(secrets)])
 
     def get_secret_content_type(self, name: str) -> str:
-        found = self._store().get(_check_name(name))
-        if found is None:
-            raise _not_found(name)
-        return found[1]
+        return self._get(name)[1]
 
     def delete_secret(self, name: str) -> None:
         """Delete secret ``name``; ``ServiceException`` (404) when there is none."""
