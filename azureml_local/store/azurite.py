@@ -8,13 +8,19 @@ Lifecycle, in short:
 * :func:`ensure_azurite` returns the workspace's running instance, starting it when
   needed. It is started *detached* (own session, output to ``azurite.log``) so it
   outlives the process that started it: the next script, step or notebook reuses it.
-  ``<workspace>/azurite/instance.json`` records pid and port; an fcntl lock on
-  ``<workspace>/azurite/.lock`` makes sure two processes never start two instances.
+  ``<workspace>/azurite/instance.json`` records pid, port and watchdog pid; a ``filelock``
+  lock on ``<workspace>/azurite/.lock`` makes sure two processes never start two instances.
+  A restart reuses the previous port (``<workspace>/azurite/port``) when it is free.
+* Each started instance gets a watchdog (:mod:`azureml_local.store.azurite_watchdog`) that
+  stops it when its folder disappears or after ``AZUREML_LOCAL_AZURITE_IDLE_SECONDS`` without
+  requests; the workspace's blob store starts it again on the next use
+  (:mod:`azureml_local.store.blobs.own_azurite`).
 * :func:`stop_azurite` sends SIGTERM and waits: Azurite saves its metadata every
   5 s and on shutdown, so SIGKILL (only after a generous wait) would lose writes.
 
 Port 0 lets the OS pick a free port (no clashes between workspaces or test runs);
-the real port is read from Azurite's "successfully listens on" line.
+the real port is read from Azurite's "successfully listens on" line (0 only when the
+previous port is unknown or taken).
 ``AZUREML_LOCAL_AZURITE_PORT`` pins it instead.
 """
 from __future__ import annotations
