@@ -324,6 +324,12 @@ class Workspace:
 
         return get_default_datastore(self)
 
+    def get_default_keyvault(self) -> Any:
+        """The workspace's key vault (``azureml.core.Keyvault``): secrets stored locally, encrypted."""
+        from azureml_local.keyvault import Keyvault
+
+        return Keyvault(self)
+
     def set_default_datastore(self, name: str) -> None:
         from azureml_local.data.datastore_registry import set_default_datastore
 
