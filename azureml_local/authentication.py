@@ -15,22 +15,17 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
-import secrets
 import threading
 import time
 from collections import namedtuple
 from datetime import datetime, timezone
 from enum import Enum
-from pathlib import Path
 from typing import Any, Callable
 
 from azureml_local.exceptions import AuthenticationException, UserErrorException
+from azureml_local.home import default_subscription
+from azureml_local.tokens import issue_home_token
 
-ALGORITHM = "HS256"
-HOME_AUDIENCE = "azureml-local-home"
-HOME_ISSUER = "azureml-local"
-TOKEN_TTL_SECONDS = 3600
 _REFRESH_MARGIN_SECONDS = 300
 _CLOUDS = ("AzureCloud", "AzureChinaCloud", "AzureUSGovernment", "AzureGermanCloud")
 
@@ -42,59 +37,6 @@ class Audience(Enum):
 
     ARM = "ARM"
     AZUREML = "AZUREML"
-
-
-# -- the per-home signing key ------------------------------------------------------------------
-_key_lock = threading.Lock()
-
-
-def home_secret() -> bytes:
-    """The key that signs authentication-class tokens (created once per home, 0600)."""
-    from azureml_local.home import local_home
-
-    path = Path(local_home()) / "auth_secret"
-    with _key_lock:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".auth_secret.{os.getpid()}.{threading.get_ident()}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(secrets.token_bytes(32))
-            try:
-                os.link(tmp, path)  # another process may have won the race: keep its key
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-            return path.read_bytes()
-
-
-def issue_home_token(subject: str, ttl_seconds: int = TOKEN_TTL_SECONDS, **claims: Any) -> str:
-    import jwt
-
-    now = int(time.time())
-    payload = {"sub": subject, "iat": now, "exp": now + ttl_seconds, "iss": HOME_ISSUER, "aud": HOME_AUDIENCE,
-               **claims}
-    return jwt.encode(payload, home_secret(), algorithm=ALGORITHM)
-
-
-def is_home_token(token: str) -> bool:
-    """True when ``token`` claims to be signed by the home key (checked by :func:`verify_home_token`)."""
-    import jwt
-
-    try:
-        return jwt.decode(token, options={"verify_signature": False}).get("aud") == HOME_AUDIENCE
-    except jwt.InvalidTokenError:
-        return False
-
-
-def verify_home_token(token: str) -> dict[str, Any]:
-    """Decode a home-key token; raises ``jwt.InvalidTokenError`` when invalid or expired."""
-    import jwt
-
-    return jwt.decode(token, home_secret(), algorithms=[ALGORITHM], audience=HOME_AUDIENCE)
 
 
 def _expiry(token: str) -> int:
@@ -158,9 +100,7 @@ class AbstractAuthentication:
         return session
 
     def _get_all_subscription_ids(self) -> tuple[list[str], str]:
-        from azureml_local.workspace import _default_subscription
-
-        return [_default_subscription()], "local"
+        return [default_subscription()], "local"
 
 
 def _user() -> str:

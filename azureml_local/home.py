@@ -33,3 +33,8 @@ def _safe(part: str) -> str:
 def workspace_folder(subscription_id: str, resource_group: str, workspace_name: str) -> Path:
     """The folder of one workspace (not created here)."""
     return local_home() / "workspaces" / _safe(subscription_id) / _safe(resource_group) / _safe(workspace_name)
+
+
+def default_subscription() -> str:
+    """The subscription id a workspace gets when none is given (``AZUREML_LOCAL_SUBSCRIPTION``)."""
+    return os.environ.get("AZUREML_LOCAL_SUBSCRIPTION", "00000000-0000-0000-0000-000000000000")

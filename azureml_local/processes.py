@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import psutil
 
@@ -33,20 +34,31 @@ def reap(pid: int) -> None:
 
 
 def terminate(pid: int | None, timeout: float = 10.0, sig: int = signal.SIGTERM) -> bool:
-    """Send ``sig`` (SIGTERM), wait up to ``timeout`` s, then SIGKILL. True when it was running."""
+    """Send ``sig`` (SIGTERM), wait up to ``timeout`` s, then SIGKILL. True when it was running.
+
+    Waits on :func:`pid_alive`, not ``psutil.wait``: a process that is not our child stays a zombie
+    until its parent reaps it, and psutil would wait out the whole timeout for it.
+    """
     if not pid_alive(pid):
         return False
+    pid = int(pid)
     try:
-        proc = psutil.Process(int(pid))
-        proc.send_signal(sig)
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid) and time.monotonic() < deadline:
+        reap(pid)
+        time.sleep(0.01)
+    if pid_alive(pid):
         try:
-            proc.wait(timeout)
-        except psutil.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    except (psutil.NoSuchProcess, psutil.TimeoutExpired, ChildProcessError):
-        pass
-    reap(int(pid))
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        while pid_alive(pid) and time.monotonic() < deadline + 5:
+            reap(pid)
+            time.sleep(0.01)
+    reap(pid)
     return True
 
 

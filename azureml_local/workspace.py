@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException, WorkspaceException
 from azureml_local.context import WorkspaceContext
-from azureml_local.home import workspace_folder
+from azureml_local.home import default_subscription, workspace_folder
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -155,7 +155,7 @@ class Workspace:
     @staticmethod
     def get(name: str, auth: Any = None, subscription_id: str | None = None, resource_group: str | None = None,
             location: str | None = None, cloud: str = "AzureCloud", id: str | None = None) -> "Workspace":
-        return Workspace(subscription_id or _default_subscription(), resource_group or f"{name}-rg", name,
+        return Workspace(subscription_id or default_subscription(), resource_group or f"{name}-rg", name,
                          auth=auth, _location=location)
 
     @staticmethod
@@ -171,7 +171,7 @@ class Workspace:
                exist_ok: bool = False, show_output: bool = True, user_assigned_identity_for_cmk_encryption: Any = None,
                system_datastores_auth_mode: str = "accessKey", v1_legacy_mode: Any = None) -> "Workspace":
         _check_name(name)
-        subscription_id = subscription_id or _default_subscription()
+        subscription_id = subscription_id or default_subscription()
         resource_group = resource_group or f"{name}-rg"
         folder = workspace_folder(subscription_id, resource_group, name)
         if _read_info(folder) is not None and not exist_ok:
@@ -324,6 +324,12 @@ class Workspace:
 
         return get_default_datastore(self)
 
+    def get_default_keyvault(self) -> Any:
+        """The workspace's key vault (``azureml.core.Keyvault``): secrets stored locally, encrypted."""
+        from azureml_local.keyvault import Keyvault
+
+        return Keyvault(self)
+
     def set_default_datastore(self, name: str) -> None:
         from azureml_local.data.datastore_registry import set_default_datastore
 
@@ -410,10 +416,6 @@ def read_config(path: Path) -> tuple[str, str, str]:
 
 
 # -- the workspace folder --------------------------------------------------------------------
-def _default_subscription() -> str:
-    return os.environ.get("AZUREML_LOCAL_SUBSCRIPTION", "00000000-0000-0000-0000-000000000000")
-
-
 def _read_info(folder: Path) -> dict | None:
     try:
         return json.loads((folder / "workspace.json").read_text())

@@ -27,6 +27,11 @@ SURFACE: dict[str, dict[str, str]] = {
         "get_run": "azureml_local.run:get_run",
         "ScriptRun": "azureml_local.script_run:ScriptRun",
         "ScriptRunConfig": "azureml_local.script_run_config:ScriptRunConfig",
+        "Keyvault": "azureml_local.keyvault:Keyvault",
+    },
+    "azureml.core.keyvault": {
+        "Keyvault": "azureml_local.keyvault:Keyvault",
+        "KeyVaultContentType": "azureml_local.keyvault:KeyVaultContentType",
     },
     "azureml.core.experiment": {
         "Experiment": "azureml_local.experiment:Experiment",

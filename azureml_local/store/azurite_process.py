@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import psutil
+
 from azureml_local.exceptions import ProjectSystemException, UserErrorException
 from azureml_local.home import local_home
 from azureml_local.processes import pid_alive
@@ -47,6 +49,7 @@ class AzuriteInstance:
     host: str = HOST
     started_at: str = ""
     location: str | None = None
+    watchdog_pid: int | None = None
 
     @property
     def blob_endpoint(self) -> str:
@@ -127,33 +130,29 @@ def _pid_alive(pid: int) -> bool:
     return pid_alive(pid)
 
 
+def _is_ours(args: list[str]) -> bool:
+    """The command line of an Azurite started the way :func:`start_azurite` starts it."""
+    return "--blobHost" in args and any("azurite" in a for a in args)
+
+
 def _is_azurite(pid: int) -> bool:
-    """Guard against pid reuse: the command line must be one we start (where /proc exists)."""
+    """Guard against pid reuse: the command line must be one we start."""
     try:
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        return b"--blobHost" in args and any(b"azurite" in a for a in args)
-    except FileNotFoundError:
-        return not Path("/proc/self").exists() and _pid_alive(pid)
-    except OSError:
+        return _is_ours(psutil.Process(pid).cmdline())
+    except psutil.NoSuchProcess:  # gone, or a zombie
+        return False
+    except psutil.AccessDenied:
         return True
 
 
 def azurite_processes() -> list[tuple[int, str | None]]:
-    """``(pid, --location or None)`` of every running Azurite started the way we start it (Linux ``/proc``)."""
+    """``(pid, --location or None)`` of every running Azurite started the way we start it."""
     found: list[tuple[int, str | None]] = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return found
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            args = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"--blobHost" in args and any(b"azurite" in a for a in args):
-            i = args.index(b"--location") + 1 if b"--location" in args else 0
-            found.append((int(entry.name), args[i].decode(errors="replace") if 0 < i < len(args) else None))
+    for proc in psutil.process_iter(["cmdline"]):
+        args = proc.info.get("cmdline") or []
+        if _is_ours(args):
+            i = args.index("--location") + 1 if "--location" in args else 0
+            found.append((proc.pid, args[i] if 0 < i < len(args) else None))
     return found
 
 
@@ -166,7 +165,10 @@ def _port_answers(host: str, port: int, timeout: float = 1.0) -> bool:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Whether a listener can bind ``port``; SO_REUSEADDR as Node sets it, so connections of a
+    stopped instance lingering in TIME_WAIT do not count as "in use"."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:

@@ -3,8 +3,8 @@
 These rows hold only what a pipeline or step run alone knows: the submitted definition
 and parameters, and per step its node, reuse key, reason, outputs and the run it reused.
 Status, times, errors and process ids live in the run history (``store/runs.py``), the
-one home of status; the old ``status``/``error``/``start_utc``/``end_utc``/``pid``/
-``runner_pid``/``cancel_requested`` columns are left in the schema, unused.
+one home of status (migration 5 of ``store/migrations/pipelines.py`` dropped the columns that
+used to mirror it).
 """
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ from azure.storage.blob import BlobServiceClient, LinearRetry
 
 from azureml_local.store.local_files import atomic_write
 from azureml_local.store.blobs.base import (BlobExistsError, BlobInfo, BlobNotFoundError, BlobStore,
-                                            BlobStoreError, ContainerNotFoundError, ProgressCallback)
+                                            BlobStoreUnreachableError, ContainerNotFoundError,
+                                            ProgressCallback)
 
 #: The newest storage API version Azurite 3.35.0 accepts.
 AZURITE_API_VERSION = "2025-11-05"
@@ -122,7 +123,7 @@ class AzureBlobStore(BlobStore):
                 raise BlobExistsError(f"The specified blob already exists: {container}/{name}") from None
             raise
         except ServiceRequestError as exc:
-            raise BlobStoreError(f"Cannot reach blob storage at {self.account_url} ({self.kind}): {exc}. "
+            raise BlobStoreUnreachableError(f"Cannot reach blob storage at {self.account_url} ({self.kind}): {exc}. "
                                  "Is Azurite running / is the connection string right?") from None
         except HttpResponseError as exc:
             if exc.error_code in ("InvalidResourceName", "OutOfRangeInput"):

@@ -45,6 +45,10 @@ class BlobExistsError(BlobStoreError):
     pass
 
 
+class BlobStoreUnreachableError(BlobStoreError):
+    """The storage endpoint did not answer (connection refused / timed out): nothing was done."""
+
+
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done_bytes, total_bytes)`` during multi-file transfers."""
 

@@ -7,7 +7,8 @@ Order of precedence:
 2. ``AZUREML_LOCAL_STORAGE=folder|azurite`` - force a backend.
 3. ``"storage"`` in the workspace's ``workspace.json``: ``"folder"``, ``"azurite"`` or
    ``{"connection_string": "..."}``.
-4. Default ``azurite``: start (or reuse) the workspace's own Azurite. When Node or
+4. Default ``azurite``: start (or reuse) the workspace's own Azurite (a store that finds it
+   again when it was restarted, see :mod:`azureml_local.store.blobs.own_azurite`). When Node or
    the azurite-blob executable is missing, fall back to the plain-folder backend
    with one line on stderr (once per process) saying why and how to get Azurite.
 
@@ -32,6 +33,7 @@ _BACKENDS = ("azurite", "folder")
 _fallback_noticed = False
 _lock = threading.Lock()
 _shared: dict[tuple[str, int], BlobStore] = {}
+_own: dict[tuple[str, int], BlobStore] = {}
 
 
 def _workspace_setting(workspace_folder: Path) -> Any:
@@ -94,11 +96,24 @@ def open_blob_store(workspace_folder: Path) -> BlobStore:
                                  f"use one of {', '.join(_BACKENDS)}, or set {CONNECTION_STRING_ENV}.")
     if backend == "folder":
         return _folder_store(workspace_folder)
-    from azureml_local.store.azurite import AzuriteNotAvailableError, ensure_azurite
+    return _own_azurite(workspace_folder)
 
+
+def _own_azurite(workspace_folder: Path) -> BlobStore:
+    """The workspace's own Azurite, behind a store that finds it again after a restart (one per
+    workspace and process); the folder backend when Node or Azurite is missing."""
+    from azureml_local.store.azurite import AzuriteNotAvailableError
+    from azureml_local.store.blobs.own_azurite import OwnAzuriteBlobStore
+
+    key = (str(workspace_folder.absolute()), os.getpid())
+    with _lock:
+        store = _own.get(key)
+    if store is not None:
+        return store
     try:
-        instance = ensure_azurite(workspace_folder)
+        store = OwnAzuriteBlobStore(workspace_folder)
     except AzuriteNotAvailableError as exc:
         _notice_fallback(exc.message)
         return _folder_store(workspace_folder)
-    return connect(instance.connection_string, str(instance.blob_endpoint))
+    with _lock:
+        return _own.setdefault(key, store)

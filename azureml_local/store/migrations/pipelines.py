@@ -68,4 +68,19 @@ STEPS = [
     """
     ALTER TABLE pipeline_runs ADD COLUMN reuse_mode TEXT;  -- content | definition, fixed at submit
     """,
+    """
+    -- status, times, errors and process ids live only in the run history (runs): one home of status
+    DROP INDEX pipeline_runs_status;
+    ALTER TABLE pipeline_runs DROP COLUMN status;
+    ALTER TABLE pipeline_runs DROP COLUMN error;
+    ALTER TABLE pipeline_runs DROP COLUMN start_utc;
+    ALTER TABLE pipeline_runs DROP COLUMN end_utc;
+    ALTER TABLE pipeline_runs DROP COLUMN runner_pid;
+    ALTER TABLE pipeline_runs DROP COLUMN cancel_requested;
+    ALTER TABLE pipeline_step_runs DROP COLUMN status;
+    ALTER TABLE pipeline_step_runs DROP COLUMN error;
+    ALTER TABLE pipeline_step_runs DROP COLUMN start_utc;
+    ALTER TABLE pipeline_step_runs DROP COLUMN end_utc;
+    ALTER TABLE pipeline_step_runs DROP COLUMN pid;
+    """,
 ]
