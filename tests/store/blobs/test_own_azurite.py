@@ -127,7 +127,7 @@ def _write_run_script(src: Path) -> None:
 @pytest.mark.parametrize("how", ["graceful", "sigkill"])
 def test_workspace_datastore_and_runner_survive_an_azurite_restart(own_azurite, config_json, tmp_path, how):
     from azureml.core import Datastore, Experiment, ScriptRunConfig, Workspace
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     ws = Workspace.from_config()
     try:
@@ -140,7 +140,7 @@ def test_workspace_datastore_and_runner_survive_an_azurite_restart(own_azurite, 
         _write_run_script(src)
         first = Experiment(ws, "restart").submit(ScriptRunConfig(str(src), "train.py"))
         assert first.wait_for_completion()["status"] == "Completed"
-        runner = service_control.service_info(ws)
+        runner = service_control.ensure_service(ws, wait=True)  # serving (its HTTP side may still be loading)
         assert runner is not None
         old = azurite.azurite_status(ws._local_folder)
 
