@@ -73,10 +73,6 @@ class Dispatcher:
             self._task = asyncio.get_running_loop().create_task(self.run(), name="dispatcher")
         return self._task
 
-    @property
-    def task(self) -> asyncio.Task | None:
-        return self._task
-
     def serving(self) -> None:
         """Wakes can arrive now: publish ``service.json`` and slow the queue scan to the normal tick."""
         self._tick = TICK_SECONDS
@@ -123,6 +119,7 @@ class Dispatcher:
             if not self.ctx.exists():
                 self.reason = "folder-gone"
                 break
+            self._event.clear()  # before the scan: a wake arriving during it makes another pass
             claimed = self.dispatch()
             if self._first_claims is None:
                 self._first_claims = claimed
@@ -137,7 +134,6 @@ class Dispatcher:
                 await asyncio.wait_for(self._event.wait(), max(0.01, min(self._tick, remaining)))
             except TimeoutError:
                 pass
-            self._event.clear()
         return self.reason
 
     def dispatch(self) -> list[str]:
