@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution import binding, data, records, state
+from azureml_local.pipeline.execution import binding, data, executors, records, state
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.pipeline.execution.invocation import Bindings, build_env, step_param_env
 
@@ -46,7 +46,7 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     _insert_row(ctx, step, step_run_id, key, reason)
     _log(ws, step_run_id, f"Re-running step '{name}': {reason}.")
     try:
-        return _run(ctx, step, step_run_id, run_dir, key)
+        return executors.executor_for(step)(ctx, step, step_run_id, run_dir, key)
     except Exception as exc:  # setup errors (bad data binding...) fail the step with a clear message
         import traceback
 
