@@ -80,13 +80,17 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
             "(max_run_duration_seconds).", code="UserError"))
     if exit_code != 0:
         return _finish(ws, job, work_dir, "Failed", _script_error(job, exit_code, logs[STD_LOG]))
-    records.set_status(ws, job.run_id, "Finalizing", only_from=("Running",))
+    # a deferred completion keeps the end time of the process (run_after order holds in the history)
+    records.set_status(ws, job.run_id, "Finalizing", only_from=("Running",), end=job.defer_completion or None)
     try:
         for hook in job.after_process:
             hook(job, work_dir, exit_code)
     except Exception as exc:  # noqa: BLE001
         return _finish(ws, job, work_dir, "Failed",
                        records.error_dict(f"Finalizing the run's outputs failed: {exc}", code="SystemError"))
+    if job.defer_completion:  # the caller uploads and completes off its critical path (ScriptJob docs)
+        job.complete = lambda: _finish(ws, job, work_dir, "Completed", end=False)
+        return "Completed"
     return _finish(ws, job, work_dir, "Completed")
 
 
@@ -139,7 +143,8 @@ def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
     return records.error_dict(message, code="UserError")
 
 
-def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error: dict | None = None) -> str:
+def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error: dict | None = None,
+            end: bool | None = None) -> str:
     """Upload outputs and logs (what exists), then record the final status."""
     items: list[tuple[str, str]] = []
     for folder, prefix in job.output_uploads:
@@ -158,5 +163,5 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
             status, error = "Failed", records.error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
     records.close_open_children(ws, job.run_id, status)
-    records.set_status(ws, job.run_id, status, error=error, pid=None)
+    records.set_status(ws, job.run_id, status, error=error, pid=None, end=end)
     return status

@@ -48,7 +48,7 @@ def _overlay_work(work_dir: Path) -> Path:
 
 def overlay_available(folder: Path) -> bool:
     """Whether an overlay can be mounted for working directories under ``folder`` (probed once per fs)."""
-    if os.environ.get("AZUREML_LOCAL_WORKDIR") == "copy" or shutil.which("unshare") is None:
+    if os.environ.get("AZUREML_LOCAL_WORKDIR") == "copy":
         return False
     folder.mkdir(parents=True, exist_ok=True)
     device = folder.stat().st_dev
@@ -59,6 +59,8 @@ def overlay_available(folder: Path) -> bool:
 
 
 def _probe(folder: Path) -> bool:
+    if shutil.which("unshare") is None:
+        return False
     probe = folder / f".overlay-probe-{uuid.uuid4().hex[:8]}"
     lower, upper = probe / "lower", probe / "wd"
     try:

@@ -12,7 +12,7 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from azureml_local.pipeline import reuse
 from azureml_local.pipeline.execution import binding, data, executors, records, state
@@ -162,7 +162,7 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
     job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
                     command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
-                    target=step.get("compute_target") or "local")
+                    target=step.get("compute_target") or "local", defer_completion=True)
     if ctx.cancel.is_set():
         records.set_status(ws, step_run_id, "Canceled")
         state.update_step(ws, step_run_id, status="Canceled", mirror=False)
@@ -172,7 +172,7 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
     state.update_step(ws, step_run_id, status=status, error=error, outputs=outputs, mirror=False)
     result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
     if status == "Completed":
-        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result)
+        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result, job.complete)
     return result
 
 
@@ -198,8 +198,13 @@ def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
     return snapshot(ctx.ws, source)[1]
 
 
-def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
-    """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
+def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
+                      complete: Callable[[], str] | None = None) -> None:
+    """Complete the step run (its files and logs), upload each output folder to its datastore path,
+    register, then record reuse (all or nothing)."""
+    if complete is not None and complete() != "Completed":
+        raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
+                           f"see the error of step run {result.step_run_id}.")
     for oname, out in result.outputs.items():
         upload = out.get("upload") or {}
         data.upload_folder(ctx.ws, out["datastore"], out["path"], Path(out["local_path"]),
