@@ -26,7 +26,7 @@ from pathlib import Path
 # the mount, then the command in the merged view ("$1" options, "$2" the working dir, then argv)
 _MOUNT_AND_EXEC = 'mount -t overlay overlay -o "$1" "$2" && cd "$2" && shift 2 && exec "$@"'
 _UNSAFE = (",", ":", "\\", "\n")  # overlay option syntax; such paths use the copy
-_probed: dict[int, bool] = {}
+_probed: dict[str, bool] = {}
 _probe_lock = threading.Lock()
 
 
@@ -47,15 +47,22 @@ def _overlay_work(work_dir: Path) -> Path:
 
 
 def overlay_available(folder: Path) -> bool:
-    """Whether an overlay can be mounted for working directories under ``folder`` (probed once per fs)."""
+    """Whether an overlay can be mounted for working directories under ``folder``.
+
+    Probed once per folder and process (a mount in a scratch folder there: ~10 ms), so the answer
+    costs no system call afterwards. ``AZUREML_LOCAL_WORKDIR=copy`` forces the copy.
+    """
     if os.environ.get("AZUREML_LOCAL_WORKDIR") == "copy":
         return False
-    folder.mkdir(parents=True, exist_ok=True)
-    device = folder.stat().st_dev
-    with _probe_lock:
-        if device not in _probed:
-            _probed[device] = _probe(folder)
-        return _probed[device]
+    key = str(folder)
+    known = _probed.get(key)
+    if known is None:
+        with _probe_lock:
+            known = _probed.get(key)
+            if known is None:
+                folder.mkdir(parents=True, exist_ok=True)
+                known = _probed[key] = _probe(folder)
+    return known
 
 
 def _probe(folder: Path) -> bool:
@@ -85,12 +92,13 @@ def can_overlay(snapshot_dir: Path, work_dir: Path) -> bool:
     paths = (str(snapshot_dir), str(work_dir), str(_overlay_work(work_dir)))
     if any(c in p for p in paths for c in _UNSAFE):
         return False
-    return overlay_available(work_dir.parent)
+    return overlay_available(work_dir.parent.parent)  # the runs folder: one probe for all runs
 
 
 def prepare_upper(work_dir: Path) -> None:
     """The (empty) upper layer and the overlay's scratch folder."""
-    work_dir.mkdir(parents=True, exist_ok=True)
+    if not work_dir.is_dir():
+        work_dir.mkdir(parents=True)
     _overlay_work(work_dir).mkdir(exist_ok=True)
 
 
@@ -129,6 +137,12 @@ def cleanup(work_dir: Path) -> None:
             if stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
                 os.unlink(full)
     scratch = _overlay_work(work_dir)
+    try:  # the usual case: overlay left an empty work/ (mode 000) in it
+        os.rmdir(scratch / "work")
+        os.rmdir(scratch)
+        return
+    except OSError:
+        pass
     for dirpath, dirs, _files in os.walk(scratch):
         for name in dirs:  # overlay leaves work/ with mode 000
             os.chmod(os.path.join(dirpath, name), 0o700)
