@@ -21,7 +21,7 @@ import select
 import signal
 import subprocess
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Callable, Protocol
 
 from azureml_local.engine import workdir
 from azureml_local.engine.job import ScriptJob
@@ -57,7 +57,7 @@ class Launcher(Protocol):
 class LocalProcess:
     """A local process in its own session; wakes on exit through a pidfd, not on a poll tick."""
 
-    def __init__(self, proc: subprocess.Popen, on_exit=None):
+    def __init__(self, proc: subprocess.Popen, on_exit: Callable[[], None] | None = None):
         self.proc = proc
         self.pid = proc.pid
         self._on_exit = on_exit

@@ -1,7 +1,6 @@
 """engine/launchers.py: a job's process over its snapshot (overlay or copy), wait, cancel."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
