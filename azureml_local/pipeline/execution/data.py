@@ -80,7 +80,7 @@ def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Pa
     store, container = container_for(ws, datastore_name)
     if source_globs:
         prefix = len(path.strip("/")) + 1 if path.strip("/") else 0
-        globs = pathspec.PathSpec.from_lines("gitwildmatch", [g.lstrip("./") for g in source_globs])
+        globs = pathspec.PathSpec.from_lines("gitignore", [g.lstrip("./") for g in source_globs])
         items = [(blob, full) for blob, full in items if globs.match_file(blob[prefix:])]
     if items:
         store.upload_files(container, items, overwrite=overwrite)
