@@ -37,6 +37,7 @@ def _unshare_args() -> list[str]:
 
 def overlay_argv(lower: Path, work_dir: Path, argv: list[str]) -> list[str]:
     """``argv`` wrapped so it runs in ``work_dir`` mounted as an overlay of ``lower`` (same pid: exec)."""
+    lower, work_dir = Path(os.path.abspath(lower)), Path(os.path.abspath(work_dir))  # sh starts in work_dir
     options = f"lowerdir={lower},upperdir={work_dir},workdir={_overlay_work(work_dir)}"
     return [*_unshare_args(), "/bin/sh", "-c", _MOUNT_AND_EXEC, "sh", options, str(work_dir), *argv]
 
