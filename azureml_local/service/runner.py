@@ -192,7 +192,7 @@ class Runner:
         rows = self.ws._store.query(
             "SELECT run_id, pid FROM runs WHERE runner_pid=? AND status IN (%s)"
             % ",".join("?" * len(ACTIVE_STATES)), (os.getpid(), *ACTIVE_STATES))
-        from azureml_local.engine.execute import kill_process_group
+        from azureml_local.processes import kill_process_group
 
         for row in rows:
             if row["pid"]:
