@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from azureml_local.pipeline.execution import executors, state
+from azureml_local.pipeline.execution import executors
 from azureml_local.pipeline.execution.context import StepResult
 from azureml_local.pipeline.submission import start_pipeline_run
-from azureml_local.runs import records
 
 from pipeline_defs import definition, step
 
@@ -65,8 +64,7 @@ def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch):
     def noop(ctx, step_dict, step_run_id, run_dir, key):
         """A step kind that needs no process: completes at once."""
         seen.append(step_dict["name"])
-        records.set_status(ctx.ws, step_run_id, "Completed")
-        state.update_step(ctx.ws, step_run_id, status="Completed", mirror=False)
+        ctx.ws._context.runs.set_status(step_run_id, "Completed")
         return StepResult(step_dict["node_id"], step_run_id, "Completed", key=key)
 
     monkeypatch.setitem(executors._EXECUTORS, "NoopStep", noop)
