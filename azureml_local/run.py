@@ -271,7 +271,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     def cancel(self) -> None:
         """Cancel: a queued run is dropped, a running one's process is killed (the engine records Canceled)."""
-        from azureml_local.engine.execute import kill_process_group
+        from azureml_local.processes import kill_process_group
 
         row = self._refresh()
         if row["status"] in states.TERMINAL_STATES:

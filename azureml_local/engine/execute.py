@@ -3,9 +3,13 @@
 Blocking and thread-safe: the runner calls it in a worker thread per run, and
 pipeline handlers call it for each step (in parallel threads if they like).
 
+The process itself is started, waited for and stopped by a launcher (``engine/launchers.py``);
+this module keeps the run's bookkeeping: status, logs, artifacts, cancel and timeout decisions.
+
 Run folder layout (``<workspace>/runs/<run id>/``)::
 
-    wd/                         working copy of the snapshot (process cwd)
+    wd/                         the process cwd: an overlay over the snapshot (holding only what
+                                the run wrote) or, where overlays are unavailable, a copy of it
     logs/user_logs/std_log.txt  stdout + stderr of the process
     logs/azureml-logs/70_driver_log.txt   hard link to the same file
 
@@ -15,13 +19,12 @@ A Failed run's error holds the script's own traceback.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from azureml_local.engine.job import ScriptJob
+from azureml_local.engine.launchers import Launcher, LocalProcessLauncher
 from azureml_local.runs import artifacts
 from azureml_local.status import RUNNING_STATES
 from azureml_local.store.runs import error_dict
@@ -44,8 +47,10 @@ def log_paths(ws: "Workspace", run_id: str) -> dict[str, Path]:
     return {DRIVER_LOG: logs / DRIVER_LOG, STD_LOG: logs / STD_LOG}
 
 
-def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
-    """Run ``job`` to the end and return the run's final status."""
+def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | None = None) -> str:
+    """Run ``job`` to the end (as a local process unless another ``launcher`` is given) and return
+    the run's final status."""
+    launcher = launcher or LocalProcessLauncher()
     row = ws._context.runs.run(job.run_id)
     folder = run_folder(ws, job.run_id)
     work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
@@ -61,13 +66,13 @@ def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
         if not logs[DRIVER_LOG].exists():
             os.link(logs[STD_LOG], logs[DRIVER_LOG])
         try:
-            _prepare(ws, job, row, work_dir)
+            _prepare(ws, job, row, work_dir, launcher, log)
         except Exception as exc:  # noqa: BLE001 - any setup failure fails the run with its message
             log.write(f"azureml-local: could not prepare the run: {exc}\n".encode())
             log.flush()
             return _finish(ws, job, work_dir, "Failed",
                            error_dict(f"Preparing the run failed: {exc}", code="UserError"))
-        exit_code, reason = _launch_and_wait(ws, job, work_dir, log)
+        exit_code, reason = _launch_and_wait(ws, job, work_dir, log, launcher)
     if reason == "canceled":
         return _finish(ws, job, work_dir, "Canceled")
     if reason == "timeout":
@@ -76,25 +81,26 @@ def execute_script_job(ws: "Workspace", job: ScriptJob) -> str:
             "(max_run_duration_seconds).", code="UserError"))
     if exit_code != 0:
         return _finish(ws, job, work_dir, "Failed", _script_error(job, exit_code, logs[STD_LOG]))
-    ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",))
+    # a deferred completion keeps the end time of the process (run_after order holds in the history)
+    ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",), end=job.defer_completion or None)
     try:
         for hook in job.after_process:
             hook(job, work_dir, exit_code)
     except Exception as exc:  # noqa: BLE001
         return _finish(ws, job, work_dir, "Failed",
                        error_dict(f"Finalizing the run's outputs failed: {exc}", code="SystemError"))
+    if job.defer_completion:  # the caller uploads and completes off its critical path (ScriptJob docs)
+        job.complete = lambda: _finish(ws, job, work_dir, "Completed", end=False)
+        return "Completed"
     return _finish(ws, job, work_dir, "Completed")
 
 
-def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path) -> None:
+def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
     from azureml_local.engine.env import run_environment
-    from azureml_local.engine.snapshot import materialize
 
-    if job.snapshot_dir is not None:
-        materialize(job.snapshot_dir, work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    launcher.prepare(job, work_dir, log)
     (work_dir / "outputs").mkdir(exist_ok=True)
-    if job.script and job.command is None and not (work_dir / job.script).is_file():
+    if job.script and job.command is None and not _has_script(job, work_dir):
         raise FileNotFoundError(f"the script '{job.script}' is not in the source directory")
     env = run_environment(ws, job.run_id, job.experiment_name, row["experiment_id"], job.target)
     env.update({str(k): str(v) for k, v in job.environment_variables.items()})
@@ -103,77 +109,29 @@ def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path) -> None:
         hook(job, work_dir)
 
 
-def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log) -> tuple[int | None, str]:
-    env = dict(os.environ)
-    env.update(job.environment_variables)
-    argv = job.argv()
-    proc = subprocess.Popen(argv, cwd=work_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True, shell=isinstance(argv, str))
-    ws._context.runs.update_run(job.run_id, pid=proc.pid)
+def _has_script(job: ScriptJob, work_dir: Path) -> bool:
+    """The script is in the working directory, or in the snapshot it shows (an overlay's lower layer)."""
+    return (work_dir / job.script).is_file() or (
+        job.snapshot_dir is not None and (Path(job.snapshot_dir) / job.script).is_file())
+
+
+def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log: BinaryIO,
+                     launcher: Launcher) -> tuple[int | None, str]:
+    handle = launcher.start(job, work_dir, log)
+    ws._context.runs.update_run(job.run_id, pid=handle.pid)
     deadline = time.monotonic() + job.timeout_seconds if job.timeout_seconds else None
-    waiter = _ExitWaiter(proc)
-    try:
-        while True:
-            if waiter.wait(_POLL):
-                code = proc.wait()
-                if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
-                    return None, "canceled"  # Run.cancel killed the process group itself
-                return code, "exited"
-            if deadline is not None and time.monotonic() > deadline:
-                _kill(proc)
-                return None, "timeout"
+    while True:
+        code = handle.wait(_POLL)
+        if code is not None:
             if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
-                _kill(proc)
-                return None, "canceled"
-    finally:
-        waiter.close()
-
-
-class _ExitWaiter:
-    """Wake the moment the process exits (Linux pidfd), not on a sleep/poll tick."""
-
-    def __init__(self, proc: subprocess.Popen):
-        self.proc = proc
-        try:
-            self.fd: int | None = os.pidfd_open(proc.pid)
-        except (AttributeError, OSError):
-            self.fd = None
-
-    def wait(self, timeout: float) -> bool:
-        if self.fd is None:
-            try:
-                self.proc.wait(timeout=timeout)
-                return True
-            except subprocess.TimeoutExpired:
-                return False
-        import select
-
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        return bool(ready) or self.proc.poll() is not None
-
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    kill_process_group(proc.pid)
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        kill_process_group(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> None:
-    """Signal a run's process group (scripts start their own session)."""
-    try:
-        os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        try:
-            os.kill(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+                return None, "canceled"  # Run.cancel killed the process group itself
+            return code, "exited"
+        if deadline is not None and time.monotonic() > deadline:
+            handle.cancel()
+            return None, "timeout"
+        if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
+            handle.cancel()
+            return None, "canceled"
 
 
 def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
@@ -186,7 +144,8 @@ def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
     return error_dict(message, code="UserError")
 
 
-def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error: dict | None = None) -> str:
+def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error: dict | None = None,
+            end: bool | None = None) -> str:
     """Upload outputs and logs (what exists), then record the final status."""
     items: list[tuple[str, str]] = []
     for folder, prefix in job.output_uploads:
@@ -205,5 +164,5 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
             status, error = "Failed", error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
     ws._context.runs.close_open_children(job.run_id, status)
-    ws._context.runs.set_status(job.run_id, status, error=error, pid=None)
+    ws._context.runs.set_status(job.run_id, status, error=error, pid=None, end=end)
     return status

@@ -33,6 +33,10 @@ class ScriptJob:
     * ``after_process(job, working_dir, exit_code)`` hooks run after a successful
       exit, before the run turns Completed (e.g. upload/register outputs).
     * ``timeout_seconds``: the process is killed and the run Failed after this long.
+    * ``defer_completion``: when the process and hooks succeed, ``execute_script_job`` returns
+      ``"Completed"`` at once with the run still ``Finalizing``, and sets ``complete``: calling it
+      (e.g. in a background upload thread) uploads outputs and logs and records the final status,
+      which it returns. Pipelines use it to start the next step while the last one's files upload.
     """
 
     run_id: str
@@ -49,6 +53,8 @@ class ScriptJob:
     after_process: list = field(default_factory=list)
     python: str = sys.executable
     target: str = "local"
+    defer_completion: bool = False
+    complete: Callable[[], str] | None = None
 
     def argv(self) -> list[str] | str:
         """What is launched (shell string for a ``str`` command)."""

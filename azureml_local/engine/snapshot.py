@@ -13,7 +13,6 @@ are never re-read. The SDK's limits apply (300 MB, 2000 files unless
 """
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import shutil
@@ -22,7 +21,10 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+import pathspec
+
 from azureml_local.exceptions import SnapshotException, UserErrorException
+from azureml_local.store.snapshots import SnapshotStore
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -36,41 +38,66 @@ _memo_lock = threading.Lock()
 
 
 # -- ignore files ----------------------------------------------------------------------------
-def ignore_function(root: Path) -> Callable[[str, bool], bool]:
-    """``ignored(relative posix path, is_dir)`` from ``.amlignore`` if present, else ``.gitignore``.
+IGNORE_FILES = (".amlignore", ".gitignore")  # the first that exists in a folder is that folder's file
 
-    Supports the common gitignore subset: globs, ``/``-anchored patterns,
-    trailing ``/`` for directories, ``**``, and ``!`` negation (last match wins).
-    """
-    rules: list[tuple[str, bool, bool, bool]] = []  # pattern, negate, dir_only, anchored
-    for name in (".amlignore", ".gitignore"):
-        f = root / name
+
+def _folder_rules(folder: Path) -> pathspec.GitIgnoreSpec | None:
+    """The rules of one folder: its ``.amlignore`` if present, else its ``.gitignore`` (the SDK's order)."""
+    for name in IGNORE_FILES:
+        f = folder / name
         if f.is_file():
-            for line in f.read_text(errors="replace").splitlines():
-                line = line.strip()
-                if not line or line.startswith("#"):
-                    continue
-                negate = line.startswith("!")
-                line = line[1:] if negate else line
-                dir_only = line.endswith("/")
-                line = line.rstrip("/")
-                anchored = "/" in line
-                rules.append((line.lstrip("/"), negate, dir_only, anchored))
-            break
+            return pathspec.GitIgnoreSpec.from_lines(f.read_text(errors="replace").splitlines())
+    return None
+
+
+def _folder_decision(spec: pathspec.GitIgnoreSpec, folder: str) -> bool | None:
+    """Whether ``folder`` (no trailing ``/``) is ignored by ``spec``: the last matching pattern wins, as git.
+
+    ``GitIgnoreSpec.check_file`` is right for files but not for folders: it ranks ``cache/**`` above
+    a later ``!cache/**/`` on ``cache/sub/``, and ``cache/**`` (only what is *in* cache) matches
+    ``cache/`` itself. So each pattern's regex is read here: it matches the folder itself when it
+    ends on the folder's own ``/`` as a folder match (``ps_d``) or on an ancestor's.
+    """
+    probe = folder + "/"
+    for pattern in reversed(spec.patterns):
+        if pattern.include is None or pattern.regex is None:
+            continue
+        m = pattern.regex.match(probe)
+        if m is None:
+            continue
+        if m.end() <= len(folder) or ("ps_d" in m.re.groupindex and m.end("ps_d") == len(probe)):
+            return pattern.include
+    return None
+
+
+def ignore_function(root: Path) -> Callable[[str, bool], bool]:
+    """``ignored(relative posix path, is_dir)`` with git's semantics (``pathspec.GitIgnoreSpec``).
+
+    Every folder may hold an ignore file whose patterns apply below it, relative to it; the
+    deepest file with a matching pattern decides, and within a file the last match wins (as git).
+    Callers walk top-down and skip ignored folders, so nothing below an ignored folder comes back.
+    """
+    root = Path(root)
+    rules: dict[str, pathspec.GitIgnoreSpec | None] = {}
+
+    def folder_rules(rel_dir: str) -> pathspec.GitIgnoreSpec | None:
+        if rel_dir not in rules:
+            rules[rel_dir] = _folder_rules(root / rel_dir if rel_dir else root)
+        return rules[rel_dir]
 
     def ignored(rel: str, is_dir: bool) -> bool:
-        base = rel.rsplit("/", 1)[-1]
-        if base in ALWAYS_IGNORED:
+        parts = rel.split("/")
+        if parts[-1] in ALWAYS_IGNORED:
             return True
-        result = False
-        for pattern, negate, dir_only, anchored in rules:
-            if dir_only and not is_dir:
+        for depth in range(len(parts) - 1, -1, -1):  # deepest folder first
+            spec = folder_rules("/".join(parts[:depth]))
+            if spec is None:
                 continue
-            target = rel if anchored else base
-            if fnmatch.fnmatchcase(target, pattern) or (
-                    "**" in pattern and fnmatch.fnmatchcase(rel, pattern.replace("**/", "*"))):
-                result = not negate
-        return result
+            below = "/".join(parts[depth:])
+            decision = _folder_decision(spec, below) if is_dir else spec.check_file(below).include
+            if decision is not None:
+                return decision
+        return False
 
     return ignored
 
@@ -112,11 +139,11 @@ def _file_hash(path: Path, st: os.stat_result, ws: "Workspace | None", pending: 
     if cached:
         return cached
     if ws is not None:
-        row = ws._store.query_one("SELECT size, mtime_ns, sha256 FROM snapshot_file_hashes WHERE path=?", (key[0],))
-        if row is not None and row["size"] == key[1] and row["mtime_ns"] == key[2]:
+        known = SnapshotStore(ws._store).file_hash(*key)
+        if known is not None:
             with _memo_lock:
-                _memo[key] = row["sha256"]
-            return row["sha256"]
+                _memo[key] = known
+            return known
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -145,9 +172,7 @@ def _hash_files(files: list, ws: "Workspace | None") -> str:
     for rel, full, st in files:
         h.update(rel.encode() + b"\0" + _file_hash(full, st, ws, pending).encode() + b"\n")
     if pending and ws is not None:
-        with ws._store.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO snapshot_file_hashes(path, size, mtime_ns, sha256) "
-                             "VALUES (?,?,?,?)", pending)
+        SnapshotStore(ws._store).remember(pending)
     return h.hexdigest()
 
 

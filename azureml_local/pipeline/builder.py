@@ -24,7 +24,8 @@ class PipelineStep:
                  fix_port_name_collisions: bool = False, resource_inputs: list | None = None):
         self.name = name
         self.run_after_steps: list[PipelineStep] = []
-        step_type = type(self).__name__
+        # a user's subclass keeps its SDK class's type (the step kind picks its executor)
+        step_type = next(c for c in type(self).__mro__ if c.__module__.startswith("azureml_local.")).__name__
         if step_type.endswith("Base"):
             step_type = step_type[:-4]
         self.step_type = step_type.lstrip("_")

@@ -51,3 +51,25 @@ def test_cancel_requested_before_the_engine_started_ends_canceled(ws) -> None:
     assert execute_script_job(ws, ScriptJob(run_id=run_id, experiment_name="claimed", script="train.py")) == "Canceled"
     row = ws._context.runs.run(run_id)
     assert row["status"] == "Canceled" and row["end_time_utc"]
+
+
+def test_a_script_changing_its_own_folder_changes_neither_the_snapshot_nor_a_later_run(ws, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "pkg").mkdir(parents=True)
+    (src / "data.txt").write_text("original")
+    (src / "pkg" / "gone.txt").write_text("delete me")
+    (src / "train.py").write_text(
+        "import os\n"
+        "assert open('data.txt').read() == 'original', 'sees an earlier run\\'s change'\n"
+        "assert os.path.exists('pkg/gone.txt') and not os.path.exists('new.txt')\n"
+        "open('data.txt', 'a').write(' + changed')\nos.remove('pkg/gone.txt')\nopen('new.txt', 'w').write('new')\n"
+        "open('outputs/result.txt', 'w').write('result')\n")
+    experiment = Experiment(ws, "writes-own-folder")
+    runs = [experiment.submit(ScriptRunConfig(str(src), "train.py")) for _ in range(2)]
+    for run in runs:
+        assert run.wait_for_completion(raise_on_error=False)["status"] == "Completed", run.get_details()
+        assert run.get_file_names().count("outputs/result.txt") == 1
+    snapshot = ws._local_folder / "snapshots" / runs[0].get_properties()["ContentSnapshotId"]
+    assert (snapshot / "data.txt").read_text() == "original" and (snapshot / "pkg" / "gone.txt").is_file()
+    assert not (snapshot / "new.txt").exists()
+    assert (src / "data.txt").read_text() == "original"

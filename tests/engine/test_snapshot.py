@@ -1,12 +1,15 @@
 """Snapshots: content hashing, ignore files, the hash cache, atomic copies."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from azureml_local.engine import snapshot as snap
 from azureml_local.exceptions import UserErrorException
+from azureml_local.store.snapshots import SnapshotStore
 
 
 def _tree(root: Path) -> Path:
@@ -43,7 +46,7 @@ def test_snapshot_copies_once(ws, tmp_path: Path) -> None:
     assert (folder / "pkg" / "util.py").read_text() == "X = 1\n"
     again, folder2 = snap.snapshot(ws, src)
     assert (again, folder2) == (digest, folder)
-    assert ws._store.query_one("SELECT COUNT(*) FROM snapshot_file_hashes")[0] == 3
+    assert SnapshotStore(ws._store).count() == 3
 
 
 def test_unchanged_files_are_not_reread(ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,3 +69,88 @@ def test_workspace_home_inside_source_is_skipped(tmp_path: Path, monkeypatch: py
     (src / ".local-home" / "workspaces" / "store.db").write_text("db")
     names = [rel for rel, _, _ in snap.list_files(src)]
     assert not any(n.startswith(".local-home") for n in names) and "train.py" in names
+
+
+# -- ignore rules against git itself ------------------------------------------------------------
+# (ignore files {folder: text}, files to check): each case is one tree; every file's fate must match git's
+GIT_CASES = {
+    "double-star does not match a longer name": (
+        {"": "**/foo\n"},
+        ["foo", "lib/foo", "src/foo/y.py", "src/xfoo/y.py", "sub/xfoo", "afoo"]),
+    "escaped hash and bang": (
+        {"": "\\#hash\n\\!bang\n# a comment\n"},
+        ["#hash", "!bang", "# a comment", "hash"]),
+    "negation, last match wins": (
+        {"": "*.log\n!keep.log\n"},
+        ["a.log", "keep.log", "sub/b.log", "sub/keep.log", "a.txt"]),
+    "directory patterns match folders only": (
+        {"": "build/\ndata\n"},
+        ["build/x.py", "src/build/y.py", "buildfile", "data/z", "src/data", "datafile"]),
+    "anchored patterns": (
+        {"": "/top.txt\nsrc/*.tmp\n"},
+        ["top.txt", "sub/top.txt", "src/a.tmp", "src/deep/b.tmp", "a.tmp"]),
+    "nested ignore files apply below their folder": (
+        {"": "*.csv\n", "sub": "/local.py\n!keep.csv\n", "sub/deeper": "*.py\n"},
+        ["local.py", "sub/local.py", "sub/inner/local.py", "a.csv", "sub/keep.csv", "keep.csv",
+         "sub/deeper/x.py", "other/x.py", "sub/deeper/keep.csv"]),
+    "a re-included file below an ignored folder stays ignored": (
+        {"": "logs/\n!logs/keep.txt\n"},
+        ["logs/keep.txt", "logs/other.txt", "keep.txt"]),
+    "character classes and single-character wildcards": (
+        {"": "file[0-9].txt\n?.py\n"},
+        ["file1.txt", "filea.txt", "a.py", "ab.py", "sub/b.py"]),
+    "trailing double star": (
+        {"": "cache/**\n!cache/**/\n!cache/**/*.keep\n"},
+        ["cache/a.bin", "cache/sub/b.bin", "cache/sub/c.keep", "cacheX/a.bin"]),
+    "contents-only double star with a re-included file": (
+        {"": "cache/**\n!cache/x.keep\n"},
+        ["cache/a.bin", "cache/x.keep", "cache/sub/y.keep"]),
+    "escaped trailing space and leading bang in a nested file": (
+        {"sub": "space\\ \n\\!important\n"},
+        ["sub/space ", "sub/space", "sub/!important", "!important"]),
+}
+
+
+def _git_ignored(root: Path, paths: list[str]) -> set[str]:
+    """The paths ``git check-ignore`` reports as ignored."""
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    out = subprocess.run(["git", "-C", str(root), "check-ignore", "--stdin"], input="\n".join(paths),
+                         capture_output=True, text=True)
+    assert out.returncode in (0, 1), out.stderr
+    return set(out.stdout.splitlines())
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("case", sorted(GIT_CASES))
+def test_ignore_rules_match_git(tmp_path: Path, case: str) -> None:
+    ignore_files, paths = GIT_CASES[case]
+    root = tmp_path / "src"
+    for folder, text in ignore_files.items():
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / ".gitignore").write_text(text)
+    for rel in paths:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    kept = {rel for rel, _, _ in snap.list_files(root)}
+    git_ignored = _git_ignored(root, paths)
+    ours = {rel: rel not in kept for rel in paths}
+    theirs = {rel: rel in git_ignored for rel in paths}
+    assert ours == theirs
+    # git's own listing of what it would add agrees too (it also sees the ignore files themselves)
+    listed = subprocess.run(["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert kept == set(listed)
+
+
+def test_amlignore_takes_precedence_per_folder(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    for rel in ("a.py", "a.txt", "sub/b.py", "sub/b.txt", "other/c.py", "other/c.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / ".gitignore").write_text("*.txt\n")
+    (root / "sub" / ".gitignore").write_text("*.py\n")     # not read: sub has an .amlignore
+    (root / "sub" / ".amlignore").write_text("!*.txt\n")
+    (root / "other" / ".gitignore").write_text("*.py\n")   # read: other has only a .gitignore
+    kept = {rel for rel, _, _ in snap.list_files(root)}
+    assert kept == {".gitignore", "a.py", "sub/.gitignore", "sub/.amlignore", "sub/b.py", "sub/b.txt",
+                    "other/.gitignore"}

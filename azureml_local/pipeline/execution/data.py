@@ -49,9 +49,10 @@ def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Pa
     """Upload a step's output folder to ``datastore/path``; returns the number of files.
 
     ``source_globs`` (``as_upload(source_globs=...)``) keeps only matching files (paths relative to
-    the output folder); ``overwrite=False`` fails on an existing blob, as the SDK's upload does.
+    the output folder, git wildmatch: ``*`` stays within a folder, ``**`` crosses folders, a glob
+    without ``/`` matches at any depth); ``overwrite=False`` fails on an existing blob, as the SDK's upload does.
     """
-    import fnmatch
+    import pathspec
 
     items = folder_items(local_dir, path)
     if not items:
@@ -59,8 +60,8 @@ def upload_folder(ws: "Workspace", datastore_name: str, path: str, local_dir: Pa
     store, container = container_for(ws, datastore_name)
     if source_globs:
         prefix = len(path.strip("/")) + 1 if path.strip("/") else 0
-        items = [(blob, full) for blob, full in items
-                 if any(fnmatch.fnmatch(blob[prefix:], g.lstrip("./")) for g in source_globs)]
+        globs = pathspec.PathSpec.from_lines("gitignore", [g.lstrip("./") for g in source_globs])
+        items = [(blob, full) for blob, full in items if globs.match_file(blob[prefix:])]
     if items:
         store.upload_files(container, items, overwrite=overwrite)
     return len(items)

@@ -12,11 +12,11 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution import data
+from azureml_local.pipeline.execution import data, executors
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.status import ACTIVE_STATES
 from azureml_local.store.runs import error_dict
@@ -48,7 +48,7 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     _insert_row(ctx, step, step_run_id, key, reason)
     _log(ws, step_run_id, f"Re-running step '{name}': {reason}.")
     try:
-        return _run(ctx, step, step_run_id, run_dir, key)
+        return executors.executor_for(step)(ctx, step, step_run_id, run_dir, key)
     except Exception as exc:  # setup errors (bad data binding...) fail the step with a clear message
         import traceback
 
@@ -157,7 +157,7 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
     job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
                     command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
-                    target=step.get("compute_target") or "local")
+                    target=step.get("compute_target") or "local", defer_completion=True)
     if ctx.cancel.is_set():
         ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
         return StepResult(step["node_id"], step_run_id, "Canceled")
@@ -166,7 +166,7 @@ def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key:
     ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
     result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
     if status == "Completed":
-        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result)
+        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result, job.complete)
     return result
 
 
@@ -187,8 +187,13 @@ def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
     return snapshot(ctx.ws, source)[1]
 
 
-def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult) -> None:
-    """Upload each output folder to its datastore path, register, then record reuse (all or nothing)."""
+def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
+                      complete: Callable[[], str] | None = None) -> None:
+    """Complete the step run (its files and logs), upload each output folder to its datastore path,
+    register, then record reuse (all or nothing)."""
+    if complete is not None and complete() != "Completed":
+        raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
+                           f"see the error of step run {result.step_run_id}.")
     binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
     if result.key is not None:
         reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,

@@ -1,0 +1,57 @@
+"""Step kind -> the executor that runs a step of that kind (KFP's per-task-type handlers).
+
+``execute_step`` (``step.py``) decides reuse and records the step run; what running a step *means*
+comes from this table. Every script-like step (PythonScriptStep, CommandStep, EstimatorStep,
+ParallelRunStep) runs its script or command through the run engine; a new kind (a blob copy for
+DataTransferStep, a remote submit for DatabricksStep) registers its own executor instead of adding
+a branch. An unknown kind fails its step with a message naming the known ones.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from azureml_local.pipeline import reuse
+    from azureml_local.pipeline.execution.context import PipelineContext, StepResult
+
+DEFAULT_KIND = "PythonScriptStep"
+SCRIPT_STEP_KINDS = ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")
+
+
+class StepExecutor(Protocol):
+    """Runs one (not reused) step whose run record exists; returns its result, never raises for the
+    step's own failures (setup errors may raise: the caller fails the step with their message)."""
+
+    def __call__(self, ctx: "PipelineContext", step: dict, step_run_id: str, run_dir: Path,
+                 key: "reuse.ReuseKey | None") -> "StepResult": ...
+
+
+def run_script_step(ctx: "PipelineContext", step: dict, step_run_id: str, run_dir: Path,
+                    key: "reuse.ReuseKey | None") -> "StepResult":
+    """The step's script (or command) as one run of the engine, with its data bound."""
+    from azureml_local.pipeline.execution.step import _run  # step.py imports this module
+
+    return _run(ctx, step, step_run_id, run_dir, key)
+
+
+_EXECUTORS: dict[str, StepExecutor] = {kind: run_script_step for kind in SCRIPT_STEP_KINDS}
+
+
+def register_executor(kind: str, executor: StepExecutor) -> None:
+    """Run steps of ``kind`` (the step class name, ``step["kind"]``) with ``executor``."""
+    _EXECUTORS[kind] = executor
+
+
+def known_kinds() -> list[str]:
+    return sorted(_EXECUTORS)
+
+
+def executor_for(step: dict) -> StepExecutor:
+    """The executor of ``step``'s kind; ``ValueError`` naming the known kinds when there is none."""
+    kind = step.get("kind") or DEFAULT_KIND
+    executor = _EXECUTORS.get(kind)
+    if executor is None:
+        raise ValueError(f"Steps of type '{kind}' cannot run locally: no executor is registered for them. "
+                         f"Known step types: {', '.join(known_kinds())}.")
+    return executor

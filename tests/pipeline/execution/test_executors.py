@@ -1,0 +1,74 @@
+"""execution/executors.py: a step's kind picks what runs it; unknown kinds fail their step clearly."""
+from __future__ import annotations
+
+import pytest
+
+from azureml_local.pipeline.execution import executors
+from azureml_local.pipeline.execution.context import StepResult
+from azureml_local.pipeline.submission import start_pipeline_run
+
+from pipeline_defs import definition, step
+
+
+@pytest.mark.parametrize("kind", ["PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep"])
+def test_script_like_kinds_run_their_script(kind):
+    assert executors.executor_for({"kind": kind}) is executors.run_script_step
+
+
+def test_a_step_without_a_kind_is_a_script_step():
+    assert executors.executor_for({}) is executors.run_script_step
+
+
+def test_unknown_kind_names_itself_and_the_known_ones():
+    with pytest.raises(ValueError) as info:
+        executors.executor_for({"kind": "DataTransferStep"})
+    message = str(info.value)
+    assert "'DataTransferStep'" in message
+    assert "CommandStep, EstimatorStep, ParallelRunStep, PythonScriptStep" in message
+
+
+def test_a_subclassed_step_keeps_its_sdk_kind():
+    from azureml.pipeline.steps import PythonScriptStep
+
+    class MyStep(PythonScriptStep):
+        pass
+
+    assert MyStep(name="s", script_name="t.py", source_directory=".").step_type == "PythonScriptStep"
+
+
+def _in_process(monkeypatch):
+    from azureml_local.pipeline.execution import dispatch
+
+    monkeypatch.setattr(dispatch, "queue_pipeline_run", lambda ws, run_id: None)
+
+
+def test_unknown_kind_fails_its_step_with_the_message(ws, src, monkeypatch):
+    from azureml_local.pipeline.execution.orchestrator import run_pipeline
+
+    _in_process(monkeypatch)
+    (src / "t.py").write_text("print('never runs')\n")
+    run = start_pipeline_run(ws, "exp", definition(step("n1", "copy", "t.py", src, kind="DataTransferStep")),
+                             None, False, False)
+    assert run_pipeline(ws, run.id) == "Failed"
+    child = next(run.get_children())
+    assert child.get_status() == "Failed"
+    assert "Steps of type 'DataTransferStep' cannot run locally" in child.get_details()["error"]["error"]["message"]
+
+
+def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch):
+    from azureml_local.pipeline.execution.orchestrator import run_pipeline
+
+    _in_process(monkeypatch)
+    seen = []
+
+    def noop(ctx, step_dict, step_run_id, run_dir, key):
+        """A step kind that needs no process: completes at once."""
+        seen.append(step_dict["name"])
+        ctx.ws._context.runs.set_status(step_run_id, "Completed")
+        return StepResult(step_dict["node_id"], step_run_id, "Completed", key=key)
+
+    monkeypatch.setitem(executors._EXECUTORS, "NoopStep", noop)
+    run = start_pipeline_run(ws, "exp", definition(step("n1", "noop", "t.py", src, kind="NoopStep")),
+                             None, False, False)
+    assert run_pipeline(ws, run.id) == "Completed"
+    assert seen == ["noop"]
