@@ -2,7 +2,7 @@
 
 The one entry point for every way a pipeline starts: ``Pipeline.submit`` /
 ``Experiment.submit`` now, the published-pipeline REST endpoint and schedules
-later. It only records the run and hands it to the workspace runner, so it
+later. It only records the run and wakes the workspace service, so it
 returns at once; execution happens in :mod:`azureml_local.pipeline.execution`.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException
+from azureml_local.service import control as service_control
 
 if TYPE_CHECKING:
     from azureml_local.pipeline.pipeline_run import PipelineRun
@@ -33,7 +34,6 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     ``continue_on_step_failure=None`` keeps the definition's own setting (published pipelines).
     ``pipeline_id`` links the run to a published pipeline (``PipelineRun.get_pipeline_runs``).
     """
-    from azureml_local.pipeline.execution import dispatch
     from azureml_local.pipeline.pipeline_run import PipelineRun
     from azureml_local.pipeline.reuse import reuse_mode
 
@@ -59,9 +59,14 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
         ctx.runs.create_run(experiment_name, run_id, run_type=PIPELINE_RUN_TYPE, parent_run_id=parent_run_id,
                             name=name, display_name=name, tags=tags or {},
                             properties=properties,  # the definition lives in pipeline_runs only
-                            enqueue_handler=dispatch.HANDLER if dispatch.use_runner() else None)
-    dispatch.queue_pipeline_run(ws, run_id)
+                            enqueue_handler="")  # the plugin table's handler for azureml.PipelineRun
+    wake_service(ws)
     return PipelineRun._for_id(ws, experiment_name, run_id)
+
+
+def wake_service(ws: "Workspace") -> None:
+    """Tell the workspace service a run is queued (it is started when it is not running)."""
+    service_control.wake(ws)
 
 
 def _check_definition(definition: Any) -> None:

@@ -21,7 +21,7 @@ def _definition(tmp_path, body="print('hi')"):
 
 
 def test_start_records_definition_and_parameters(ws, tmp_path, monkeypatch):
-    monkeypatch.setattr("azureml_local.pipeline.execution.dispatch.queue_pipeline_run", lambda ws, rid: None)
+    monkeypatch.setattr("azureml_local.pipeline.submission.wake_service", lambda ws: None)
     run = start_pipeline_run(ws, "exp", _definition(tmp_path), {"p": 1}, False, None, tags={"a": "b"})
     row = ws._store.query_one("SELECT * FROM pipeline_runs WHERE run_id = ?", (run.id,))
     assert json.loads(row["definition"])["steps"][0]["name"] == "one"

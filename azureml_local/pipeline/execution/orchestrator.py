@@ -25,7 +25,7 @@ CANCEL_POLL_SECONDS = 0.05
 
 
 def handle_pipeline_run(ws: "Workspace", run_id: str) -> None:
-    """The runner's handler for ``azureml.PipelineRun`` (registered in :mod:`.dispatch` as HANDLER)."""
+    """The service's handler for ``azureml.PipelineRun`` (its entry in ``azureml_local.plugins``)."""
     run_pipeline(ws, run_id)
 
 

@@ -37,9 +37,9 @@ def test_a_subclassed_step_keeps_its_sdk_kind():
 
 
 def _in_process(monkeypatch):
-    from azureml_local.pipeline.execution import dispatch
+    from azureml_local.pipeline import submission
 
-    monkeypatch.setattr(dispatch, "queue_pipeline_run", lambda ws, run_id: None)
+    monkeypatch.setattr(submission, "wake_service", lambda ws: None)
 
 
 def test_unknown_kind_fails_its_step_with_the_message(ws, src, monkeypatch):

@@ -24,10 +24,11 @@ def test_step_killed_by_a_signal_fails_the_pipeline(runner_ws, src):
 
 def test_disk_full_during_output_upload_fails_and_records_no_reuse(ws, src, monkeypatch):
     """In-process orchestration so the upload can be made to fail like a full disk."""
-    from azureml_local.pipeline.execution import data, dispatch
+    from azureml_local.pipeline import submission
+    from azureml_local.pipeline.execution import data
     from azureml_local.pipeline.execution.orchestrator import run_pipeline
 
-    monkeypatch.setattr(dispatch, "queue_pipeline_run", lambda ws, run_id: None)
+    monkeypatch.setattr(submission, "wake_service", lambda ws: None)
     (src / "w.py").write_text("import sys, os\nopen(os.path.join(sys.argv[1], 'x'), 'w').write('x')\n")
 
     def full(*args, **kwargs):
@@ -45,10 +46,10 @@ def test_disk_full_during_output_upload_fails_and_records_no_reuse(ws, src, monk
 
 
 def test_unknown_dependency_fails_the_run_with_a_clear_error(ws, src, monkeypatch):
-    from azureml_local.pipeline.execution import dispatch
+    from azureml_local.pipeline import submission
     from azureml_local.pipeline.execution.orchestrator import run_pipeline
 
-    monkeypatch.setattr(dispatch, "queue_pipeline_run", lambda ws, run_id: None)
+    monkeypatch.setattr(submission, "wake_service", lambda ws: None)
     (src / "s.py").write_text("pass\n")
     d = definition(step("n1", "s", "s.py", src, inputs=[consume("i", "nope", "o")]))
     run = start_pipeline_run(ws, "exp", d, None, False, False)

@@ -215,10 +215,10 @@ def test_run_history_rehydrates_pipeline_and_step_runs(runner_ws, src):
 
 def test_cancel_before_start_never_runs_a_step(ws, src, monkeypatch):
     """Cancel is one path: the run history's status. A run canceled before it started ends Canceled."""
-    from azureml_local.pipeline.execution import dispatch
+    from azureml_local.pipeline import submission
     from azureml_local.pipeline.execution.orchestrator import run_pipeline
 
-    monkeypatch.setattr(dispatch, "queue_pipeline_run", lambda ws, run_id: None)
+    monkeypatch.setattr(submission, "wake_service", lambda ws: None)
     (src / "s.py").write_text("print('must not run')\n")
     d = definition(step("n1", "s", "s.py", src))
     run = start_pipeline_run(ws, "exp", d, None, False, False)
