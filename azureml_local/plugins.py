@@ -1,13 +1,16 @@
 """The one plugin table: what executes, submits and represents each kind of run.
 
-Three lookups used to live in three places (the runner's handler registry, ``Experiment``'s
-submit registry, ``Run``'s run-type map). They are one table here, in three sections:
+Four lookups used to live in four places (the runner's handler registry, ``Experiment``'s
+submit registry, ``Run``'s run-type map, the pipeline step-kind map). They are one table here, in
+four sections:
 
 * ``handlers``: run type -> ``handler(ctx, run_id)`` executing a queued run in the
   workspace service;
 * ``submitters``: config class -> ``submit(config, workspace, experiment_name, **kw)``
   (what ``Experiment.submit`` calls);
-* ``run_classes``: run type -> the ``Run`` class rehydrating runs of that type.
+* ``run_classes``: run type -> the ``Run`` class rehydrating runs of that type;
+* ``executors``: pipeline step kind (``step["kind"]``, the SDK step class name) -> the
+  ``StepExecutor`` that runs a step of that kind (``pipeline/execution/executors.py``).
 
 Built-in entries are ``"module:attribute"`` strings, imported on first use: the service is
 another process (a callable registered in a user's process would never reach it), and naming
@@ -41,6 +44,8 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml.StepRun": "azureml_local.pipeline.step_run:StepRun",
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
     },
+    "executors": {kind: "azureml_local.pipeline.execution.executors:run_script_step"
+                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}
 _lock = threading.Lock()
@@ -108,7 +113,7 @@ def _same(existing: Target, target: Target) -> bool:
         return False
 
 
-# -- the three sections, as their callers use them ------------------------------------------------
+# -- the sections, as their callers use them ------------------------------------------------
 def run_handler(run_type: str, queued: str | None = None) -> Callable[[Any, str], None]:
     """How a queued run executes: the queue row's own ``"module:function"`` (if any), else the table's."""
     entry = queued or lookup("handlers", run_type)
@@ -131,3 +136,8 @@ def submitter(config_class: type) -> Callable[..., Any] | None:
 def run_class(run_type: str) -> Any | None:
     """The ``Run`` subclass (or factory registered with ``Run.add_type_provider``) of a run type."""
     return get("run_classes", run_type)
+
+
+def known(section: str) -> list[str]:
+    """Every string key of a section (built in and registered), sorted: for messages."""
+    return sorted({*_BUILTIN[section], *(k for k in _registered[section] if isinstance(k, str))})

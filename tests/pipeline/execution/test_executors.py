@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from azureml_local import plugins
 from azureml_local.pipeline.execution import executors
 from azureml_local.pipeline.execution.context import StepResult
 from azureml_local.pipeline.submission import start_pipeline_run
@@ -55,7 +56,7 @@ def test_unknown_kind_fails_its_step_with_the_message(ws, src, monkeypatch):
     assert "Steps of type 'DataTransferStep' cannot run locally" in child.get_details()["error"]["error"]["message"]
 
 
-def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch):
+def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch, request):
     from azureml_local.pipeline.execution.orchestrator import run_pipeline
 
     _in_process(monkeypatch)
@@ -67,8 +68,16 @@ def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch):
         ctx.ws._context.runs.set_status(step_run_id, "Completed")
         return StepResult(step_dict["node_id"], step_run_id, "Completed", key=key)
 
-    monkeypatch.setitem(executors._EXECUTORS, "NoopStep", noop)
+    executors.register_executor("NoopStep", noop)
+    request.addfinalizer(lambda: plugins.unregister("executors", "NoopStep"))
     run = start_pipeline_run(ws, "exp", definition(step("n1", "noop", "t.py", src, kind="NoopStep")),
                              None, False, False)
     assert run_pipeline(ws, run.id) == "Completed"
     assert seen == ["noop"]
+
+
+def test_a_kind_keeps_its_executor():
+    """A second, different executor for a built-in kind is refused: one table, no silent override."""
+    with pytest.raises(ValueError, match="'PythonScriptStep' already run with"):
+        executors.register_executor("PythonScriptStep", lambda *args: None)
+    assert executors.executor_for({"kind": "PythonScriptStep"}) is executors.run_script_step
