@@ -3,8 +3,8 @@
 Every datastore kind is emulated by one blob container (``docs/data.md``): the row keeps
 the SDK-visible attributes (container, account, protocol, endpoint, credentials) in
 ``config`` so the same object can be rebuilt in any process. Resolving a name to its blob
-container needs no object: that is ``data/stores.py``, which this module builds on. ``workspaceblobstore`` and
-``workspacefilestore`` exist in every workspace (rows added on first use).
+container needs no object: that is ``data/stores.py``, which this module builds on.
+``workspaceblobstore`` and ``workspacefilestore`` exist in every workspace (rows added on first use).
 """
 from __future__ import annotations
 
