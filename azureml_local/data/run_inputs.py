@@ -3,11 +3,13 @@
 They take the dict forms of a job spec's inputs and outputs (``docs/pipeline-definition.md``), never
 SDK objects, and import no SDK class: datasets are plain definitions (``datasets.py``), datastores
 rows resolved to ``(BlobStore, container)`` (``stores.py``); a dataset produced here is returned as
-its saved id (``Dataset.get_by_id`` turns it into an object on the SDK side). Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and
-the environment variables the job runtime sets: direct mode -> the dataset id; download/mount
--> a local path (the file itself for a single-file dataset). Mount is download-backed: files
-come from the etag-keyed cache (``data/cache.py``) and are hard-linked into the run folder, so
-unchanged data is never downloaded twice.
+its saved id (``Dataset.get_by_id`` turns it into an object on the SDK side).
+
+Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and the
+environment variables the job runtime sets: direct mode -> the dataset id; download/mount -> a local
+path (the file itself for a single-file dataset). Mount is download-backed: files come from the
+etag-keyed cache (``data/cache.py``) and are hard-linked into the run folder, so unchanged data is
+never downloaded twice.
 
 Outputs: ``prepare_output`` gives the folder a script writes to; ``finalize_output`` uploads
 it to the destination, then registers it when asked. A failed upload registers nothing.
@@ -29,9 +31,9 @@ from azureml_local.exceptions import UserErrorException
 from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, fill_path
 
 INPUTS_FOLDER = ".azureml_inputs"
+OUTPUTS_FOLDER = ".azureml_outputs"
 _SDK_CLASS = {"tabular": "<class 'azureml_local.data.tabular_dataset.TabularDataset'>",
               "file": "<class 'azureml_local.data.file_dataset.FileDataset'>"}  # what ``type(dataset)`` prints
-OUTPUTS_FOLDER = ".azureml_outputs"
 
 
 # -- inputs --------------------------------------------------------------------------------------
@@ -135,7 +137,7 @@ def finalize_output(ws: Any, output: dict, local_path: str, run_id: str, dataset
     path = fill_path(DEFAULT_OUTPUT_PATH if d.get("path") is None else d["path"], run_id, d["name"])
     upload = d.get("upload") or d.get("upload_options") or {}
     files = stores.upload_folder(ws, store_name, path, Path(local_path), overwrite=upload.get("overwrite", True),
-                          source_globs=upload.get("source_globs")) if os.path.isdir(local_path) else 0
+                                 source_globs=upload.get("source_globs")) if os.path.isdir(local_path) else 0
     out = {"name": d["name"], "datastore": store_name, "path": path, "files": files, "dataset_id": None,
            "registered": None}
     reg = d.get("register")

@@ -126,7 +126,8 @@ def download_prefix(ws: Any, datastore_name: str, path: str, local_dir: Path) ->
         target = local_dir / Path(path).name
         store.download_file(container, path, target)
         return target
-    pairs = [(b.name, str(local_dir / b.name[len(path):].lstrip("/"))) for b in store.list_blobs(container, path + "/" if path else "")]
+    pairs = [(b.name, str(local_dir / b.name[len(path):].lstrip("/")))
+             for b in store.list_blobs(container, path + "/" if path else "")]
     local_dir.mkdir(parents=True, exist_ok=True)
     if pairs:
         store.download_files(container, pairs)

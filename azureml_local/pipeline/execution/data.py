@@ -8,21 +8,18 @@ the datastore runs in the background.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from azureml_local.data import run_inputs, stores
 from azureml_local.data.stores import container_for, download_prefix, upload_folder  # noqa: F401 - engine API
 from azureml_local.exceptions import UserErrorException
 
-if TYPE_CHECKING:
-    from azureml_local.workspace import Workspace
 
-
-def default_datastore_name(ws: "Workspace") -> str:
+def default_datastore_name(ws: Any) -> str:
     return stores.default_name(ws)
 
 
-def prepare_reference(ws: "Workspace", name: str, datastore_name: str, path: str, mode: str,
+def prepare_reference(ws: Any, name: str, datastore_name: str, path: str, mode: str,
                       path_on_compute: str | None, run_dir: Path) -> str:
     """Local path of a datastore path input (downloads cached by etag in the data layer)."""
     value, _env = run_inputs.prepare_input(ws, {"kind": "datastore_path", "name": name, "datastore": datastore_name,
@@ -31,12 +28,12 @@ def prepare_reference(ws: "Workspace", name: str, datastore_name: str, path: str
     return value
 
 
-def blob_identity(ws: "Workspace", datastore_name: str, path: str) -> str:
+def blob_identity(ws: Any, datastore_name: str, path: str) -> str:
     """Content identity of a datastore path: names, sizes and etags of the blobs it covers (the data layer's)."""
     return run_inputs.datastore_path_identity(ws, datastore_name, path)
 
 
-def dataset_identity(ws: "Workspace", dataset: dict) -> str:
+def dataset_identity(ws: Any, dataset: dict) -> str:
     """Content identity of a dataset input (definition + etags), from the data layer."""
     return run_inputs.dataset_identity(ws, dataset)
 
