@@ -13,7 +13,7 @@ import collections
 import json
 from typing import TYPE_CHECKING, Any
 
-from azureml_local.data import transfer
+from azureml_local.data import stores, transfer
 from azureml_local.data.abstract_datastore import AbstractDatastore
 from azureml_local.exceptions import UserErrorException
 
@@ -30,30 +30,13 @@ class _BlobBacked:
     container_name: str
 
     def _blob_store(self) -> "BlobStore":
-        """The workspace's storage, or the account named by a registered ``connection_string``.
-
-        The connection is kept on the workspace context until the datastores registry changes.
-        """
-        conn = getattr(self, "_config", {}).get("connection_string")
-        if not conn:
-            return self._workspace._blobs
-        from azureml_local.store.blobs.factory import connect
-
-        label = f"datastore '{self._name}'"
-        return self._workspace._context.cached("datastores", ("connection", conn), lambda: connect(conn, label))
+        """The workspace's storage, or the account named by a registered ``connection_string``."""
+        return stores.blob_store(self._workspace, self._name, getattr(self, "_config", {}))
 
     def _container(self, create: bool = False) -> str:
         """The container name, after making sure it exists (workspace containers are created on first use)."""
-        store = self._blob_store()
-        if not store.container_exists(self.container_name):
-            managed = bool(getattr(self, "_config", {}).get("workspace_managed"))
-            if managed or create:
-                store.create_container(self.container_name)
-            else:
-                raise UserErrorException(
-                    f"The container '{self.container_name}' of datastore '{self._name}' does not exist. "
-                    "Register the datastore with create_if_not_exists=True to create it.")
-        return self.container_name
+        return stores.ensure_container(self._blob_store(), self.container_name, self._name,
+                                       getattr(self, "_config", {}), create)
 
 
 class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):

@@ -6,11 +6,10 @@ from typing import Any
 
 from azureml_local.data._config_helper import validate_name
 from azureml_local.data.constants import _DATASET_ARGUMENT_TEMPLATE, DIRECT_MODE
+from azureml_local.data.datasets import HDFS_UNSUPPORTED
 from azureml_local.exceptions import UserErrorException
 
 
-HDFS_UNSUPPORTED = ("as_hdfs() is not supported by azureml-local: HDFS mode needs a Synapse Spark pool. Use "
-                    "as_download() or as_mount() to get the files as a local folder instead.")
 
 
 class DatasetConsumptionConfig:

@@ -1,4 +1,7 @@
-"""Saved and registered datasets in the workspace database.
+"""Dataset objects (SDK classes) for the saved and registered datasets in the workspace database.
+
+Lookups, saving and registering on plain values (definitions, rows) are ``data/datasets.py``;
+this module turns their rows into ``TabularDataset``/``FileDataset`` objects.
 
 * ``saved_datasets``: every definition a run or registration used, by saved id (content-derived).
 * ``dataset_versions``: ``(name, version) -> saved id`` plus description/tags.
@@ -12,15 +15,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from azureml_local.exceptions import UserErrorException
-from azureml_local.store.registries.datasets import DatasetStore, DatasetVersionConflict
+from azureml_local.data import datasets
 
 if TYPE_CHECKING:
     from azureml_local.data.abstract_dataset import AbstractDataset
 
 
-def _datasets(ws: Any) -> DatasetStore:
-    return ws._context.registries.datasets
+_datasets = datasets.store
 
 
 def save_definition(ws: Any, saved_id: str, definition: dict) -> None:
@@ -29,17 +30,8 @@ def save_definition(ws: Any, saved_id: str, definition: dict) -> None:
 
 def register(ws: Any, dataset: "AbstractDataset", name: str, description: str | None, tags: dict | None,
              create_new_version: bool) -> "AbstractDataset":
-    if not isinstance(name, str) or not name.strip():
-        raise UserErrorException("The dataset name must be a non-empty string.")
-    try:
-        version = _datasets(ws).register(name, dataset._definition_id(), dataset._definition, description, tags,
-                                         create_new_version)
-    except DatasetVersionConflict:
-        raise UserErrorException(
-            f'There is already a dataset registered under name "{name}". Specify `create_new_version=True` to '
-            "register the dataset as a new version. Use `update`, `add_tags`, or `remove_tags` to change only "
-            "the description or tags.") from None
-    return get_by_name(ws, name, version)
+    registered = datasets.register(ws, dataset._definition, name, description, tags, create_new_version)
+    return get_by_name(ws, name, registered.version)
 
 
 def _row_to_dataset(ws: Any, row: Any, definition: str) -> "AbstractDataset":
@@ -52,18 +44,7 @@ def _row_to_dataset(ws: Any, row: Any, definition: str) -> "AbstractDataset":
 
 
 def get_by_name(ws: Any, name: str, version: Any = "latest") -> "AbstractDataset":
-    if version != "latest" and version is not None:
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise UserErrorException(f'Invalid value {version} for version. Version value must be number or "latest".')
-        row = _datasets(ws).version(name, version)
-    else:
-        version = None  # the SDK's message then reads "(version: None)"
-        row = _datasets(ws).version(name)
-    if row is None:
-        raise UserErrorException('Cannot find dataset registered with name "{}"{} in the workspace.'.format(
-            name, "" if version == "latest" else f" (version: {version})"))
+    row = datasets.row_by_name(ws, name, version)
     return _row_to_dataset(ws, row, row["definition"])
 
 
@@ -71,13 +52,10 @@ def get_dataset_by_id(ws: Any, id: str) -> "AbstractDataset":
     """The dataset saved under ``id`` (its registration, when it has one)."""
     from azureml_local.data.abstract_dataset import _DatasetRegistration, dataset_from_definition
 
-    row = _datasets(ws).registration_of(id)
+    row, definition = datasets.row_by_id(ws, id)
     if row is not None:
-        return _row_to_dataset(ws, row, row["definition"])
-    saved = _datasets(ws).definition(id)
-    if saved is None:
-        raise UserErrorException(f'Cannot find dataset with id "{id}" in the workspace.')
-    ds = dataset_from_definition(ws, json.loads(saved))
+        return _row_to_dataset(ws, row, definition)
+    ds = dataset_from_definition(ws, json.loads(definition))
     ds._registration = _DatasetRegistration(ws, id)
     return ds
 

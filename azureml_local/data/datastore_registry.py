@@ -1,16 +1,17 @@
-"""Datastore rows in the workspace database, and the workspace's default datastore.
+"""Datastore objects (SDK classes) from the rows in the workspace database; the default datastore.
 
 Every datastore kind is emulated by one blob container (``docs/data.md``): the row keeps
 the SDK-visible attributes (container, account, protocol, endpoint, credentials) in
-``config`` so the same object can be rebuilt in any process. ``workspaceblobstore`` and
-``workspacefilestore`` exist in every workspace (rows added on first use).
+``config`` so the same object can be rebuilt in any process. Resolving a name to its blob
+container needs no object: that is ``data/stores.py``, which this module builds on.
+``workspaceblobstore`` and ``workspacefilestore`` exist in every workspace (rows added on first use).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from azureml_local.data import stores
 from azureml_local.exceptions import UserErrorException
-from azureml_local.store.containers import default_blob_container, file_share_container
 from azureml_local.store.registries import datastores
 
 if TYPE_CHECKING:
@@ -24,12 +25,7 @@ LOCAL_ACCOUNT = datastores.LOCAL_ACCOUNT
 
 
 def _datastores(ws: Any) -> "DatastoreStore":
-    """The datastore rows, with the two workspace datastores added once per workspace handle."""
-    store = ws._context.registries.datastores
-    if not getattr(ws, "_data_builtin_ready", False):
-        store.ensure_builtin(default_blob_container(ws), file_share_container(ws))
-        ws._data_builtin_ready = True
-    return store
+    return stores.registry(ws)
 
 
 def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_name: str | None,
@@ -47,13 +43,7 @@ def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_na
 
 def load_datastore(ws: "Workspace", name: str) -> "AbstractDatastore":
     """The datastore object named ``name`` (``UserErrorException`` when it is not registered)."""
-    store = _datastores(ws)
-    row = store.get(name.lower() if name else name)
-    if row is None:
-        known = ", ".join(store.names())
-        raise UserErrorException(
-            f"(UserError) No datastore named '{name}' is registered in workspace '{ws.name}' "
-            f"(registered: {known}). Register it with Datastore.register_azure_blob_container(...) first.")
+    row = stores.datastore_row(ws, name)
     return _from_row(ws, row)
 
 
@@ -102,7 +92,7 @@ def delete_datastore(ws: "Workspace", name: str) -> None:
 
 
 def get_default_name(ws: "Workspace") -> str:
-    return ws._context.registries.datastores.default_name()
+    return stores.default_name(ws)
 
 
 def get_default_datastore(ws: "Workspace") -> "AbstractDatastore":

@@ -12,27 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from azureml_local.data import datasets
 from azureml_local.data import definition as defs
 from azureml_local.data.abstract_dataset import AbstractDataset
 from azureml_local.exceptions import UserErrorException
-
-
-def apply_file_transforms(files: list, transforms: list[dict]) -> list:
-    """take/skip/take_sample/random_split on the file list."""
-    import numpy as np
-
-    for t in transforms:
-        op = t["op"]
-        if op == "take":
-            files = files[:t["count"]]
-        elif op == "skip":
-            files = files[t["count"]:]
-        elif op in ("take_sample", "random_split"):
-            p = t.get("probability", t.get("percentage"))
-            mask = np.random.default_rng(t.get("seed") or 0).random(len(files)) < p
-            keep = mask if op == "take_sample" or t.get("part", 0) == 0 else ~mask
-            files = [f for f, k in zip(files, keep) if k]
-    return files
 
 
 class FileDataset(AbstractDataset):
@@ -42,10 +25,7 @@ class FileDataset(AbstractDataset):
         super().__init__()
 
     def _files(self) -> list:
-        from azureml_local.data.resolve import resolve
-
-        return apply_file_transforms(resolve(self._workspace, self._definition),
-                                     self._definition.get("transforms", []))
+        return datasets.files(self._workspace, self._definition)
 
     def to_path(self) -> list[str]:
         """The files' paths relative to the dataset root, each starting with '/'."""
@@ -84,9 +64,7 @@ class FileDataset(AbstractDataset):
         return self.as_named_input(name=None).as_download(path_on_compute=path_on_compute)  # type: ignore[arg-type]
 
     def as_hdfs(self) -> Any:
-        from azureml_local.data.dataset_consumption_config import HDFS_UNSUPPORTED
-
-        raise UserErrorException(HDFS_UNSUPPORTED)
+        raise UserErrorException(datasets.HDFS_UNSUPPORTED)
 
     def as_cache(self, datacache_store: Any) -> Any:
         raise UserErrorException("Datacache is not supported by azureml-local; use as_download() or as_mount().")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from azureml_local.data import stores
 from azureml_local.exceptions import UserErrorException
 
 if TYPE_CHECKING:
@@ -80,10 +81,7 @@ def _clean(path: str) -> str:
 
 def resolve_datastore_path(ws: Any, datastore_name: str, path: str) -> list[SourceFile]:
     """Files under one ``(datastore, path)`` entry (may be empty)."""
-    from azureml_local.data.datastore_registry import load_datastore
-
-    ds = load_datastore(ws, datastore_name)
-    store, container = ds._blob_store(), ds._container()
+    store, container = stores.resolve(ws, datastore_name)
     pattern = _clean(path)
     if _GLOB_CHARS.search(pattern):
         segments = pattern.split("/")

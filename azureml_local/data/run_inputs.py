@@ -1,11 +1,15 @@
 """Hooks the job binder (``azureml_local.jobs.binding``) calls to give a run its data (pure functions).
 
 They take the dict forms of a job spec's inputs and outputs (``docs/pipeline-definition.md``), never
-SDK objects. Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and
-the environment variables the job runtime sets: direct mode -> the dataset id; download/mount
--> a local path (the file itself for a single-file dataset). Mount is download-backed: files
-come from the etag-keyed cache (``data/cache.py``) and are hard-linked into the run folder, so
-unchanged data is never downloaded twice.
+SDK objects, and import no SDK class: datasets are plain definitions (``datasets.py``), datastores
+rows resolved to ``(BlobStore, container)`` (``stores.py``); a dataset produced here is returned as
+its saved id (``Dataset.get_by_id`` turns it into an object on the SDK side).
+
+Inputs: ``prepare_input`` returns what replaces ``DatasetConsumptionConfig:<name>`` in argv and the
+environment variables the job runtime sets: direct mode -> the dataset id; download/mount -> a local
+path (the file itself for a single-file dataset). Mount is download-backed: files come from the
+etag-keyed cache (``data/cache.py``) and are hard-linked into the run folder, so unchanged data is
+never downloaded twice.
 
 Outputs: ``prepare_output`` gives the folder a script writes to; ``finalize_output`` uploads
 it to the destination, then registers it when asked. A failed upload registers nothing.
@@ -18,33 +22,21 @@ import os
 from pathlib import Path
 from typing import Any
 
+from azureml_local.data import cache, datasets, stores
 from azureml_local.data import definition as defs
+from azureml_local.data.names import check_blob_name, join_blob_path
+from azureml_local.data.resolve import _GLOB_CHARS, _clean, resolve, resolve_datastore_path
+from azureml_local.data.tabular_reader import header_mode
 from azureml_local.exceptions import UserErrorException
 from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, fill_path
 
 INPUTS_FOLDER = ".azureml_inputs"
 OUTPUTS_FOLDER = ".azureml_outputs"
+_SDK_CLASS = {"tabular": "<class 'azureml_local.data.tabular_dataset.TabularDataset'>",
+              "file": "<class 'azureml_local.data.file_dataset.FileDataset'>"}  # what ``type(dataset)`` prints
 
 
 # -- inputs --------------------------------------------------------------------------------------
-def _dataset_of(ws: Any, dataset: Any) -> Any:
-    from azureml_local.data.abstract_dataset import AbstractDataset
-
-    dataset = getattr(dataset, "default_value", dataset)  # PipelineParameter: its default
-    if isinstance(dataset, dict):
-        dataset = AbstractDataset._from_definition(ws, dataset)
-    if not isinstance(dataset, AbstractDataset):
-        raise UserErrorException(f"Cannot consume {type(dataset).__name__} as a dataset input here; step outputs are "
-                                 "resolved by the pipeline engine.")
-    if dataset._consume_latest and dataset.name:
-        from azureml_local.data.dataset_registry import get_by_name
-
-        dataset = get_by_name(ws, dataset.name, "latest")
-    if dataset._workspace is None:
-        dataset._workspace = ws
-    return dataset
-
-
 def _target_dir(run_dir: Path, name: str, path_on_compute: str | None) -> Path:
     if path_on_compute:
         p = Path(path_on_compute)
@@ -54,8 +46,6 @@ def _target_dir(run_dir: Path, name: str, path_on_compute: str | None) -> Path:
 
 def _single_file(definition: dict, files: list) -> bool:
     """True when the dataset names exactly one file (not a folder or pattern)."""
-    from azureml_local.data.resolve import _GLOB_CHARS, _clean
-
     if len(definition["paths"]) != 1 or len(files) != 1 or definition.get("transforms"):
         return False
     entry = definition["paths"][0]
@@ -72,32 +62,24 @@ def prepare_input(ws: Any, config: dict, run_dir: Path) -> tuple[str, dict[str, 
     name, mode, path_on_compute = config["name"], (config.get("mode") or "direct").lower(), \
         config.get("path_on_compute")
     if mode == "hdfs":
-        from azureml_local.data.dataset_consumption_config import HDFS_UNSUPPORTED
-
-        raise UserErrorException(HDFS_UNSUPPORTED)
-    ds = _dataset_of(ws, config["dataset"])
+        raise UserErrorException(datasets.HDFS_UNSUPPORTED)
+    ds = datasets.entry(ws, config["dataset"])
     if mode == "direct":
-        ds_id = ds._ensure_saved(ws)
-        return ds_id, {name: ds_id}
-    from azureml_local.data import cache
-    from azureml_local.data.file_dataset import FileDataset
-
-    if not isinstance(ds, FileDataset):
-        raise UserErrorException(f"{type(ds)} does not support {mode}. Only FileDataset supports {mode}")
-    files = ds._files()
+        return ds["id"], {name: ds["id"]}
+    if ds["definition"]["kind"] != "file":
+        raise UserErrorException(f"{_SDK_CLASS[ds['definition']['kind']]} does not support {mode}. Only FileDataset "
+                                 f"supports {mode}")
+    files = datasets.files(ws, ds["definition"])
     target = _target_dir(run_dir, name, path_on_compute)
     target.mkdir(parents=True, exist_ok=True)
     placed = cache.materialize(ws, files, target)
-    if _single_file(ds._definition, files):
+    if _single_file(ds["definition"], files):
         value = placed[0]
         return value, {name: value, f"AZUREML_DATAREFERENCE_{name}": value, name.upper(): value}
     return str(target), {name: str(target)}
 
 
 def _prepare_reference(ws: Any, ref: dict, run_dir: Path) -> tuple[str, dict[str, str]]:
-    from azureml_local.data import cache
-    from azureml_local.data.resolve import resolve_datastore_path
-
     name, store, path = ref["name"], ref["datastore"], ref.get("path") or ""
     target = _target_dir(run_dir, name, ref.get("path_on_compute"))
     target.mkdir(parents=True, exist_ok=True)
@@ -135,14 +117,11 @@ def prepare_output(ws: Any, output: dict, run_id: str, run_dir: Path, root: Path
 
 def check_output(ws: Any, d: dict, run_id: str) -> None:
     """HDFS, an unknown datastore or an invalid blob path fails the run before its script starts, not after."""
-    from azureml_local.data.datastore_registry import load_datastore
-    from azureml_local.data.names import check_blob_name, join_blob_path
-
     if d.get("mode") == "hdfs":
         raise UserErrorException("HDFSOutputDatasetConfig is not supported by azureml-local (it needs a Synapse "
                                  "Spark pool); use OutputFileDatasetConfig.")
     if d.get("datastore"):
-        load_datastore(ws, d["datastore"])
+        stores.datastore_row(ws, d["datastore"])
     path = join_blob_path(fill_path(d.get("path") or DEFAULT_OUTPUT_PATH, run_id, d["name"]))
     if path:
         check_blob_name(path)
@@ -153,24 +132,20 @@ def finalize_output(ws: Any, output: dict, local_path: str, run_id: str, dataset
 
     ``dataset=False`` (pipeline steps) saves no dataset over the output unless it is registered.
     """
-    from azureml_local.data.datastore_registry import get_default_name
-    from azureml_local.pipeline.execution.data import upload_folder
-
     d = output
-    store_name = d.get("datastore") or get_default_name(ws)
+    store_name = d.get("datastore") or stores.default_name(ws)
     path = fill_path(DEFAULT_OUTPUT_PATH if d.get("path") is None else d["path"], run_id, d["name"])
     upload = d.get("upload") or d.get("upload_options") or {}
-    files = upload_folder(ws, store_name, path, Path(local_path), overwrite=upload.get("overwrite", True),
-                          source_globs=upload.get("source_globs")) if os.path.isdir(local_path) else 0
+    files = stores.upload_folder(ws, store_name, path, Path(local_path), overwrite=upload.get("overwrite", True),
+                                 source_globs=upload.get("source_globs")) if os.path.isdir(local_path) else 0
     out = {"name": d["name"], "datastore": store_name, "path": path, "files": files, "dataset_id": None,
            "registered": None}
     reg = d.get("register")
     if dataset or reg:
-        ds = output_dataset(ws, store_name, path, d.get("tabular"), d.get("partition_format"))
-        out["dataset_id"] = ds.id
+        definition = _output_definition(store_name, path, d.get("tabular"), d.get("partition_format"))
+        out["dataset_id"] = datasets.save(ws, definition)
     if reg:
-        registered = ds.register(ws, reg["name"], reg.get("description"), reg.get("tags"),
-                                 create_new_version=reg.get("create_new_version", True))
+        registered = _register(ws, definition, reg)
         out["registered"] = {"name": registered.name, "version": registered.version}
         out["dataset_id"] = registered.id
     return out
@@ -178,8 +153,6 @@ def finalize_output(ws: Any, output: dict, local_path: str, run_id: str, dataset
 
 def _tabular_definition(store_name: str, path: str, tabular: dict) -> dict:
     """A tabular definition over an output folder, from our spec or the pipeline's PipelineData spec."""
-    from azureml_local.data.tabular_reader import header_mode
-
     if "reader" in tabular:  # OutputTabularDatasetConfig (this package)
         glob = tabular.get("path_glob")
         return {"kind": "tabular", "paths": [{"datastore": store_name, "path": f"{path}/{glob}" if glob else path}],
@@ -205,37 +178,40 @@ def _tabular_definition(store_name: str, path: str, tabular: dict) -> dict:
             "reader": reader, "partition_format": tabular.get("partition_format"), "transforms": transforms}
 
 
-def output_dataset(ws: Any, datastore_name: str, path: str, tabular: dict | None = None,
-                   partition_format: str | None = None) -> Any:
-    """The (unregistered, saved) dataset over an output folder: file, or tabular when ``tabular`` is given."""
-    from azureml_local.data.abstract_dataset import dataset_from_definition
-
+def _output_definition(datastore_name: str, path: str, tabular: dict | None, partition_format: str | None) -> dict:
+    """The definition of the dataset over an output folder: file, or tabular when ``tabular`` is given."""
     if tabular:
-        definition = _tabular_definition(datastore_name, path.strip("/"), tabular)
-    else:
-        definition = {"kind": "file", "paths": [{"datastore": datastore_name, "path": path.strip("/")}],
-                      "reader": None, "partition_format": partition_format, "transforms": []}
-    ds = dataset_from_definition(ws, definition)
-    ds._ensure_saved(ws)
-    return ds
+        return _tabular_definition(datastore_name, path.strip("/"), tabular)
+    return {"kind": "file", "paths": [{"datastore": datastore_name, "path": path.strip("/")}],
+            "reader": None, "partition_format": partition_format, "transforms": []}
+
+
+def output_dataset(ws: Any, datastore_name: str, path: str, tabular: dict | None = None,
+                   partition_format: str | None = None) -> str:
+    """Save the (unregistered) dataset over an output folder; returns its id."""
+    return datasets.save(ws, _output_definition(datastore_name, path, tabular, partition_format))
 
 
 def tabular_dataset_for_output(ws: Any, datastore_name: str, path: str, tabular: dict) -> str:
     """Id of the TabularDataset over a step output (what a direct-mode consumer receives)."""
-    return output_dataset(ws, datastore_name, path, tabular).id
+    return output_dataset(ws, datastore_name, path, tabular)
 
 
-def register_output(ws: Any, datastore_name: str, path: str, register: dict, tabular: dict | None = None) -> Any:
-    """Register the dataset over an uploaded output (new version); returns the registered dataset."""
-    ds = output_dataset(ws, datastore_name, path, tabular)
-    return ds.register(ws, register["name"], register.get("description"), register.get("tags"),
-                       create_new_version=register.get("create_new_version", True))
+def register_output(ws: Any, datastore_name: str, path: str, register: dict, tabular: dict | None = None,
+                    partition_format: str | None = None) -> datasets.Registered:
+    """Register the dataset over an uploaded output (new version); returns ``(id, name, version)``."""
+    return _register(ws, _output_definition(datastore_name, path, tabular, partition_format), register)
+
+
+def _register(ws: Any, definition: dict, register: dict) -> datasets.Registered:
+    return datasets.register(ws, definition, register["name"], register.get("description"), register.get("tags"),
+                             create_new_version=register.get("create_new_version", True))
 
 
 def input_details(ws: Any, config: dict) -> dict:
     """The ``inputDatasets`` entry of ``Run.get_details()`` for one dataset input of a job spec (SDK shape)."""
-    ds = _dataset_of(ws, config["dataset"])
-    return {"dataset": {"id": ds._ensure_saved(ws), "name": ds.name, "version": ds.version},
+    ds = datasets.entry(ws, config["dataset"])
+    return {"dataset": {"id": ds["id"], "name": ds["name"], "version": ds["version"]},
             "consumptionDetails": {"type": "RunInput", "inputName": config["name"],
                                    "mechanism": (config.get("mode") or "direct").capitalize()}}
 
@@ -243,19 +219,15 @@ def input_details(ws: Any, config: dict) -> dict:
 # -- identities and env vars --------------------------------------------------------------------------
 def dataset_identity(ws: Any, dataset: Any) -> str:
     """sha256 of the dataset definition and the (name, size, etag) of every file it covers."""
-    from azureml_local.data.resolve import resolve
-
-    ds = _dataset_of(ws, dataset)
-    h = hashlib.sha256(defs.canonical(ds._definition).encode())
-    for f in resolve(ws, ds._definition):
+    definition = datasets.entry(ws, dataset)["definition"]
+    h = hashlib.sha256(defs.canonical(definition).encode())
+    for f in resolve(ws, definition):
         h.update(f"|{f.full}:{f.size}:{f.etag}".encode())
     return h.hexdigest()
 
 
 def datastore_path_identity(ws: Any, datastore_name: str, path: str) -> str:
     """sha256 of a datastore path and the blobs under it (a changed blob changes the identity)."""
-    from azureml_local.data.resolve import resolve_datastore_path
-
     h = hashlib.sha256(json.dumps([datastore_name, (path or "").strip("/")]).encode())
     for f in resolve_datastore_path(ws, datastore_name, path or ""):
         h.update(f"|{f.blob}:{f.size}:{f.etag}".encode())

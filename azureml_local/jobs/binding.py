@@ -5,7 +5,9 @@ Script runs and pipeline steps both go through :func:`bind_job` (before the proc
 ``path_on_compute`` when given, else ``BindContext.output_root/<name>`` (a pipeline run's data folder)
 or ``<working dir>/.azureml_outputs/<name>`` (a script run). A ``step_output`` input comes through
 the data hand-off (``handoff.py``: the producer's folder in place, or a download from the datastore).
-Datasets and datastore paths go through ``azureml_local.data.run_inputs`` (downloads cached by etag).
+Datasets and datastore paths go through ``azureml_local.data.run_inputs`` (downloads cached by etag), the
+data engine that works on plain values (definitions, datastore rows) and builds no SDK object: a tabular
+input over a producer's output is handed to the script as the id of the saved TabularDataset definition.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from azureml_local.data import run_inputs
 from azureml_local.jobs import handoff
 from azureml_local.jobs.arguments import Bindings, build_argv, build_env, step_param_env, substitute_text
 from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, PIPELINE_DATA_PATH, fill_path
@@ -58,8 +61,6 @@ def bind_job(bctx: BindContext, spec: dict, job: Any, work_dir: Path) -> dict[st
 
 def bind_outputs(bctx: BindContext, spec: dict, work_dir: Path, b: Bindings) -> dict[str, dict]:
     """A local folder per output; returns ``{name: bound output}`` (what finalizing and consumers read)."""
-    from azureml_local.data import run_inputs
-
     outputs: dict[str, dict] = {}
     for out in spec.get("outputs") or []:
         oname, kind = out["name"], out.get("kind", "output_file_dataset")
@@ -129,8 +130,6 @@ def dataset_source(parameters: Mapping[str, Any], inp: dict) -> Any:
 
 def _dataset_input(bctx: BindContext, inp: dict, run_dir: Path) -> tuple[str, dict]:
     """``(argv value, env)`` from the data layer: the dataset id (direct) or a local path (mount/download)."""
-    from azureml_local.data import run_inputs
-
     config = {"name": inp["name"], "kind": "dataset", "mode": inp.get("mode") or "direct",
               "dataset": dataset_source(bctx.parameters, inp), "path_on_compute": inp.get("path_on_compute")}
     return run_inputs.prepare_input(bctx.ws, config, run_dir)
@@ -140,8 +139,6 @@ def _tabular_input(ws: Any, producer: Any, out: dict, tabular: dict) -> str:
     """A TabularDataset over the producer's output (needs the upload to have finished)."""
     if getattr(producer, "upload", None) is not None:
         producer.upload.result()
-    from azureml_local.data import run_inputs
-
     return run_inputs.tabular_dataset_for_output(ws, out["datastore"], out["path"], tabular)
 
 
@@ -150,8 +147,6 @@ def finalize_outputs(ws: Any, outputs: Mapping[str, dict], run_id: str, lineage:
 
     Stops at the first failure (a failed upload registers nothing).
     """
-    from azureml_local.data import run_inputs
-
     entries = []
     for oname, out in outputs.items():
         result = run_inputs.finalize_output(ws, dict(out, name=oname), out["local_path"], run_id,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from azureml_local.exceptions import UserErrorException
-from azureml_local.pipeline.execution import data
+from azureml_local.data import stores
 
 HANDOFF_ENV = "AZUREML_LOCAL_DATA_HANDOFF"
 LOCAL, DATASTORE = "local", "datastore"
@@ -50,7 +50,7 @@ class ViaDatastore:
         upload = getattr(producer, "upload", None)
         if upload is not None:
             upload.result()  # raises the upload's error: the consumer must not read half the data
-        return str(data.download_prefix(ws, out["datastore"], out["path"], target))
+        return str(stores.download_prefix(ws, out["datastore"], out["path"], target))
 
 
 _HANDOFFS: dict[str, Handoff] = {LOCAL: LocalFolder(), DATASTORE: ViaDatastore()}

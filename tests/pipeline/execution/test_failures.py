@@ -24,8 +24,8 @@ def test_step_killed_by_a_signal_fails_the_pipeline(runner_ws, src):
 
 def test_disk_full_during_output_upload_fails_and_records_no_reuse(ws, src, monkeypatch):
     """In-process orchestration so the upload can be made to fail like a full disk."""
+    from azureml_local.data import stores
     from azureml_local.pipeline import submission
-    from azureml_local.pipeline.execution import data
     from azureml_local.pipeline.execution.orchestrator import run_pipeline
 
     monkeypatch.setattr(submission, "wake_service", lambda ws: None)
@@ -34,7 +34,7 @@ def test_disk_full_during_output_upload_fails_and_records_no_reuse(ws, src, monk
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(data, "upload_folder", full)
+    monkeypatch.setattr(stores, "upload_folder", full)  # the data engine uploads outputs
     d = definition(step("n1", "w", "w.py", src, [{"output": "o"}], outputs=[out("o")]))
     run = start_pipeline_run(ws, "exp", d, None, False, False)
     assert run_pipeline(ws, run.id) == "Failed"
