@@ -94,7 +94,8 @@ def test_copy_fallback_writes_a_private_copy_and_says_so(tmp_path: Path, monkeyp
 def test_wait_times_out_and_cancel_stops_the_whole_process_group(tmp_path: Path) -> None:
     script = ("import subprocess, sys, time\n"
               "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
-              "open('child.pid', 'w').write(str(child.pid))\n"
+              "open('child.pid.tmp', 'w').write(str(child.pid))\n"
+              "import os; os.replace('child.pid.tmp', 'child.pid')\n"  # appears whole: no half-written read
               "time.sleep(60)\n")
     snap = _snapshot(tmp_path, script)
     job = ScriptJob("run-1", "exp", snapshot_dir=snap, script="train.py")
