@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from azureml_local.pipeline.execution.script_step import run_script_step
+
 if TYPE_CHECKING:
     from azureml_local.pipeline import reuse
     from azureml_local.pipeline.execution.context import PipelineContext, StepResult
@@ -25,14 +27,6 @@ class StepExecutor(Protocol):
 
     def __call__(self, ctx: "PipelineContext", step: dict, step_run_id: str, run_dir: Path,
                  key: "reuse.ReuseKey | None") -> "StepResult": ...
-
-
-def run_script_step(ctx: "PipelineContext", step: dict, step_run_id: str, run_dir: Path,
-                    key: "reuse.ReuseKey | None") -> "StepResult":
-    """The step's script (or command) as one run of the engine, with its data bound."""
-    from azureml_local.pipeline.execution.step import _run  # step.py imports this module
-
-    return _run(ctx, step, step_run_id, run_dir, key)
 
 
 _EXECUTORS: dict[str, StepExecutor] = {kind: run_script_step for kind in SCRIPT_STEP_KINDS}
