@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from azureml_local.home import workspace_folder
 from azureml_local.store import generations
-from azureml_local.store.blobs.factory import open_blob_store
 from azureml_local.store.db import Database
 
 if TYPE_CHECKING:
@@ -101,6 +100,8 @@ class WorkspaceContext:
         if self._blob_store is None:
             with self._lock:
                 if self._blob_store is None:
+                    from azureml_local.store.blobs.factory import open_blob_store  # light: dataclasses, shutil
+
                     self._blob_store = open_blob_store(self.folder)
         return self._blob_store
 

@@ -17,7 +17,6 @@ from azureml_local import plugins, status as states
 from azureml_local.environment import Environment
 from azureml_local.exceptions import SnapshotException, UserErrorException
 from azureml_local.experiment import Experiment
-from azureml_local.model import Model
 from azureml_local.runs import artifacts
 from azureml_local.runs.children import RunChildrenMixin
 from azureml_local.runs.display import RunDisplayMixin
@@ -331,6 +330,8 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
                        datasets: list | None = None, sample_input_dataset: Any = None,
                        sample_output_dataset: Any = None, resource_configuration: Any = None, **kwargs: Any) -> Any:
         """Register ``model_path`` (default ``model_name``) of this run's files as a model version."""
+        from azureml_local.model import Model  # light: models stay off `from azureml.core import Run`
+
         return Model._register_from_run(self, model_name, model_path, tags, properties, model_framework,
                                         model_framework_version, description, datasets, sample_input_dataset,
                                         sample_output_dataset, resource_configuration, **kwargs)

@@ -20,8 +20,6 @@ from typing import Any
 
 from azureml_local.exceptions import (ExperimentExecutionException, RunConfigurationException,
                                       UserErrorException)
-from azureml_local.compute.resolve import resolve_compute
-from azureml_local.data.run_inputs import input_details
 from azureml_local.environment import Environment
 from azureml_local.experiment import Experiment
 from azureml_local.jobs import spec as job_spec
@@ -227,6 +225,9 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     from azureml_local.service import control as service_control  # heavy: psutil
     from azureml_local.engine.snapshot import snapshot  # heavy: pathspec
     from azureml_local.engine.environment_check import missing_packages_warning  # heavy: psutil (engine)
+    from azureml_local.compute.resolve import resolve_compute  # light: compute stays off `from azureml.core`
+    from azureml_local.data.run_inputs import input_details  # light: run_inputs stays off `from azureml.core`
+
     config = script_run_config
     source = config.source_directory or "."
     if not os.path.isdir(source):

@@ -21,8 +21,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from azureml_local.compute.compute_target import ComputeTarget
-from azureml_local.compute.resolve import AUTO_CREATE_ENV, resolve_compute
 from azureml_local.context import WorkspaceContext
 from azureml_local.data.dataset_registry import workspace_datasets
 from azureml_local.data.datastore_registry import get_default_datastore, list_datastores, set_default_datastore
@@ -267,6 +265,8 @@ class Workspace:
     @property
     def compute_targets(self) -> dict:
         """``{name: ComputeTarget}``."""
+        from azureml_local.compute.compute_target import ComputeTarget  # light: compute stays off `from azureml.core`
+
         return {c.name: c for c in ComputeTarget.list(self)}
 
     def get_default_compute_target(self, type: str) -> Any:
@@ -281,6 +281,8 @@ class Workspace:
             name = Workspace.DEFAULT_GPU_CLUSTER_NAME
         else:
             raise ValueError("Invalid compute type. Accepted values are CPU and GPU")
+        from azureml_local.compute.resolve import AUTO_CREATE_ENV, resolve_compute  # light: as above
+
         try:
             return resolve_compute(self, name, auto_create=os.environ.get(AUTO_CREATE_ENV) == "1")
         except ComputeTargetException:

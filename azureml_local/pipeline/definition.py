@@ -12,7 +12,6 @@ import copy
 import os
 from typing import Any
 
-from azureml_local.compute.resolve import resolve_compute
 from azureml_local.engine import snapshot as engine_snapshot
 from azureml_local.pipeline import definition_ports as ports, fingerprint as fp
 from azureml_local.pipeline.builder_io import is_a, is_dataset
@@ -42,6 +41,8 @@ class BuildContext:
             if not all(isinstance(t, str) for t in target):
                 raise ValueError("Compute target tuple must consist of 2 strings (compute name, compute type)")
             return target[0]
+        from azureml_local.compute.resolve import resolve_compute  # light: compute classes only at submit
+
         resolved = resolve_compute(self.workspace, target)
         return resolved if isinstance(resolved, str) else getattr(resolved, "name", None) or "local"
 

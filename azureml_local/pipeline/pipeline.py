@@ -10,12 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from azureml_local.experiment import Experiment
 from azureml_local.pipeline import definition as definition_mod, graph_datasources, reuse
 from azureml_local.pipeline.builder_io import datastore_name
 from azureml_local.pipeline.graph_build import GraphBuilder
 from azureml_local.pipeline.graph_params import check_submitted
-from azureml_local.pipeline.submission import start_pipeline_run
 
 _log = logging.getLogger(__name__)
 
@@ -132,6 +130,9 @@ class Pipeline:
                continue_on_step_failure: bool = False, regenerate_outputs: bool = False,
                parent_run_id: str | None = None, credential_passthrough: Any = None, **kwargs: Any) -> Any:
         """Start a run of this pipeline in ``experiment_name``; returns the ``PipelineRun``."""
+        from azureml_local.experiment import Experiment  # light: the SDK core stays off pipeline construction
+        from azureml_local.pipeline.submission import start_pipeline_run  # light: run records, service control
+
         Experiment(self._workspace, experiment_name, _create_in_cloud=False)  # the SDK checks the name first
         tags = kwargs.pop("_tags", None)
         for key in kwargs:
