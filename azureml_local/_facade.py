@@ -11,6 +11,8 @@ import os
 import sys
 from typing import Any, Callable
 
+from azureml_local.facade import SURFACE
+
 _checked_real_sdk = False
 
 
@@ -39,16 +41,10 @@ def _refuse_mixed_install() -> None:
             )
 
 
-def _table() -> dict[str, dict[str, str]]:
-    from azureml_local.facade import SURFACE
-
-    return SURFACE
-
-
 def bind(module_name: str) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
     """Return ``(__all__, __getattr__, __dir__)`` for the facade module ``module_name``."""
     _refuse_mixed_install()
-    names = _table().get(module_name, {})
+    names = SURFACE.get(module_name, {})
     module = sys.modules[module_name]
 
     def __getattr__(name: str) -> Any:
@@ -56,7 +52,7 @@ def bind(module_name: str) -> tuple[list[str], Callable[[str], Any], Callable[[]
         if target is None:
             # Allow ``azureml.core.run`` style access to a facade submodule.
             submodule = f"{module_name}.{name}"
-            if submodule in _table():
+            if submodule in SURFACE:
                 return importlib.import_module(submodule)
             raise AttributeError(f"module '{module_name}' has no attribute '{name}'")
         value = resolve(target)

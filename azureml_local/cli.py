@@ -16,23 +16,22 @@ import argparse
 import json
 import sys
 
+from azureml_local.exceptions import AzureMLException
+from azureml_local.service import control
+from azureml_local.store.azurite import install_azurite, prune_orphans
+from azureml_local.workspace import Workspace
+
 
 def _workspace(path: str | None):
-    from azureml_local.workspace import Workspace
-
     return Workspace.from_config(path)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from azureml_local.store.azurite import install_azurite
-
     print(f"Azurite installed: {install_azurite()}")
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from azureml_local.workspace import Workspace
-
     ws = Workspace.create(args.name, subscription_id=args.subscription_id, resource_group=args.resource_group,
                           exist_ok=True, show_output=False)
     ws.write_config(path=args.path)
@@ -49,8 +48,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_service(args: argparse.Namespace) -> int:
-    from azureml_local.service import control
-
     ws = _workspace(args.path)
     if args.action == "stop":
         control.stop_workspace_processes(ws)
@@ -63,8 +60,6 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    from azureml_local.store.azurite import prune_orphans
-
     stopped = prune_orphans()
     print(f"stopped {len(stopped)} orphaned Azurite process(es)" + (f": {stopped}" if stopped else ""))
     return 0
@@ -94,8 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from azureml_local.exceptions import AzureMLException
-
     try:
         return args.func(args)
     except AzureMLException as exc:

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from azureml_local.home import workspace_folder
+from azureml_local.store import generations
+from azureml_local.store.db import Database
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
-    from azureml_local.store.db import Database
 
 T = TypeVar("T")
 SERVICE_ENDPOINT = "http://local.api.azureml.ms"
@@ -90,8 +91,6 @@ class WorkspaceContext:
         if self._db is None:
             with self._lock:
                 if self._db is None:
-                    from azureml_local.store.db import Database
-
                     self._db = Database(self.folder / "store.db")
         return self._db
 
@@ -101,7 +100,7 @@ class WorkspaceContext:
         if self._blob_store is None:
             with self._lock:
                 if self._blob_store is None:
-                    from azureml_local.store.blobs.factory import open_blob_store
+                    from azureml_local.store.blobs.factory import open_blob_store  # light: dataclasses, shutil
 
                     self._blob_store = open_blob_store(self.folder)
         return self._blob_store
@@ -153,8 +152,6 @@ class WorkspaceContext:
         (``store.generations``), so another process's ``register(..., overwrite=True)`` is
         seen on the next lookup: one indexed read instead of a stale answer.
         """
-        from azureml_local.store import generations
-
         current = generations.current(self.db, area)
         with self._lock:
             generation, entries = self._caches.get(area, (-1, {}))
@@ -171,8 +168,6 @@ class WorkspaceContext:
 
     def invalidate(self, area: str) -> None:
         """Record that the ``area`` registry changed (every process's caches of it drop)."""
-        from azureml_local.store import generations
-
         generations.bump(self.db, area)
         with self._lock:
             self._caches.pop(area, None)

@@ -24,6 +24,8 @@ from azureml_local.environment_sections import (  # noqa: F401  (re-exported: SD
     DEFAULT_CPU_IMAGE, DEFAULT_GPU_IMAGE, ContainerRegistry, DatabricksSection, DockerBuildContext,
     DockerEnvironment, DockerImagePlatform, DockerSection, PythonEnvironment, PythonSection, RCranPackage,
     RGitHubPackage, RSection, SparkEnvironment, SparkPackage, SparkSection)
+from azureml_local import environment_registry
+from azureml_local.environment_packages import missing_packages as _missing
 from azureml_local.exceptions import UserErrorException
 
 log = logging.getLogger("azureml.core.environment")
@@ -91,8 +93,6 @@ class Environment(ConfigElement):
     # -- registry -----------------------------------------------------------------------
     def register(self, workspace: Any) -> "Environment":
         """Register (version 1, 2, ... per name; unchanged content keeps its version)."""
-        from azureml_local import environment_registry
-
         if self.version is not None:
             log.warning("Environment version is set. Attempting to register desired version. "
                         "To auto-version, reset version to None.")
@@ -100,8 +100,6 @@ class Environment(ConfigElement):
 
     @staticmethod
     def label(workspace: Any, name: str, version: str, labels: list[str]) -> None:
-        from azureml_local import environment_registry
-
         environment_registry.set_labels(workspace, name, version, labels)
 
     def clone(self, new_name: str) -> "Environment":
@@ -116,8 +114,6 @@ class Environment(ConfigElement):
     @staticmethod
     def get(workspace: Any, name: str, version: str | None = None, label: str | None = None) -> "Environment":
         """The registered (or curated) environment ``name``: latest, a ``version`` or a ``label``."""
-        from azureml_local import environment_registry
-
         if label and version:
             raise UserErrorException("Only one of version or label can be specified")
         return environment_registry.get(workspace, name, version=version, label=label)
@@ -125,8 +121,6 @@ class Environment(ConfigElement):
     @staticmethod
     def list(workspace: Any) -> dict[str, "Environment"]:
         """``{name: Environment}``: latest version of each registered one, plus the curated ones."""
-        from azureml_local import environment_registry
-
         return environment_registry.list_latest(workspace)
 
     # -- factories ------------------------------------------------------------------------
@@ -387,6 +381,4 @@ class ImageBuildDetails:
 
 def missing_packages(env: Any) -> list[str]:
     """Requested pip/conda packages not installed for this interpreter (see :mod:`.environment_packages`)."""
-    from azureml_local.environment_packages import missing_packages as _missing
-
     return _missing(env)

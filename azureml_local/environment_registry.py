@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from azureml_local.conda_dependencies import CondaDependencies
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.registries.environments import EnvironmentVersionConflict
 
@@ -79,8 +80,7 @@ def curated_names() -> list[str]:
 
 
 def _curated(name: str) -> "Environment | None":
-    from azureml_local.conda_dependencies import CondaDependencies
-    from azureml_local.environment import Environment
+    from azureml_local.environment import Environment  # cycle: environment imports this module
 
     spec = _CURATED.get(name)
     if spec is None:
@@ -108,7 +108,7 @@ def _asset_id(workspace: Any, name: str, version: int) -> str:
 
 
 def _load(definition: str, version: int) -> "Environment":
-    from azureml_local.environment import Environment
+    from azureml_local.environment import Environment  # cycle: environment imports this module
 
     env = Environment._deserialize_and_add_to_object(json.loads(definition))
     env.version = str(version)

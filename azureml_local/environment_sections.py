@@ -13,6 +13,7 @@ from typing import Any
 
 from azureml_local.conda_dependencies import CondaDependencies
 from azureml_local.config_element import ConfigElement, Field
+from azureml_local.exceptions import UserErrorException
 
 log = logging.getLogger("azureml.core.environment")
 
@@ -114,8 +115,6 @@ class DockerBuildContext(ConfigElement):
     @staticmethod
     def from_local_directory(workspace: Any, path: str, dockerfile_path: str = "Dockerfile") -> "DockerBuildContext":
         """Record a local folder as the build context (its absolute path is the location)."""
-        from azureml_local.exceptions import UserErrorException
-
         if not os.path.isdir(path):
             raise UserErrorException("{} is not a valid directory.".format(path))
         if not any(files for _, _, files in os.walk(path)):
@@ -334,8 +333,6 @@ class DatabricksCluster(_Library):
 
     def validate(self) -> None:
         """An existing cluster id, or a full new-cluster spec (version, node type, workers)."""
-        from azureml_local.exceptions import UserErrorException
-
         if self.existing_cluster_id:
             return
         if not self.spark_version or not (self.node_type or self.instance_pool_id):

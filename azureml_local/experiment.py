@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 
 from azureml_local import plugins
 from azureml_local.exceptions import AzureMLException, UserErrorException
+from azureml_local.workspace import Workspace, find_config_file
 
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,254}$")
 
@@ -97,13 +98,13 @@ class Experiment:
 
     def start_logging(self, *args: Any, **kwargs: Any) -> Any:
         """An interactive run (Running until ``complete()``)."""
-        from azureml_local.run import Run
+        from azureml_local.run import Run  # cycle: run imports experiment (Run.get)
 
         return Run._start_logging(self, *args, **kwargs)
 
     def get_runs(self, type: str | None = None, tags: Any = None, properties: Any = None,
                  include_children: bool = False) -> Iterator:
-        from azureml_local.run import Run
+        from azureml_local.run import Run  # cycle: run imports experiment (Run.get)
 
         return Run.list(self, type=type, tags=tags, properties=properties, include_children=include_children)
 
@@ -133,8 +134,6 @@ class Experiment:
         """The experiment of a folder with ``config.json`` (name from its ``experiment_name`` / folder name)."""
         import json
         import os
-
-        from azureml_local.workspace import Workspace, find_config_file
 
         ws = Workspace.from_config(path, auth=auth)
         data = json.loads(find_config_file(path).read_text())

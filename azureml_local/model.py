@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 import re
 from datetime import datetime
 from typing import Any
@@ -17,9 +16,10 @@ from azureml_local import model_store
 from azureml_local.model_config import InferenceConfig, ResourceConfiguration  # noqa: F401  (SDK paths)
 from azureml_local.exceptions import (ModelNotFoundException, ModelPathNotFoundException, RunEnvironmentException,
                                       UserErrorException, WebserviceException)
+from azureml_local.data.dataset_registry import get_dataset_by_id
+from azureml_local.model_files import MODELS_DIR, collect_local_files, download_model, get_model_path, run_blobs_under
 
 log = logging.getLogger("azureml.core.model")
-MODELS_DIR = os.path.join(os.environ.get("AML_APP_ROOT", ""), "azureml-models")
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-\._]{0,254}$")
 
 
@@ -135,8 +135,6 @@ class Model:
                  child_paths: list | None = None, sample_input_dataset: Any = None, sample_output_dataset: Any = None,
                  resource_configuration: ResourceConfiguration | None = None) -> "Model":
         """Upload a local file or folder as the next version of ``model_name``."""
-        from azureml_local.model_files import collect_local_files
-
         model_name_validation(model_name)
         if model_framework is None and model_framework_version is not None:
             raise WebserviceException("Model framework version cannot be provided without a valid framework")
@@ -156,8 +154,6 @@ class Model:
                            sample_output_dataset: Any = None, resource_configuration: Any = None,
                            **kwargs: Any) -> "Model":
         """``Run.register_model``: register files the run uploaded (prefix ``model_path``)."""
-        from azureml_local.model_files import run_blobs_under
-
         model_name_validation(model_name)
         if model_framework is None and model_framework_version is not None:
             raise WebserviceException("Model framework version cannot be provided without a valid framework")
@@ -236,14 +232,10 @@ class Model:
     @staticmethod
     def get_model_path(model_name: str, version: int | None = None, _workspace: Any = None) -> str:
         """Local path of a model: downloaded into ``./azureml-models/<name>/<version>/`` when needed."""
-        from azureml_local.model_files import get_model_path
-
         return get_model_path(model_name, version, _workspace)
 
     def download(self, target_dir: str = ".", exist_ok: bool = False, exists_ok: bool | None = None) -> str:
         """Download the model files into ``target_dir``; returns the model's path there."""
-        from azureml_local.model_files import download_model
-
         if exists_ok is not None:
             log.warning("exists_ok is deprecated. Please use exist_ok")
             exist_ok = exists_ok
@@ -396,8 +388,6 @@ def _dataset_url(workspace: Any, dataset: Any, what: str) -> str | None:
 
 def _dataset_by_id(workspace: Any, dataset_id: str) -> Any:
     try:
-        from azureml_local.data.dataset_registry import get_dataset_by_id
-
         return get_dataset_by_id(workspace, dataset_id)
     except Exception as exc:  # noqa: BLE001 - lineage is best effort, as in the SDK
         log.warning("Cannot find Saved Dataset with ID %s due to the following exception.\n%s", dataset_id, exc)
@@ -412,7 +402,7 @@ def _dataset_from_url(workspace: Any, url: str | None) -> Any:
 
 def _run(workspace: Any, run_id: str) -> Any:
     try:
-        from azureml_local.run import Run
+        from azureml_local.run import Run  # cycle: run imports model (register_model)
 
         return Run.get(workspace, run_id)
     except Exception:  # noqa: BLE001 - the run may have been deleted

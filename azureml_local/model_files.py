@@ -13,10 +13,18 @@ import posixpath
 from typing import Any
 
 from azureml_local import model_store
-from azureml_local.exceptions import ModelNotFoundException, ModelPathNotFoundException, WebserviceException
+from azureml_local.exceptions import (
+    ModelNotFoundException,
+    ModelPathNotFoundException,
+    RunEnvironmentException,
+    WebserviceException,
+)
+from azureml_local.store.blobs.base import BlobStoreError
 from azureml_local.store.containers import artifacts_container, run_artifact_prefix
 
 log = logging.getLogger("azureml.core.model")
+# Where Model.get_model_path caches downloaded models (``azureml.core.model.MODELS_DIR``).
+MODELS_DIR = os.path.join(os.environ.get("AML_APP_ROOT", ""), "azureml-models")
 
 
 def collect_local_files(model_path: str, child_paths: list | None = None) -> list[tuple[str, str]]:
@@ -62,8 +70,6 @@ def run_blobs_under(workspace: Any, run_id: str, model_path: str) -> list[tuple[
 
 
 def _run_files(workspace: Any, run_prefix: str) -> list[str]:
-    from azureml_local.store.blobs.base import BlobStoreError
-
     try:
         blobs = workspace._blobs.list_blobs(artifacts_container(workspace), run_prefix)
         return [b.name[len(run_prefix):] for b in blobs]
@@ -89,10 +95,8 @@ def download_model(model: Any, target_dir: str, exist_ok: bool, _cache: bool = F
 
 def _active_workspace(workspace: Any) -> Any:
     """The workspace of the run this process belongs to, else ``workspace``."""
-    from azureml_local.exceptions import RunEnvironmentException
-
     try:
-        from azureml_local.run import Run
+        from azureml_local.run import Run  # cycle: run -> model -> model_files
 
         run = Run.get_context(allow_offline=False)
         return run.experiment.workspace
@@ -116,16 +120,10 @@ def get_model_path(model_name: str, version: int | None, workspace: Any) -> str:
     return _local_path(model_name, version)
 
 
-def _models_dir() -> str:
-    from azureml_local.model import MODELS_DIR
-
-    return MODELS_DIR
-
-
 def _local_path(model_name: str, version: int | None) -> str:
     if model_name is None:
         raise WebserviceException("model_name is None")
-    folder = os.path.join(_models_dir(), model_name)
+    folder = os.path.join(MODELS_DIR, model_name)
     if os.path.isdir(folder):
         versions = [v for v in os.listdir(folder) if v.isdigit()]
         chosen = str(version) if version is not None else (max(versions, key=int) if versions else None)
@@ -139,12 +137,12 @@ def _local_path(model_name: str, version: int | None) -> str:
     if os.path.exists(model_name):
         return model_name
     raise ModelNotFoundException("Model {} not found in cache at {} or in current working directory {}. "
-                                 "For more info, set logging level to DEBUG.".format(model_name, _models_dir(),
+                                 "For more info, set logging level to DEBUG.".format(model_name, MODELS_DIR,
                                                                                      os.getcwd()))
 
 
 def _remote_path(model_name: str, version: int | None, workspace: Any) -> str:
-    from azureml_local.model import Model
+    from azureml_local.model import Model  # cycle: model imports model_files
 
     try:
         model = Model(workspace=workspace, name=model_name, version=version)
@@ -154,7 +152,7 @@ def _remote_path(model_name: str, version: int | None, workspace: Any) -> str:
             raise ModelNotFoundException("Model/Version {}/{} not found in workspace. {}".format(
                 model_name, version, infos)) from exc
         raise
-    target_dir = os.path.join(_models_dir(), model_name, str(model.version))
+    target_dir = os.path.join(MODELS_DIR, model_name, str(model.version))
     path = download_model(model, target_dir, exist_ok=True, _cache=True)
     if not os.path.exists(path):
         raise ModelNotFoundException("Expected model path does not exist: {}. Found items in dir: {}".format(

@@ -12,6 +12,7 @@ import os
 import uuid
 from typing import TYPE_CHECKING, Any, Iterable
 
+from azureml_local.store.blobs.base import ContainerNotFoundError
 from azureml_local.store.containers import artifacts_container, model_prefix
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ def discard(workspace: Any, name: str, version: int) -> None:
 
 
 def _delete_blobs(workspace: Any, name: str, version: int) -> None:
-    from azureml_local.store.blobs.base import ContainerNotFoundError
-
     try:
         workspace._blobs.delete_prefix(artifacts_container(workspace), model_prefix(name, version))
     except ContainerNotFoundError:
@@ -69,8 +68,6 @@ def copy_blobs(workspace: Any, name: str, version: int, pairs: Iterable[tuple[st
 
 def file_names(workspace: Any, name: str, version: int) -> list[str]:
     """Relative names of a version's files."""
-    from azureml_local.store.blobs.base import ContainerNotFoundError
-
     prefix = model_prefix(name, version)
     try:
         return [b.name[len(prefix):] for b in workspace._blobs.list_blobs(artifacts_container(workspace), prefix)]

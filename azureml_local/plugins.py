@@ -44,7 +44,7 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml.StepRun": "azureml_local.pipeline.step_run:StepRun",
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
     },
-    "executors": {kind: "azureml_local.pipeline.execution.executors:run_script_step"
+    "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
                   for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}

@@ -11,22 +11,20 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from azureml_local import plugins
-from azureml_local.exceptions import UserErrorException
-from azureml_local import status as states
+from azureml_local import plugins, status as states
+from azureml_local.environment import Environment
+from azureml_local.exceptions import SnapshotException, UserErrorException
+from azureml_local.experiment import Experiment
 from azureml_local.runs import artifacts
-from azureml_local.store.runs import error_dict, new_run_id
 from azureml_local.runs.children import RunChildrenMixin
 from azureml_local.runs.display import RunDisplayMixin
 from azureml_local.runs.dto import RunDto
 from azureml_local.runs.extras import RunLogsSnapshotsMixin
 from azureml_local.runs.files import RunFilesMixin
 from azureml_local.runs.metrics import RunMetricsMixin
-
-if TYPE_CHECKING:
-    from azureml_local.experiment import Experiment
+from azureml_local.store.runs import error_dict, new_run_id
 
 _INTERACTIVE = "interactive"
 
@@ -54,7 +52,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     @classmethod
     def get_context(cls, allow_offline: bool = True, used_for_context_manager: bool = False, **kwargs: Any) -> Any:
         """The run this process executes in (from the run env vars), else an offline run."""
-        from azureml_local.runs.context import get_context
+        from azureml_local.runs.context import get_context  # cycle: runs.context subclasses Run
 
         return get_context(cls, allow_offline, used_for_context_manager, **kwargs)
 
@@ -65,8 +63,6 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
     @staticmethod
     def get(workspace: Any, run_id: str) -> "Run":
         """The run ``run_id`` of ``workspace`` (typed: ScriptRun, PipelineRun, ...)."""
-        from azureml_local.experiment import Experiment
-
         row = workspace._context.runs.run(run_id)
         exp_row = workspace._context.runs.experiment(row["experiment_id"])
         experiment = Experiment(workspace, exp_row["name"], _id=exp_row["id"], _archived_time=exp_row["archived_time"],
@@ -119,9 +115,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
             outputs = None
         snapshot_id = None
         if snapshot_directory:
-            from azureml_local.engine.snapshot import snapshot
-            from azureml_local.exceptions import SnapshotException
-
+            from azureml_local.engine.snapshot import snapshot  # heavy: pathspec
             try:
                 snapshot_id, _ = snapshot(experiment.workspace, snapshot_directory)
             except SnapshotException as exc:
@@ -217,7 +211,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         return details
 
     def _log_files(self) -> dict[str, str]:
-        from azureml_local.engine.execute import log_paths
+        from azureml_local.engine.execute import log_paths  # heavy: psutil, pathspec
 
         files = {n: p.as_uri() for n, p in log_paths(self._ws, self._run_id).items() if p.exists()}
         for name in artifacts.list_names(self._ws, self._run_id):
@@ -231,7 +225,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     def wait_for_completion(self, show_output: bool = False, wait_post_processing: bool = False,
                             raise_on_error: bool = True) -> dict:
-        from azureml_local.runs.waiting import wait
+        from azureml_local.runs.waiting import wait  # heavy: psutil, pathspec
 
         return wait(self, show_output, wait_post_processing, raise_on_error)
 
@@ -240,8 +234,6 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
         env = definition.get("environment")
         if env is None:
             raise UserErrorException(f"Run {self._run_id} has no environment definition.")
-        from azureml_local.environment import Environment
-
         return Environment._deserialize_and_add_to_object(env) if hasattr(
             Environment, "_deserialize_and_add_to_object") else env
 
@@ -271,7 +263,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
 
     def cancel(self) -> None:
         """Cancel: a queued run is dropped, a running one's process is killed (the engine records Canceled)."""
-        from azureml_local.processes import kill_process_group
+        from azureml_local.processes import kill_process_group  # heavy: psutil
 
         row = self._refresh()
         if row["status"] in states.TERMINAL_STATES:
@@ -338,7 +330,7 @@ class Run(RunMetricsMixin, RunFilesMixin, RunLogsSnapshotsMixin, RunChildrenMixi
                        datasets: list | None = None, sample_input_dataset: Any = None,
                        sample_output_dataset: Any = None, resource_configuration: Any = None, **kwargs: Any) -> Any:
         """Register ``model_path`` (default ``model_name``) of this run's files as a model version."""
-        from azureml_local.model import Model
+        from azureml_local.model import Model  # light: models stay off `from azureml.core import Run`
 
         return Model._register_from_run(self, model_name, model_path, tags, properties, model_framework,
                                         model_framework_version, description, datasets, sample_input_dataset,

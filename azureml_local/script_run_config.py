@@ -20,10 +20,19 @@ from typing import Any
 
 from azureml_local.exceptions import (ExperimentExecutionException, RunConfigurationException,
                                       UserErrorException)
+from azureml_local.environment import Environment
+from azureml_local.experiment import Experiment
 from azureml_local.jobs import spec as job_spec
-from azureml_local.jobs.placeholders import DATAREFERENCE_RE, DATAREFERENCE_TEMPLATE, placeholder_name
-from azureml_local.jobs.placeholders import INPUT_TEMPLATE as _DATASET_ARGUMENT_TEMPLATE
-from azureml_local.jobs.placeholders import OUTPUT_TEMPLATE as _DATASET_OUTPUT_ARGUMENT_TEMPLATE
+from azureml_local.jobs.placeholders import (
+    DATAREFERENCE_RE,
+    DATAREFERENCE_TEMPLATE,
+    INPUT_TEMPLATE as _DATASET_ARGUMENT_TEMPLATE,
+    OUTPUT_TEMPLATE as _DATASET_OUTPUT_ARGUMENT_TEMPLATE,
+    placeholder_name,
+)
+from azureml_local.runconfig import RunConfiguration
+from azureml_local.script_run import ScriptRun
+from azureml_local.store.runs import new_run_id
 
 module_logger = logging.getLogger("azureml.core.script_run_config")
 _RAW_DATASET_MESSAGE = (
@@ -68,8 +77,6 @@ class ScriptRunConfig:
                 self.command = run_config.command
             self.run_config = run_config
         else:
-            from azureml_local.runconfig import RunConfiguration
-
             self.run_config = RunConfiguration()
             self.run_config.target = compute_target if compute_target else "local"
             if environment is not None:
@@ -152,8 +159,6 @@ def _definition(config: ScriptRunConfig, run_config: Any, script: str | None, ar
     env_dict = None
     if env is not None:
         try:
-            from azureml_local.environment import Environment
-
             env_dict = Environment._serialize_to_dict(env)
         except Exception:  # noqa: BLE001 - an exotic environment object: keep its name only
             env_dict = {"name": getattr(env, "name", None)}
@@ -217,11 +222,11 @@ def _input_dict(config: Any) -> dict:
 def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,
            _parent_run_id: str | None = None, credential_passthrough: bool = False) -> Any:
     """Queue a script run and return its ``ScriptRun`` immediately."""
-    from azureml_local.service import control as service_control
-    from azureml_local.engine.snapshot import snapshot
-    from azureml_local.engine.environment_check import missing_packages_warning
-    from azureml_local.store.runs import new_run_id
-    from azureml_local.script_run import ScriptRun
+    from azureml_local.service import control as service_control  # heavy: psutil
+    from azureml_local.engine.snapshot import snapshot  # heavy: pathspec
+    from azureml_local.engine.environment_check import missing_packages_warning  # heavy: psutil (engine)
+    from azureml_local.compute.resolve import resolve_compute  # light: compute stays off `from azureml.core`
+    from azureml_local.data.run_inputs import input_details  # light: run_inputs stays off `from azureml.core`
 
     config = script_run_config
     source = config.source_directory or "."
@@ -232,8 +237,6 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     if not run_config.target:
         raise ExperimentExecutionException("Must specify a target either through run configuration or arguments.")
     if run_config.target != "local":  # an unknown compute name: ComputeTargetException, before anything is written
-        from azureml_local.compute.registry import resolve_compute
-
         resolve_compute(workspace, run_config.target)
     if config.script and config.command:
         raise UserErrorException("Both command and script/arguments properties cannot be used together to submit "
@@ -267,8 +270,6 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     definition = _definition(config, run_config, script, arguments, command)
     definition[job_spec.JOB_KEY] = spec = _job_spec(definition, inputs, outputs, references)
     if inputs:
-        from azureml_local.data.run_inputs import input_details
-
         definition["_inputDatasets"] = [input_details(workspace, d) for d in spec["inputs"] if d["kind"] == "dataset"]
     workspace._context.runs.create_run(experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
                        parent_run_id=_parent_run_id, target=run_config.target, definition=definition,
@@ -279,8 +280,6 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     if warning:
         workspace._context.runs.add_warning(run_id, warning)
     service_control.wake(workspace)
-    from azureml_local.experiment import Experiment
-
     experiment = Experiment(workspace, experiment_name, _skip_name_validation=True)
     return ScriptRun(experiment, run_id)
 

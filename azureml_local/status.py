@@ -8,6 +8,8 @@ and ends it ``Canceled``.
 """
 from __future__ import annotations
 
+from azureml_local.exceptions import UserErrorException
+
 RUNNING_STATES: tuple[str, ...] = ("NotStarted", "Queued", "Preparing", "Provisioning", "Starting", "Running",
                                    "Unapproved", "NotResponding", "Pausing", "Paused")
 POST_PROCESSING_STATES: tuple[str, ...] = ("CancelRequested", "Finalizing")
@@ -46,6 +48,4 @@ def step_status(raw: str) -> str:
 def check_status(status: str) -> None:
     """Raise the SDK's UserErrorException for a status that is not in the vocabulary."""
     if status not in ALL_STATES:
-        from azureml_local.exceptions import UserErrorException
-
         raise UserErrorException(f"Unknown run status '{status}'. Use one of: {', '.join(ALL_STATES)}.")

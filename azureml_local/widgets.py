@@ -8,14 +8,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from azureml_local.exceptions import UserErrorException
+
 
 class RunDetails:
     """``RunDetails(run).show()`` as in the azureml-widgets package."""
 
     def __init__(self, run_instance: Any):
         if not hasattr(run_instance, "get_metrics") or not hasattr(run_instance, "get_status"):
-            from azureml_local.exceptions import UserErrorException
-
             raise UserErrorException("RunDetails needs a submitted run (an azureml.core.Run), got "
                                      f"{type(run_instance).__name__}.")
         self.run_instance = run_instance

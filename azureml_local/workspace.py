@@ -21,9 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from azureml_local.exceptions import UserErrorException, WorkspaceException
 from azureml_local.context import WorkspaceContext
-from azureml_local.home import default_subscription, workspace_folder
+from azureml_local.data.dataset_registry import workspace_datasets
+from azureml_local.data.datastore_registry import get_default_datastore, list_datastores, set_default_datastore
+from azureml_local.environment import Environment
+from azureml_local.exceptions import ComputeTargetException, UserErrorException, WorkspaceException
+from azureml_local.home import _safe, default_subscription, local_home, workspace_folder
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -188,8 +191,6 @@ class Workspace:
     @staticmethod
     def list(subscription_id: str, auth: Any = None, resource_group: str | None = None) -> dict[str, list["Workspace"]]:
         """``{name: [Workspace]}`` of the local workspaces in a subscription (optionally one group)."""
-        from azureml_local.home import local_home, _safe
-
         result: dict[str, list[Workspace]] = {}
         sub_dir = local_home() / "workspaces" / _safe(subscription_id)
         for info_file in sorted(sub_dir.glob("*/*/workspace.json")):
@@ -219,7 +220,7 @@ class Workspace:
         """Remove the workspace's folder (database, blobs, runs)."""
         import shutil
 
-        from azureml_local.service import control as service_control
+        from azureml_local.service import control as service_control  # heavy: psutil
 
         service_control.stop_workspace_processes(self)
         self._ctx.close()
@@ -257,14 +258,14 @@ class Workspace:
     @property
     def experiments(self) -> dict:
         """``{name: Experiment}`` of the workspace's active experiments."""
-        from azureml_local.experiment import Experiment
+        from azureml_local.experiment import Experiment  # cycle: experiment imports workspace
 
         return {e.name: e for e in Experiment.list(self)}
 
     @property
     def compute_targets(self) -> dict:
         """``{name: ComputeTarget}``."""
-        from azureml_local.compute.compute_target import ComputeTarget
+        from azureml_local.compute.compute_target import ComputeTarget  # light: compute stays off `from azureml.core`
 
         return {c.name: c for c in ComputeTarget.list(self)}
 
@@ -280,8 +281,7 @@ class Workspace:
             name = Workspace.DEFAULT_GPU_CLUSTER_NAME
         else:
             raise ValueError("Invalid compute type. Accepted values are CPU and GPU")
-        from azureml_local.compute.registry import AUTO_CREATE_ENV, resolve_compute
-        from azureml_local.exceptions import ComputeTargetException
+        from azureml_local.compute.resolve import AUTO_CREATE_ENV, resolve_compute  # light: as above
 
         try:
             return resolve_compute(self, name, auto_create=os.environ.get(AUTO_CREATE_ENV) == "1")
@@ -291,14 +291,12 @@ class Workspace:
     @property
     def environments(self) -> dict:
         """``{name: Environment}`` (registered ones plus curated ``AzureML-*``)."""
-        from azureml_local.environment import Environment
-
         return Environment.list(self)
 
     @property
     def models(self) -> dict:
         """``{name: Model}`` (latest version of each)."""
-        from azureml_local.model import Model
+        from azureml_local.model import Model  # cycle: model -> run -> experiment -> workspace
 
         latest: dict = {}
         for m in Model.list(self, latest=True):
@@ -308,35 +306,27 @@ class Workspace:
     @property
     def datastores(self) -> dict:
         """``{name: Datastore}``."""
-        from azureml_local.data.datastore_registry import list_datastores
-
         return list_datastores(self)
 
     @property
     def datasets(self) -> dict:
         """``{name: Dataset}`` (latest version of each registered dataset)."""
-        from azureml_local.data.dataset_registry import workspace_datasets
-
         return workspace_datasets(self)
 
     def get_default_datastore(self) -> Any:
-        from azureml_local.data.datastore_registry import get_default_datastore
-
         return get_default_datastore(self)
 
     def get_default_keyvault(self) -> Any:
         """The workspace's key vault (``azureml.core.Keyvault``): secrets stored locally, encrypted."""
-        from azureml_local.keyvault import Keyvault
+        from azureml_local.keyvault import Keyvault  # heavy: cryptography
 
         return Keyvault(self)
 
     def set_default_datastore(self, name: str) -> None:
-        from azureml_local.data.datastore_registry import set_default_datastore
-
         set_default_datastore(self, name)
 
     def get_run(self, run_id: str) -> Any:
-        from azureml_local.run import Run
+        from azureml_local.run import Run  # cycle: run -> experiment -> workspace
 
         return Run.get(self, run_id)
 

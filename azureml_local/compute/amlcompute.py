@@ -6,6 +6,7 @@ import sys
 from datetime import datetime
 from typing import Any, Iterator
 
+from azureml_local.compute import registry
 from azureml_local.compute.compute_target import ComputeTarget, ComputeTargetProvisioningConfiguration
 from azureml_local.exceptions import ComputeTargetException
 
@@ -206,8 +207,6 @@ class AmlCompute(ComputeTarget):
     def _create(cls, workspace: Any, name: str, configuration: Any) -> "AmlCompute":
         target = super()._create(workspace, name, configuration)
         if configuration.identity_type:
-            from azureml_local.compute import registry
-
             target._payload["identity"] = {"type": configuration.identity_type,
                                            "userAssignedIdentities": configuration.identity_id}
             registry.put_payload(workspace, target._payload)
@@ -258,8 +257,6 @@ class AmlCompute(ComputeTarget):
     def update(self, min_nodes: int | None = None, max_nodes: int | None = None,
                idle_seconds_before_scaledown: int | None = None) -> None:
         """Change the scale settings (``max_nodes`` changes local parallelism)."""
-        from azureml_local.compute import registry
-
         scale = self.scale_settings or ScaleSettings(0, None, 1800)
         new = ScaleSettings(scale.minimum_node_count if min_nodes is None else min_nodes,
                             scale.maximum_node_count if max_nodes is None else max_nodes,
@@ -278,15 +275,11 @@ class AmlCompute(ComputeTarget):
         return iter(())
 
     def add_identity(self, identity_type: str, identity_id: list | None = None) -> None:
-        from azureml_local.compute import registry
-
         self._payload["identity"] = {"type": identity_type, "userAssignedIdentities": identity_id}
         registry.put_payload(self.workspace, self._payload)
         self.refresh_state()
 
     def remove_identity(self, identity_id: str | None = None) -> None:
-        from azureml_local.compute import registry
-
         self._payload.pop("identity", None)
         registry.put_payload(self.workspace, self._payload)
         self.refresh_state()

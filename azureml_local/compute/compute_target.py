@@ -15,6 +15,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from azureml_local.compute import registry
+from azureml_local.config_element import to_camel_case, to_snake_case
 from azureml_local.exceptions import ComputeTargetException, UserErrorException
 
 _RESERVED_NAMES = ["amlcompute", "local", "containerinstance"]
@@ -33,8 +35,6 @@ class ComputeTarget:
 
     def __new__(cls, workspace: Any, name: str):
         if workspace and name:
-            from azureml_local.compute import registry
-
             payload = registry.get_payload(workspace, name)
             if payload is None:
                 raise ComputeTargetException('ComputeTargetNotFound: Compute Target with name {} not found in '
@@ -83,15 +83,11 @@ class ComputeTarget:
 
     def _initialize_properties(self, specific: dict[str, Any], props: dict[str, Any]) -> None:
         """Set the type-specific attributes (camelCase payload keys become snake_case attributes)."""
-        from azureml_local.config_element import to_snake_case
-
         for key, value in specific.items():
             setattr(self, to_snake_case(key), value)
 
     def refresh_state(self) -> None:
         """Re-read the record (another process may have changed or deleted it)."""
-        from azureml_local.compute import registry
-
         payload = registry.get_payload(self.workspace, self.name)
         if payload is None:
             self.provisioning_state = "Deleted"
@@ -139,8 +135,6 @@ class ComputeTarget:
 
     @classmethod
     def _store_new(cls, workspace: Any, name: str, configuration: Any, attached: bool) -> "ComputeTarget":
-        from azureml_local.compute import registry
-
         _validate_name(name)
         configuration.validate_configuration()
         payload = registry.new_payload(workspace, name, cls._compute_type or "", attached,
@@ -158,8 +152,6 @@ class ComputeTarget:
     @classmethod
     def _build_properties(cls, configuration: Any) -> dict[str, Any]:
         """Type-specific payload properties from a configuration object (public attributes)."""
-        from azureml_local.config_element import to_camel_case
-
         return {to_camel_case(k): v for k, v in vars(configuration).items()
                 if not k.startswith("_") and k not in ("location", "tags", "description")
                 and isinstance(v, (str, int, float, bool, list, dict, type(None)))}
@@ -167,8 +159,6 @@ class ComputeTarget:
     @staticmethod
     def list(workspace: Any) -> list["ComputeTarget"]:
         """Every compute target of the workspace (``'local'`` is implicit and not listed, as in the SDK)."""
-        from azureml_local.compute import registry
-
         out = []
         for payload in registry.list_payloads(workspace):
             child = class_for_payload(payload)
@@ -206,8 +196,6 @@ class ComputeTarget:
         self._delete_or_detach("detach")
 
     def _delete_or_detach(self, action: str) -> None:
-        from azureml_local.compute import registry
-
         if not registry.delete_payload(self.workspace, self.name):
             raise ComputeTargetException('ComputeTargetNotFound: Compute Target with name {} not found in '
                                          'provided workspace'.format(self.name))
@@ -250,8 +238,6 @@ def _as_payload(workspace: Any, data: dict[str, Any], default_type: str | None) 
         raise ComputeTargetException("Invalid cluster payload:\n{}".format(data))
     if isinstance(data.get("properties"), dict) and "computeType" in data["properties"]:
         return data
-    from azureml_local.compute import registry
-
     compute_type = data.get("type") or default_type
     if not compute_type:
         raise ComputeTargetException("Invalid cluster payload:\n{}".format(data))
@@ -263,15 +249,10 @@ def _as_payload(workspace: Any, data: dict[str, Any], default_type: str | None) 
 
 
 def class_for_payload(payload: dict[str, Any]) -> type:
-    """The ComputeTarget subclass for a stored payload."""
-    from azureml_local.compute import _all_types
+    """The ComputeTarget subclass for a stored payload (:func:`azureml_local.compute.types.class_for_payload`)."""
+    from azureml_local.compute.types import class_for_payload as find  # cycle: subclass modules import this one
 
-    compute_type = payload["properties"]["computeType"]
-    attached = payload["properties"].get("isAttachedCompute", False)
-    candidates = [c for c in _all_types() if c._compute_type == compute_type]
-    if len(candidates) > 1:  # VirtualMachine: RemoteCompute (attached) vs DsvmCompute (created)
-        candidates = [c for c in candidates if c._attached == bool(attached)] or candidates
-    return candidates[0] if candidates else ComputeTarget
+    return find(payload)
 
 
 class ComputeTargetProvisioningConfiguration:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from azureml_local.compute import registry
+from azureml_local.compute.amlcompute import AmlCompute
 from azureml_local.compute.compute_target import ComputeTarget, ComputeTargetProvisioningConfiguration
 from azureml_local.exceptions import ComputeTargetException
 
@@ -97,8 +99,6 @@ class ComputeInstance(ComputeTarget):
             self.wait_for_completion(show_output=show_output, is_delete_operation=True)
 
     def _set_state(self, state: str, wait_for_completion: bool, show_output: bool) -> None:
-        from azureml_local.compute import registry
-
         self._payload["properties"]["properties"]["state"] = state
         registry.put_payload(self.workspace, self._payload)
         self.refresh_state()
@@ -117,8 +117,6 @@ class ComputeInstance(ComputeTarget):
         return "https://docs.microsoft.com/python/api/azureml-core/azureml.core.compute.computeinstance.computeinstance"
 
     def update_sso_settings(self, value: bool) -> bool:
-        from azureml_local.compute import registry
-
         self._payload["properties"]["properties"]["enableSso"] = bool(value)
         registry.put_payload(self.workspace, self._payload)
         return True
@@ -134,6 +132,4 @@ class ComputeInstance(ComputeTarget):
 
     @staticmethod
     def supported_vmsizes(workspace: Any, location: str | None = None) -> list[dict]:
-        from azureml_local.compute.amlcompute import AmlCompute
-
         return AmlCompute.supported_vmsizes(workspace, location)

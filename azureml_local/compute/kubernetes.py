@@ -5,8 +5,10 @@ from typing import Any
 
 from azureml_local.compute.compute_target import (
     ComputeTargetAttachConfiguration, ComputeTargetProvisioningConfiguration, ComputeTargetUpdateConfiguration)
+from azureml_local.compute import registry
+from azureml_local.compute.attached import _AttachedTarget, _ResourceAttachConfiguration, _deprecated_attach
+from azureml_local.config_element import to_camel_case
 from azureml_local.exceptions import ComputeTargetException
-from azureml_local.compute.attached import _AttachedTarget, _deprecated_attach, _ResourceAttachConfiguration
 
 
 class KubernetesComputeAttachConfiguration(ComputeTargetAttachConfiguration):
@@ -118,9 +120,6 @@ class AksCompute(_AttachedTarget):
 
     def update(self, update_configuration: Any) -> None:
         """Record new SSL / load balancer settings."""
-        from azureml_local.compute import registry
-        from azureml_local.config_element import to_camel_case
-
         update_configuration.validate_configuration()
         specific = self._payload["properties"].setdefault("properties", {})
         for key, value in vars(update_configuration).items():

@@ -1,22 +1,17 @@
-"""Compute target records in the workspace database, and the helpers the run engines call.
+"""Compute target records in the workspace database, and the helper the pipeline engine calls.
 
 * :func:`max_concurrency` - how many steps may run at once on a target.
-* :func:`resolve_compute` - name/object -> ComputeTarget, with the SDK's error for
-  unknown names. ``AZUREML_LOCAL_AUTO_CREATE_COMPUTE=1`` (default off) instead
-  creates a missing target as an AmlCompute with ``max_nodes = os.cpu_count()``,
-  for scripts that assume a cluster was created elsewhere (e.g. in the portal).
+
+Records only: building ComputeTarget objects from a name is :mod:`.resolve`.
 """
 from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from azureml_local.exceptions import ComputeTargetException
 from azureml_local.store.registries.computes import ComputeTypeConflict
-
-if TYPE_CHECKING:
-    from azureml_local.compute.compute_target import ComputeTarget
 
 AUTO_CREATE_ENV = "AZUREML_LOCAL_AUTO_CREATE_COMPUTE"
 LOCAL = "local"
@@ -92,39 +87,3 @@ def max_concurrency(workspace: Any, compute_name: str | None) -> int:
     scale = (payload["properties"].get("properties") or {}).get("scaleSettings") or {}
     max_nodes = scale.get("maxNodeCount")
     return max(1, int(max_nodes)) if max_nodes else cpus
-
-
-def resolve_compute(workspace: Any, name_or_target: Any, auto_create: bool | None = None) -> "ComputeTarget":
-    """The ComputeTarget a run/step names (``None`` or ``'local'`` -> this machine).
-
-    Unknown names raise the SDK's ``ComputeTargetException`` unless auto-create is on
-    (``auto_create=True``, or ``AZUREML_LOCAL_AUTO_CREATE_COMPUTE=1`` when ``auto_create`` is None).
-    """
-    from azureml_local.compute.compute_target import ComputeTarget
-
-    if name_or_target is None:
-        name = LOCAL
-    elif isinstance(name_or_target, str):
-        name = name_or_target
-    elif isinstance(getattr(name_or_target, "name", None), str):
-        name = name_or_target.name
-    else:
-        raise ComputeTargetException(
-            "compute_target must be a compute target name or a ComputeTarget object, got {!r}.".format(name_or_target))
-    if auto_create is None:
-        auto_create = os.environ.get(AUTO_CREATE_ENV) == "1"
-    try:
-        return ComputeTarget(workspace, name)
-    except ComputeTargetException:
-        if not auto_create:
-            raise
-    from azureml_local.compute.amlcompute import AmlCompute
-
-    cpus = os.cpu_count() or 1
-    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=cpus)
-    target = ComputeTarget.create(workspace, name, config)
-    target._operation_endpoint = None
-    target.refresh_state()
-    print("azureml-local: compute target '{}' did not exist; created it as a local AmlCompute with max_nodes={} "
-          "({}=1).".format(name, cpus, AUTO_CREATE_ENV))
-    return target

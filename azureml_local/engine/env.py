@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from azureml_local.home import local_home
+from azureml_local.tokens import DEFAULT_TTL_SECONDS, issue_token
 
 if TYPE_CHECKING:
     from azureml_local.workspace import Workspace
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 def run_environment(ws: "Workspace", run_id: str, experiment_name: str, experiment_id: str | None = None,
                     target: str = "local") -> dict[str, str]:
     """Env vars identifying ``run_id`` of ``experiment_name`` in ``ws`` (token included)."""
-    from azureml_local.tokens import DEFAULT_TTL_SECONDS, issue_token
-
     token = issue_token(ws, run_id, run_id=run_id, experiment=experiment_name)
     import time
 

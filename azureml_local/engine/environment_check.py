@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from azureml_local.environment_packages import missing_requirements
+
 module_logger = logging.getLogger("azureml_local.engine")
 _warned: set[tuple[str, ...]] = set()
 
@@ -18,8 +20,6 @@ def missing_packages(environment: Any) -> list[str]:
     python = getattr(environment, "python", None)
     if python is None or getattr(python, "user_managed_dependencies", False):
         return []
-    from azureml_local.environment_packages import missing_requirements
-
     return [spec for _name, spec in missing_requirements(environment)]
 
 

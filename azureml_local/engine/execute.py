@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from azureml_local.engine.env import run_environment
 from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.launchers import Launcher, LocalProcessLauncher
 from azureml_local.runs import artifacts
@@ -96,8 +97,6 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
 
 
 def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
-    from azureml_local.engine.env import run_environment
-
     launcher.prepare(job, work_dir, log)
     (work_dir / "outputs").mkdir(exist_ok=True)
     if job.script and job.command is None and not _has_script(job, work_dir):

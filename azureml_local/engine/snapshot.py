@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Callable
 import pathspec
 
 from azureml_local.exceptions import SnapshotException, UserErrorException
+from azureml_local.home import local_home
 from azureml_local.store.snapshots import SnapshotStore
 
 if TYPE_CHECKING:
@@ -109,8 +110,6 @@ def list_files(root: str | os.PathLike[str]) -> list[tuple[str, Path, os.stat_re
         raise UserErrorException(f"The source directory {root} does not exist or is not a directory. "
                                  "Pass an existing folder as source_directory.")
     ignored = ignore_function(root)
-    from azureml_local.home import local_home
-
     home = local_home().resolve()  # never snapshot the workspace store itself (home inside a project)
     out = []
     for dirpath, dirs, files in os.walk(root):

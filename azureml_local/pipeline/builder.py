@@ -11,7 +11,9 @@ import re
 from typing import Any
 
 from azureml_local.pipeline import builder_args
-from azureml_local.pipeline.builder_io import set_producer
+from azureml_local.pipeline.builder_datasets import PipelineOutputFileDataset
+from azureml_local.pipeline.builder_io import is_dataset, set_producer
+from azureml_local.pipeline.graph import PipelineParameter
 from azureml_local.pipeline.input_binding import InputBindable
 
 _INVALID_NAME = re.compile(r"\W")
@@ -62,9 +64,6 @@ class PipelineStep:
 
     def _update_input_with_pipeline_parameters(self) -> None:
         """A dataset-valued ``PipelineParameter`` used as an argument is also an input (SDK rule)."""
-        from azureml_local.pipeline.graph import PipelineParameter
-        from azureml_local.pipeline.builder_io import is_dataset
-
         for arg in self._arguments:
             if isinstance(arg, PipelineParameter) and is_dataset(arg.default_value):
                 from azureml.data.dataset_consumption_config import DatasetConsumptionConfig
@@ -127,8 +126,6 @@ class PipelineData(InputBindable):
 
     def as_dataset(self) -> Any:
         """Promote the output to a FileDataset (consumers then get a dataset, not a path)."""
-        from azureml_local.pipeline.builder_datasets import PipelineOutputFileDataset
-
         return PipelineOutputFileDataset(self)
 
     name = property(lambda self: self._name)

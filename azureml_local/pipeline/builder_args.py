@@ -16,6 +16,7 @@ from azureml_local.jobs.placeholders import INPUT_TEMPLATE, OUTPUT_TEMPLATE
 from azureml_local.pipeline.builder_io import (
     is_a, is_consumption, is_data_reference, is_dataset, is_output_config, is_port_data_reference,
 )
+from azureml_local.pipeline.graph import InputPortBinding, PipelineParameter, _PipelineIO
 
 _INVALID = re.compile(r"\W")
 
@@ -38,8 +39,6 @@ def _index(items: list, obj: Any) -> int:
 
 def process_arguments_and_io(arguments: list, inputs: list, outputs: list) -> None:
     """Tuples -> ``_PipelineIO``; dataset objects in arguments -> placeholders (SDK builder.py:593-643)."""
-    from azureml_local.pipeline.graph import _PipelineIO
-
     made: dict[int, Any] = {}
     for items in (arguments, inputs, outputs):
         for n, value in enumerate(items):
@@ -137,8 +136,6 @@ def assert_valid_port_names(input_names: list, output_names: list, fix_collision
 
 def fix_port_name_collisions(inputs: list, output_names: list, arguments: list) -> tuple[list, list]:
     """Inputs named like an output are renamed ``INPUT_<name>`` (PythonScriptStep behaviour)."""
-    from azureml_local.pipeline.graph import InputPortBinding
-
     taken = set(output_names)
     changed: list[tuple[Any, Any]] = []
     new_inputs = []
@@ -180,8 +177,6 @@ def _bound_to(value: Any, target: Any) -> bool:
 
 def validate_arguments(arguments: list, inputs: list, outputs: list) -> None:
     """Ports named in ``arguments`` must be in the step's inputs/outputs (SDK builder.py:674-743)."""
-    from azureml_local.pipeline.graph import _PipelineIO
-
     for arg in arguments:
         if is_a(arg, "InputPortBinding"):
             if not any(i is arg or i is arg.bind_object for i in inputs):
@@ -204,8 +199,6 @@ def validate_arguments(arguments: list, inputs: list, outputs: list) -> None:
 
 def collect_parameters(arguments: list, inputs: list, params: dict | None, runconfig_params: dict | None) -> list:
     """All ``PipelineParameter`` objects a step uses; same name with two defaults is the SDK's error."""
-    from azureml_local.pipeline.graph import PipelineParameter, _PipelineIO
-
     found: dict[str, Any] = {}
 
     def add(param: Any) -> None:

@@ -11,6 +11,7 @@ from copy import copy
 from typing import Any
 
 from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
+from azureml_local.pipeline.graph import InputPortBinding
 
 
 class PipelineOutputAbstractDataset:
@@ -48,8 +49,6 @@ class PipelineOutputAbstractDataset:
         return self._pipeline_data._output_name
 
     def create_input_binding(self) -> Any:
-        from azureml_local.pipeline.graph import InputPortBinding
-
         if not self._input_mode:
             raise RuntimeError("Input mode cannot be None or empty.")
         return InputPortBinding(name=self.input_name, bind_object=self._pipeline_data, bind_mode=self._input_mode,

@@ -12,10 +12,10 @@ import copy
 import os
 from typing import Any
 
-from azureml_local.compute.registry import resolve_compute
 from azureml_local.engine import snapshot as engine_snapshot
-from azureml_local.pipeline import definition_ports as ports
-from azureml_local.pipeline import fingerprint as fp
+from azureml_local.pipeline import definition_ports as ports, fingerprint as fp
+from azureml_local.pipeline.builder_io import is_a, is_dataset
+from azureml_local.pipeline.graph import datapath_datastore_name
 from azureml_local.pipeline.graph_build import Graph
 
 DEFINITION_VERSION = 1
@@ -41,6 +41,8 @@ class BuildContext:
             if not all(isinstance(t, str) for t in target):
                 raise ValueError("Compute target tuple must consist of 2 strings (compute name, compute type)")
             return target[0]
+        from azureml_local.compute.resolve import resolve_compute  # light: compute classes only at submit
+
         resolved = resolve_compute(self.workspace, target)
         return resolved if isinstance(resolved, str) else getattr(resolved, "name", None) or "local"
 
@@ -128,9 +130,6 @@ def parameters(graph: Graph) -> dict[str, dict]:
 
 
 def parameter_def(default: Any) -> dict:
-    from azureml_local.pipeline.builder_io import is_a, is_dataset
-    from azureml_local.pipeline.graph import datapath_datastore_name
-
     if is_a(default, "DataPath"):
         return {"type": "DataPath", "default": {"datastore": datapath_datastore_name(default),
                                                 "path": getattr(default, "path_on_datastore", None) or ""}}

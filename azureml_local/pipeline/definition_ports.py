@@ -15,6 +15,7 @@ from azureml_local.pipeline.builder_io import (
     datastore_name, is_a, is_consumption, is_data_reference, is_dataset, is_output_config,
     is_port_data_reference, is_tabular_output_config,
 )
+from azureml_local.pipeline.graph import InputPortBinding, PipelineParameter, _PipelineIO, datapath_datastore_name
 
 
 def data_payload(obj: Any) -> Any:
@@ -53,8 +54,6 @@ def tabular_spec(obj: Any) -> dict | None:
 
 def input_def(value: Any, ws: Any, producers: dict[str, str], producer_outputs: dict[str, str] | None = None) -> dict:
     """One entry of ``inputs``."""
-    from azureml_local.pipeline.graph import InputPortBinding, PipelineParameter, _PipelineIO
-
     name = input_port_name(value)
     mode, path_on_compute, overwrite = "mount", None, None
     source = value
@@ -91,8 +90,6 @@ def input_def(value: Any, ws: Any, producers: dict[str, str], producer_outputs: 
         binding = source._datapath_compute_binding
         base.update(mode=getattr(binding, "_mode", "mount"), path_on_compute=getattr(binding, "_path_on_compute", None),
                     overwrite=getattr(binding, "_overwrite", False))
-        from azureml_local.pipeline.graph import datapath_datastore_name
-
         datapath = source._datapath if source._datapath is not None else source._datapath_param.default_value
         entry = dict(base, kind="datastore_path", datastore=datapath_datastore_name(datapath),
                      path=getattr(datapath, "path_on_datastore", None) or "")
@@ -152,8 +149,6 @@ def _globs(globs: Any) -> list | None:
 
 def annotate_arguments(step: Any, input_defs: list[dict], output_defs: list[dict]) -> tuple[list[dict], list[str]]:
     """``(definition arguments, SDK annotated texts)`` for a step's processed argument list."""
-    from azureml_local.pipeline.graph import InputPortBinding, PipelineParameter, _PipelineIO
-
     inputs_by_obj = {id(v): input_port_name(v) for v in step._inputs}
     bound = {id(v.bind_object): v.name for v in step._inputs if isinstance(v, InputPortBinding)}
     input_names = {d["name"] for d in input_defs}
@@ -184,8 +179,6 @@ def annotate_arguments(step: Any, input_defs: list[dict], output_defs: list[dict
 
 
 def _annotate_text(arg: str, inputs: set, outputs: set, params: dict) -> dict:
-    from azureml_local.pipeline.graph import PipelineParameter
-
     for template, kind, names in ((INPUT_TEMPLATE, "input", inputs), (OUTPUT_TEMPLATE, "output", outputs)):
         name = placeholder_name(arg, template)
         if name in names:

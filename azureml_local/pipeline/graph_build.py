@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azureml_local.pipeline.builder import PipelineData, PipelineStep, StepSequence
-from azureml_local.pipeline.builder_args import input_port_name
+from azureml_local.pipeline.builder_args import input_port_name, output_port_name
 from azureml_local.pipeline.builder_io import is_a, is_consumption, is_output_config, producer_of, same_origin
 
 
@@ -198,8 +198,6 @@ def _check_promoted(producer: Any, source: Any, port_name: str) -> None:
 
 def _output_name_in(producer: PipelineStep, value: Any) -> str:
     """Name of the producer's output that input ``value`` reads (copies share an ``_origin``)."""
-    from azureml_local.pipeline.builder_args import output_port_name
-
     source = value.bind_object if is_a(value, "InputPortBinding") else value
     if is_consumption(source):
         target = source.dataset

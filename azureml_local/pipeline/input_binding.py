@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from azureml_local.pipeline.graph import InputPortBinding
+
 
 class InputBindable:
     """Mixin: subclasses say which name a binding gets by default (``_default_input_name``)."""
@@ -27,8 +29,6 @@ class InputBindable:
 
     def create_input_binding(self, input_name: str | None = None, mode: str | None = None,
                              path_on_compute: str | None = None, overwrite: bool | None = None) -> Any:
-        from azureml_local.pipeline.graph import InputPortBinding
-
         input_name = self._default_input_name() if input_name is None else input_name
         mode = "mount" if mode is None else mode
         if mode not in ["mount", "download"]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from azureml_local.pipeline import definition as definition_mod
-from azureml_local.pipeline import reuse
+from azureml_local.pipeline import definition as definition_mod, graph_datasources, reuse
+from azureml_local.pipeline.builder_io import datastore_name
 from azureml_local.pipeline.graph_build import GraphBuilder
+from azureml_local.pipeline.graph_params import check_submitted
 
 _log = logging.getLogger(__name__)
 
@@ -112,8 +113,6 @@ class Pipeline:
         self._finalized = True
 
     def _print_datasources(self, definition: dict, dry_run: bool = False, regenerate_outputs: bool = False) -> None:
-        from azureml_local.pipeline import graph_datasources
-
         sources = graph_datasources.datasources(definition)
         ids = graph_datasources.node_ids(sources, self._datasource_ids)
         graph_datasources.print_datasources(self._workspace, sources, ids, dry_run=dry_run,
@@ -125,15 +124,14 @@ class Pipeline:
                                        snapshot=snapshot)
 
     def _validate_parameters(self, pipeline_parameters: dict | None) -> None:
-        from azureml_local.pipeline.graph_params import check_submitted
-
         check_submitted(self._parameters, pipeline_parameters)
 
     def submit(self, experiment_name: str, pipeline_parameters: dict | None = None,
                continue_on_step_failure: bool = False, regenerate_outputs: bool = False,
                parent_run_id: str | None = None, credential_passthrough: Any = None, **kwargs: Any) -> Any:
         """Start a run of this pipeline in ``experiment_name``; returns the ``PipelineRun``."""
-        from azureml_local.experiment import Experiment
+        from azureml_local.experiment import Experiment  # light: the SDK core stays off pipeline construction
+        from azureml_local.pipeline.submission import start_pipeline_run  # light: run records, service control
 
         Experiment(self._workspace, experiment_name, _create_in_cloud=False)  # the SDK checks the name first
         tags = kwargs.pop("_tags", None)
@@ -145,8 +143,6 @@ class Pipeline:
         definition = self._definition()
         definition["continue_on_step_failure"] = bool(continue_on_step_failure)
         self._finalize(definition, regenerate_outputs)
-        from azureml_local.pipeline.submission import start_pipeline_run
-
         run = start_pipeline_run(self._workspace, experiment_name, definition,
                                  pipeline_parameters=pipeline_parameters, regenerate_outputs=regenerate_outputs,
                                  continue_on_step_failure=continue_on_step_failure, tags=tags,
@@ -168,8 +164,6 @@ class Pipeline:
 
 
 def _default_datastore_name(workspace: Any, default_datastore: Any) -> str:
-    from azureml_local.pipeline.builder_io import datastore_name
-
     if default_datastore is not None:
         return datastore_name(default_datastore)  # type: ignore[return-value]
     return datastore_name(workspace.get_default_datastore(), "workspaceblobstore")  # type: ignore[return-value]

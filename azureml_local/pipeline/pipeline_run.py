@@ -12,8 +12,9 @@ import time
 from typing import TYPE_CHECKING, Any, Iterator
 
 from azureml_local.engine.recovery import recover_if_orphaned
-from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
-from azureml_local.pipeline.step_run import _INTERRUPTED, StepRun, poll_delays
+from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException, ServiceException
+from azureml_local.experiment import Experiment
+from azureml_local.pipeline.step_run import StepRun, _INTERRUPTED, poll_delays
 from azureml_local.run import Run
 from azureml_local.status import ACTIVE_STATES, PIPELINE_RUNNING_STATES, is_terminal, pipeline_status
 
@@ -24,8 +25,6 @@ RUNNING_STATES = list(PIPELINE_RUNNING_STATES)
 
 
 def _experiment(ws: "Workspace", name: str) -> Any:
-    from azureml_local.experiment import Experiment
-
     return Experiment(ws, name)
 
 
@@ -217,8 +216,6 @@ class PipelineRun(Run):
     def get(workspace: "Workspace", run_id: str, _service_endpoint: str | None = None) -> "PipelineRun":
         row = workspace._context.pipeline_runs.get(run_id)
         if row is None:
-            from azureml_local.exceptions import ServiceException
-
             raise ServiceException(f"Pipeline run with id {run_id} was not found in this workspace. Check the id "
                                    "(Experiment.get_runs lists the runs).", status_code=404)
         return PipelineRun(_experiment(workspace, row["experiment_name"]), run_id)

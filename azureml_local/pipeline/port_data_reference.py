@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from azureml_local.data.data_reference import DataReference
 from azureml_local.data.datastore_registry import load_datastore
+from azureml_local.pipeline.execution.data import container_for
 from azureml_local.pipeline.input_binding import InputBindable
 
 
@@ -44,8 +46,6 @@ class PortDataReference(InputBindable):
 
     def download(self, local_path: str, overwrite: bool | None = None, show_progress: bool | None = None) -> int:
         """Download the data to ``local_path/<path_on_datastore>``; returns the number of files."""
-        from azureml_local.pipeline.execution.data import container_for
-
         ws = self._experiment.workspace
         store, container = container_for(ws, self.datastore_name)
         prefix = self._path_on_datastore.strip("/")
@@ -75,8 +75,6 @@ class PortDataReference(InputBindable):
 
 def make_port_data_reference(step_run: Any, name: str, output: dict) -> PortDataReference:
     """A PortDataReference for one output entry of ``pipeline_step_runs.outputs``."""
-    from azureml_local.data.data_reference import DataReference
-
     ws = step_run.experiment.workspace
     datastore = load_datastore(ws, output["datastore"])
     ref = DataReference(datastore, data_reference_name=name, path_on_datastore=output["path"])

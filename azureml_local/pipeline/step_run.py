@@ -11,7 +11,10 @@ import sys
 import time
 from typing import Any
 
+from azureml_local.engine import log_paths
+from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
+from azureml_local.pipeline.port_data_reference import make_port_data_reference
 from azureml_local.run import Run
 from azureml_local.status import PIPELINE_RUNNING_STATES, step_status
 
@@ -98,9 +101,6 @@ class StepRun(Run):
         return step_status(self._experiment.workspace._context.runs.status(self.id))
 
     def _log_file(self, run_id: str | None = None) -> Any:
-        from azureml_local.engine import log_paths
-        from azureml_local.engine.execute import STD_LOG
-
         return log_paths(self._experiment.workspace, run_id or self.id)[STD_LOG]
 
     def _read_log(self, run_id: str | None = None) -> str:
@@ -165,8 +165,6 @@ class StepRun(Run):
         return status
 
     def _stream_run_output(self, timeout_seconds: float = sys.maxsize, raise_on_error: bool = True) -> str:
-        from azureml_local.engine.execute import DRIVER_LOG
-
         printed = 0
         streaming = False
         start = time.time()
@@ -236,7 +234,5 @@ class StepRunOutput:
         self.step_output = step_output
 
     def get_port_data_reference(self) -> Any:
-        from azureml_local.pipeline.port_data_reference import make_port_data_reference
-
         return make_port_data_reference(self.step_run, self.name, self.step_output)
 

@@ -12,10 +12,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.exceptions import UserErrorException
+from azureml_local.experiment import _check_name
+from azureml_local.pipeline.pipeline_run import PipelineRun
+from azureml_local.pipeline.reuse import reuse_mode
 from azureml_local.service import control as service_control
 
 if TYPE_CHECKING:
-    from azureml_local.pipeline.pipeline_run import PipelineRun
     from azureml_local.workspace import Workspace
 
 PIPELINE_RUN_TYPE = "azureml.PipelineRun"
@@ -34,11 +36,6 @@ def start_pipeline_run(ws: "Workspace", experiment_name: str, definition: dict,
     ``continue_on_step_failure=None`` keeps the definition's own setting (published pipelines).
     ``pipeline_id`` links the run to a published pipeline (``PipelineRun.get_pipeline_runs``).
     """
-    from azureml_local.pipeline.pipeline_run import PipelineRun
-    from azureml_local.pipeline.reuse import reuse_mode
-
-    from azureml_local.experiment import _check_name
-
     _check_name(experiment_name)  # a bad name must fail before the run is recorded and queued
     _check_definition(definition)
     params = _json_parameters(pipeline_parameters or {})

@@ -10,6 +10,7 @@ import os
 import weakref
 from typing import TYPE_CHECKING, Iterable
 
+from azureml_local.exceptions import UserErrorException
 from azureml_local.store.containers import artifacts_container, run_artifact_prefix
 from azureml_local.store.local_files import folder_items  # noqa: F401 - re-exported: artifacts.folder_items
 
@@ -48,8 +49,6 @@ def _checked(name: str) -> str:
     """``normalize(name)``, refused (UserErrorException, before any upload) when storage could not hold it."""
     clean = normalize(name)
     if not clean or any(part in ("", "..") for part in clean.split("/")):
-        from azureml_local.exceptions import UserErrorException
-
         raise UserErrorException(f"Invalid run artifact name {name!r}: use a relative path such as "
                                  "'outputs/model.pkl' (no empty or '..' parts).")
     return clean
@@ -118,7 +117,5 @@ def download_many(ws: "Workspace", run_id: str, pairs: list[tuple[str, str]]) ->
 
 def _missing(ws: "Workspace", run_id: str, name: str) -> Exception:
     """The SDK's 404 message, listing the run's files."""
-    from azureml_local.exceptions import UserErrorException
-
     return UserErrorException("File with path {0} was not found,\navailable files include: {1}.".format(
         name, ",".join(list_names(ws, run_id))))

@@ -10,7 +10,7 @@ _INTERACTIVE = "interactive"
 
 
 def _run_class() -> type:
-    from azureml_local.run import Run
+    from azureml_local.run import Run  # cycle: Run is built from this mixin
 
     return Run
 

@@ -11,8 +11,12 @@ import os
 import threading
 from typing import Any
 
+from azureml_local.data.dataset_registry import get_dataset_by_id
 from azureml_local.exceptions import RunEnvironmentException
+from azureml_local.experiment import Experiment
 from azureml_local.run import Run
+from azureml_local.runs.offline import _OfflineRun
+from azureml_local.workspace import Workspace
 
 module_logger = logging.getLogger("azureml.core.run")
 _REQUIRED = ("AZUREML_ARM_SUBSCRIPTION", "AZUREML_RUN_ID", "AZUREML_ARM_RESOURCEGROUP",
@@ -26,9 +30,6 @@ def load_scope() -> tuple[Any, str]:
         values = {k: os.environ[k] for k in _REQUIRED}
     except KeyError as exc:
         raise RunEnvironmentException(inner_exception=exc) from exc
-    from azureml_local.experiment import Experiment
-    from azureml_local.workspace import Workspace
-
     ws = Workspace(values["AZUREML_ARM_SUBSCRIPTION"], values["AZUREML_ARM_RESOURCEGROUP"],
                    values["AZUREML_ARM_WORKSPACE_NAME"])
     experiment = Experiment(ws, values["AZUREML_ARM_PROJECT_NAME"], _skip_name_validation=True)
@@ -41,8 +42,6 @@ def get_context(cls: type, allow_offline: bool = True, used_for_context_manager:
     except RunEnvironmentException as ex:
         if allow_offline:
             module_logger.debug("Could not load the run context. Logging offline")
-            from azureml_local.runs.offline import _OfflineRun
-
             return _OfflineRun(**kwargs)
         raise RunEnvironmentException(inner_exception=ex)
     if used_for_context_manager:
@@ -113,8 +112,6 @@ class InputDatasets(dict):
             var_name, mode = parts
             value = os.environ.get(var_name)
             if value and mode.lower() == "direct":
-                from azureml_local.data.dataset_registry import get_dataset_by_id
-
                 super().__setitem__(var_name, get_dataset_by_id(workspace, value))
             else:
                 super().__setitem__(var_name, value)

@@ -13,7 +13,7 @@ class RunLogsSnapshotsMixin:
 
     def get_details_with_logs(self) -> dict:
         """``get_details()`` with each ``logFiles`` value replaced by the log's text."""
-        from azureml_local.runs.waiting import _read_log
+        from azureml_local.runs.waiting import _read_log  # heavy: psutil, pathspec
 
         details = self.get_details()
         details["logFiles"] = {name: _read_log(self, name) for name in details["logFiles"]}
@@ -38,7 +38,7 @@ class RunLogsSnapshotsMixin:
 
     def take_snapshot(self, file_or_folder_path: str) -> str:
         """Snapshot a folder (or one file) for this run; returns the snapshot id."""
-        from azureml_local.engine.snapshot import snapshot
+        from azureml_local.engine.snapshot import snapshot  # heavy: pathspec
 
         existing = self.get_snapshot_id()
         if existing is not None:  # checked first, as the SDK does: the run keeps its one snapshot
@@ -69,7 +69,7 @@ class RunLogsSnapshotsMixin:
 
     def clean(self) -> Any:
         """Remove the run's local working folder (its files stay in the run's artifacts)."""
-        from azureml_local.engine.execute import run_folder
+        from azureml_local.engine.execute import run_folder  # heavy: psutil, pathspec
 
         shutil.rmtree(run_folder(self._ws, self._run_id) / "wd", ignore_errors=True)
         return None

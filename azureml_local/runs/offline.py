@@ -14,6 +14,9 @@ import os
 from typing import Any
 from uuid import uuid4
 
+from azureml_local.experiment import Experiment
+from azureml_local.workspace import Workspace
+
 module_logger = logging.getLogger("azureml.core.run")
 
 
@@ -32,9 +35,6 @@ class _OfflineRun:
         """(azureml-local extension) the offline experiment of the workspace found via config.json."""
         if self._experiment is None:
             try:
-                from azureml_local.experiment import Experiment
-                from azureml_local.workspace import Workspace
-
                 ws = Workspace.from_config()
             except Exception as exc:  # noqa: BLE001 - no config: behave like the SDK (no attribute)
                 raise AttributeError(

@@ -12,10 +12,11 @@ import sys
 import time
 from typing import IO, Any
 
-from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
 from azureml_local import status as states
-from azureml_local.service import control as service_control
+from azureml_local.engine.execute import log_paths
 from azureml_local.engine.recovery import recover_if_orphaned
+from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
+from azureml_local.service import control as service_control
 
 NO_ERROR = "Detailed error not set on the Run. Please check the logs for details."
 _LIVENESS_EVERY = 2.0
@@ -71,8 +72,6 @@ def wait(run: Any, show_output: bool = False, wait_post_processing: bool = False
 
 def _read_log(run: Any, name: str) -> str:
     """The whole text of a run log (local file while it exists, else the artifact)."""
-    from azureml_local.engine.execute import log_paths
-
     local = log_paths(run._ws, run._run_id).get(name)
     if local is not None and local.exists():
         return local.read_text(errors="replace")
@@ -93,8 +92,6 @@ class _LogReader:
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def read(self, name: str) -> str:
-        from azureml_local.engine.execute import log_paths
-
         local = log_paths(self.run._ws, self.run._run_id).get(name)
         if local is not None and local.exists():
             with open(local, "rb") as fh:
@@ -110,8 +107,6 @@ class _LogReader:
 
 def _available_logs(run: Any, active: bool) -> list[str]:
     """Streamable log names: local files while running (stat only), the run's full list once it ended."""
-    from azureml_local.engine.execute import log_paths
-
     names = [n for n, p in log_paths(run._ws, run._run_id).items() if p.exists()]
     if not names and not active:
         names = list(run.get_details()["logFiles"])

@@ -20,8 +20,10 @@ from typing import Any
 
 from azureml_local.context import as_context
 from azureml_local.exceptions import ProjectSystemException
+from azureml_local.home import local_home
 from azureml_local.processes import pid_alive, terminate
 from azureml_local.service.info import INFO_FILE, STARTING_FILE, read_info, write_private
+from azureml_local.tokens import issue_token
 
 SERVICE_MODULE = "azureml_local.service"
 _STARTING_GRACE = 5.0
@@ -65,8 +67,6 @@ def start_service(ws: Any, timeout: float = 30.0) -> dict:
 
 def _start(ctx: Any) -> None:
     """Spawn the service detached; ``service.starting`` (its pid) stops a burst of submits spawning many."""
-    from azureml_local.home import local_home
-
     folder = ctx.folder.resolve()
     marker = folder / STARTING_FILE
     try:
@@ -96,8 +96,6 @@ def request(ws: Any, method: str, path: str, info: dict | None = None) -> tuple[
         raise ConnectionError(f"No azureml-local service runs for the workspace in {ctx.folder}.")
     status, body = _send(info, method, path, info.get("token"))
     if status == 401:
-        from azureml_local.tokens import issue_token
-
         status, body = _send(info, method, path, issue_token(ctx, "azureml-local-service-client", 600))
     return status, body
 
@@ -164,7 +162,7 @@ def stop_workspace_processes(ws: Any) -> None:
     for proc in service_processes(ctx.folder):  # one still starting (no service.json yet)
         terminate(proc.pid)
     if (ctx.folder / "azurite" / "instance.json").exists():
-        from azureml_local.store.azurite import stop_azurite
+        from azureml_local.store.azurite import stop_azurite  # heavy: filelock
 
         stop_azurite(ctx.folder)
 

@@ -30,8 +30,10 @@ from filelock import FileLock, Timeout
 
 from azureml_local.context import WorkspaceContext
 from azureml_local.processes import pid_alive
+from azureml_local.runs import artifacts
 from azureml_local.service.dispatcher import Dispatcher
 from azureml_local.service.info import ServiceInfo, read_info
+from azureml_local.tokens import issue_token, verify_token
 
 LOCK_FILE = "service.lock"
 CLIENT_TOKEN_SUBJECT = "azureml-local-service-client"
@@ -92,9 +94,7 @@ def _build_server(ctx: WorkspaceContext, dispatcher: Dispatcher, sock: socket.so
     """Import the web stack and make the server (in a worker thread, while the first run starts)."""
     import uvicorn
 
-    from azureml_local.service.app import create_app
-    from azureml_local.tokens import issue_token, verify_token
-
+    from azureml_local.service.app import create_app  # heavy: fastapi, uvicorn, jwt
     port = sock.getsockname()[1]
     token = issue_token(ctx, CLIENT_TOKEN_SUBJECT)
     verify_token(ctx, token)  # imports what checking a request needs now, not on the first wake
@@ -110,8 +110,6 @@ def _build_server(ctx: WorkspaceContext, dispatcher: Dispatcher, sock: socket.so
 def _warm_up(ctx: WorkspaceContext) -> None:
     """Open the blob store while the first script starts (hides ~0.3 s of the first run's upload)."""
     try:
-        from azureml_local.runs import artifacts
-
         artifacts._container(ctx)
     except Exception:  # noqa: BLE001 - warming is best effort; the run reports real errors
         pass

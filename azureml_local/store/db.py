@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from azureml_local.exceptions import ProjectSystemException
+from azureml_local.store import migrations
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -156,8 +157,6 @@ def _split_sql(script: str) -> list[str]:
 
 def migration_areas() -> list[tuple[str, list[str]]]:
     """Every ``store/migrations/<area>.py`` module's ``STEPS`` list, sorted by area name."""
-    from azureml_local.store import migrations
-
     areas = []
     for info in sorted(pkgutil.iter_modules(migrations.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{migrations.__name__}.{info.name}")

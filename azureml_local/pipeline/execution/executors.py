@@ -1,10 +1,10 @@
 """Step kind -> the executor that runs a step of that kind (KFP's per-task-type handlers).
 
 ``execute_step`` (``step.py``) decides reuse and records the step run; what running a step *means*
-comes from the ``executors`` section of the plugin table (``azureml_local.plugins``). Every script-like step (PythonScriptStep, CommandStep, EstimatorStep,
-ParallelRunStep) runs its script or command through the run engine; a new kind (a blob copy for
-DataTransferStep, a remote submit for DatabricksStep) registers its own executor instead of adding
-a branch. An unknown kind fails its step with a message naming the known ones.
+comes from the ``executors`` section of the plugin table (``azureml_local.plugins``). Every
+script-like step (PythonScriptStep, CommandStep, EstimatorStep, ParallelRunStep) runs its script or
+command through the run engine (``script_step.py``); a new kind (a blob copy for DataTransferStep, a
+remote submit for DatabricksStep) registers its own executor instead of adding a branch. An unknown kind fails its step with a message naming the known ones.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from azureml_local import plugins
+from azureml_local.pipeline.execution.script_step import run_script_step  # noqa: F401 - the built-in executor
 
 if TYPE_CHECKING:
     from azureml_local.pipeline import reuse
@@ -26,14 +27,6 @@ class StepExecutor(Protocol):
 
     def __call__(self, ctx: "PipelineContext", step: dict, step_run_id: str, run_dir: Path,
                  key: "reuse.ReuseKey | None") -> "StepResult": ...
-
-
-def run_script_step(ctx: "PipelineContext", step: dict, step_run_id: str, run_dir: Path,
-                    key: "reuse.ReuseKey | None") -> "StepResult":
-    """The step's script (or command) as one run of the engine, with its data bound."""
-    from azureml_local.pipeline.execution.step import _run  # step.py imports this module
-
-    return _run(ctx, step, step_run_id, run_dir, key)
 
 
 def register_executor(kind: str, executor: StepExecutor | str) -> None:

@@ -13,6 +13,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
+from azureml_local.compute.registry import max_concurrency
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.pipeline.execution.step import execute_step
 from azureml_local.status import ACTIVE_STATES, CANCEL_STATES, RUNNING_STATES
@@ -81,8 +82,6 @@ def dependencies(definition: dict) -> dict[str, set[str]]:
 
 def _max_concurrency(ws: "Workspace", compute: str) -> int:
     """Steps that may run at once on ``compute`` (the compute registry decides; its errors are not hidden)."""
-    from azureml_local.compute.registry import max_concurrency
-
     return max(1, int(max_concurrency(ws, compute)))
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from azureml_local.engine import log_paths
+from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
 from azureml_local.pipeline.execution import data, executors
@@ -140,72 +141,9 @@ def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
     return inp
 
 
-# -- a real run --------------------------------------------------------------------------
-def _run(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path, key: reuse.ReuseKey | None) -> StepResult:
-    """Execute the step's script through the run engine (logs, artifacts, status, traceback)."""
-    from azureml_local.engine import ScriptJob, execute_script_job
-
-    ws = ctx.ws
-    bctx = binding.BindContext(ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
-                               ctx.run_root / "data" / step_run_id, ctx.results)
-    outputs: dict[str, dict] = {}
-
-    def bind(job: "ScriptJob", work_dir: Path) -> None:
-        outputs.update(binding.bind_job(bctx, step, job, work_dir))
-
-    snapshot_dir = _snapshot_dir(ctx, step)
-    timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
-    job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
-                    command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
-                    target=step.get("compute_target") or "local", defer_completion=True)
-    if ctx.cancel.is_set():
-        ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
-        return StepResult(step["node_id"], step_run_id, "Canceled")
-    status = execute_script_job(ws, job)
-    error = ws._context.runs.error(step_run_id) if status != "Completed" else None
-    ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
-    result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
-    if status == "Completed":
-        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result, job.complete)
-    return result
-
-
-def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
-    """The step's snapshot (taken at submit); snapshot the source directory now if it is missing."""
-    if step.get("snapshot_dir") and Path(step["snapshot_dir"]).is_dir():
-        return Path(step["snapshot_dir"])
-    snapshot_id = step.get("snapshot_id")
-    if snapshot_id:
-        src = ctx.ws._local_folder / "snapshots" / snapshot_id
-        if src.is_dir():
-            return src
-    source = step.get("source_directory")
-    if not source:
-        return None
-    from azureml_local.engine.snapshot import snapshot
-
-    return snapshot(ctx.ws, source)[1]
-
-
-def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
-                      complete: Callable[[], str] | None = None) -> None:
-    """Complete the step run (its files and logs), upload each output folder to its datastore path,
-    register, then record reuse (all or nothing)."""
-    if complete is not None and complete() != "Completed":
-        raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
-                           f"see the error of step run {result.step_run_id}.")
-    binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
-    if result.key is not None:
-        reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
-                     ctx.pipeline_run_id, step["node_id"], result.outputs)
-
-
 def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
     """A line of our own in the step's log (the engine appends the script's output after it and
     hard-links the driver log; ``link`` does that here for reused steps, which the engine never sees)."""
-    from azureml_local.engine import log_paths
-    from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
-
     paths = log_paths(ws, run_id)
     paths[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
     with open(paths[STD_LOG], "a") as f:

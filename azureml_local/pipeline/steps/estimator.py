@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from azureml_local.runconfig import RunConfiguration
+
 
 class MMLBaseEstimator:
     """Base of the Estimator family (``EstimatorStep`` accepts any subclass)."""
@@ -48,8 +50,6 @@ class Estimator(MMLBaseEstimator):
                  max_run_duration_seconds: int | None = None, framework_version: str | None = None,
                  _disable_validation: bool = True, _show_lint_warnings: bool = False,
                  _show_package_warnings: bool = False):
-        from azureml_local.runconfig import RunConfiguration
-
         config = RunConfiguration(script=entry_script)
         if environment_definition is not None:
             config.environment = environment_definition

@@ -12,8 +12,8 @@ Order of precedence:
    the azurite-blob executable is missing, fall back to the plain-folder backend
    with one line on stderr (once per process) saying why and how to get Azurite.
 
-Only azure-storage-blob's module imports it, and only here inside a function, so
-``import azureml.core`` stays light.
+Only azure-storage-blob's module imports it, and only inside functions (here and in
+:mod:`.shared`), so ``import azureml.core`` stays light.
 """
 from __future__ import annotations
 
@@ -26,13 +26,15 @@ from typing import Any
 
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.blobs.base import BlobStore
+from azureml_local.store.blobs.folder import FolderBlobStore
+from azureml_local.store.blobs.shared import CONNECTION_STRING_ENV, connect
 
-CONNECTION_STRING_ENV = "AZUREML_LOCAL_STORAGE_CONNECTION_STRING"
+__all__ = ["CONNECTION_STRING_ENV", "STORAGE_ENV", "connect", "open_blob_store"]
+
 STORAGE_ENV = "AZUREML_LOCAL_STORAGE"
 _BACKENDS = ("azurite", "folder")
 _fallback_noticed = False
 _lock = threading.Lock()
-_shared: dict[tuple[str, int], BlobStore] = {}
 _own: dict[tuple[str, int], BlobStore] = {}
 
 
@@ -43,32 +45,7 @@ def _workspace_setting(workspace_folder: Path) -> Any:
         return None
 
 
-def connect(connection_string: str, source: str = CONNECTION_STRING_ENV) -> BlobStore:
-    """The process's shared :class:`AzureBlobStore` for a connection string (one client and
-    connection pool per account and process, however many Workspace objects are opened; its
-    ``close()`` is a no-op). A malformed string is a UserErrorException naming ``source``."""
-    from azureml_local.store.blobs.azure import AzureBlobStore
-
-    key = (connection_string, os.getpid())  # never share HTTP connections across fork()
-    with _lock:
-        store = _shared.get(key)
-        if store is not None:
-            return store
-        try:
-            store = AzureBlobStore(connection_string)
-        except ValueError as exc:
-            raise UserErrorException(
-                f"The storage connection string in {source} is malformed ({exc}). Expected e.g. "
-                "'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=...;"
-                "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;' (see docs/storage.md).") from None
-        store._shared = True
-        _shared[key] = store
-        return store
-
-
 def _folder_store(workspace_folder: Path) -> BlobStore:
-    from azureml_local.store.blobs.folder import FolderBlobStore
-
     return FolderBlobStore(workspace_folder / "blobs")
 
 
@@ -102,8 +79,8 @@ def open_blob_store(workspace_folder: Path) -> BlobStore:
 def _own_azurite(workspace_folder: Path) -> BlobStore:
     """The workspace's own Azurite, behind a store that finds it again after a restart (one per
     workspace and process); the folder backend when Node or Azurite is missing."""
-    from azureml_local.store.azurite import AzuriteNotAvailableError
-    from azureml_local.store.blobs.own_azurite import OwnAzuriteBlobStore
+    from azureml_local.store.azurite import AzuriteNotAvailableError  # heavy: filelock, psutil
+    from azureml_local.store.blobs.own_azurite import OwnAzuriteBlobStore  # heavy: filelock, psutil
 
     key = (str(workspace_folder.absolute()), os.getpid())
     with _lock:

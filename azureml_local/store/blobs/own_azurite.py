@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from azureml_local.store.azurite import ensure_azurite
 from azureml_local.store.blobs.base import BlobStore, BlobStoreUnreachableError
-from azureml_local.store.blobs.factory import connect
+from azureml_local.store.blobs.shared import connect
 
 
 def _retried(name: str) -> Callable[..., Any]:

@@ -1,0 +1,74 @@
+"""The executor of script-like steps: the step's script or command as one run of the engine.
+
+``executors`` maps every script-like kind here; ``step.execute_step`` has already decided reuse and
+recorded the step run. Completed steps upload their outputs and record reuse in the background
+(``ctx.uploads``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from azureml_local.engine import ScriptJob, execute_script_job
+from azureml_local.engine.snapshot import snapshot
+from azureml_local.jobs import binding
+from azureml_local.pipeline import reuse
+from azureml_local.pipeline.execution.context import PipelineContext, StepResult
+from azureml_local.status import ACTIVE_STATES
+
+
+def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path,
+                    key: reuse.ReuseKey | None) -> StepResult:
+    """The step's script (or command) as one run of the engine, with its data bound (logs, artifacts,
+    status, traceback)."""
+    ws = ctx.ws
+    bctx = binding.BindContext(ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
+                               ctx.run_root / "data" / step_run_id, ctx.results)
+    outputs: dict[str, dict] = {}
+
+    def bind(job: "ScriptJob", work_dir: Path) -> None:
+        outputs.update(binding.bind_job(bctx, step, job, work_dir))
+
+    snapshot_dir = _snapshot_dir(ctx, step)
+    timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
+    job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
+                    command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
+                    target=step.get("compute_target") or "local", defer_completion=True)
+    if ctx.cancel.is_set():
+        ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
+        return StepResult(step["node_id"], step_run_id, "Canceled")
+    status = execute_script_job(ws, job)
+    error = ws._context.runs.error(step_run_id) if status != "Completed" else None
+    ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
+    result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
+    if status == "Completed":
+        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result, job.complete)
+    return result
+
+
+def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
+    """The step's snapshot (taken at submit); snapshot the source directory now if it is missing."""
+    if step.get("snapshot_dir") and Path(step["snapshot_dir"]).is_dir():
+        return Path(step["snapshot_dir"])
+    snapshot_id = step.get("snapshot_id")
+    if snapshot_id:
+        src = ctx.ws._local_folder / "snapshots" / snapshot_id
+        if src.is_dir():
+            return src
+    source = step.get("source_directory")
+    if not source:
+        return None
+    return snapshot(ctx.ws, source)[1]
+
+
+def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
+                      complete: Callable[[], str] | None = None) -> None:
+    """Complete the step run (its files and logs), upload each output folder to its datastore path,
+    register, then record reuse (all or nothing)."""
+    if complete is not None and complete() != "Completed":
+        raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
+                           f"see the error of step run {result.step_run_id}.")
+    binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
+    if result.key is not None:
+        reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
+                     ctx.pipeline_run_id, step["node_id"], result.outputs)
