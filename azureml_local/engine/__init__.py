@@ -1,11 +1,6 @@
 """The run engine: executes one script job as one run (see docs/engine.md).
 
-Stable API for other layers (pipelines reuse it for every step)::
-
-    from azureml_local.engine import ScriptJob, execute_script_job
-    from azureml_local.engine.snapshot import hash_directory, snapshot
+Import the modules themselves (``engine.execute``, ``engine.job``, ``engine.snapshot``...): this package
+imports nothing, so reading a snapshot's hash (pipeline construction) does not load the process
+machinery (launchers, psutil) that only the workspace service needs.
 """
-from azureml_local.engine.execute import execute_script_job, log_paths, run_folder
-from azureml_local.engine.job import ScriptJob
-
-__all__ = ["ScriptJob", "execute_script_job", "log_paths", "run_folder"]

@@ -21,13 +21,12 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-import pathspec
-
 from azureml_local.exceptions import SnapshotException, UserErrorException
 from azureml_local.home import local_home
 from azureml_local.store.snapshots import SnapshotStore
 
 if TYPE_CHECKING:
+    import pathspec
     from azureml_local.workspace import Workspace
 
 MAX_BYTES = 300 * 1024 * 1024
@@ -42,16 +41,18 @@ _memo_lock = threading.Lock()
 IGNORE_FILES = (".amlignore", ".gitignore")  # the first that exists in a folder is that folder's file
 
 
-def _folder_rules(folder: Path) -> pathspec.GitIgnoreSpec | None:
+def _folder_rules(folder: Path) -> "pathspec.GitIgnoreSpec | None":
     """The rules of one folder: its ``.amlignore`` if present, else its ``.gitignore`` (the SDK's order)."""
     for name in IGNORE_FILES:
         f = folder / name
         if f.is_file():
+            import pathspec  # heavy (~25 ms): only when a source folder has ignore files
+
             return pathspec.GitIgnoreSpec.from_lines(f.read_text(errors="replace").splitlines())
     return None
 
 
-def _folder_decision(spec: pathspec.GitIgnoreSpec, folder: str) -> bool | None:
+def _folder_decision(spec: "pathspec.GitIgnoreSpec", folder: str) -> bool | None:
     """Whether ``folder`` (no trailing ``/``) is ignored by ``spec``: the last matching pattern wins, as git.
 
     ``GitIgnoreSpec.check_file`` is right for files but not for folders: it ranks ``cache/**`` above
@@ -79,9 +80,9 @@ def ignore_function(root: Path) -> Callable[[str, bool], bool]:
     Callers walk top-down and skip ignored folders, so nothing below an ignored folder comes back.
     """
     root = Path(root)
-    rules: dict[str, pathspec.GitIgnoreSpec | None] = {}
+    rules: dict[str, "pathspec.GitIgnoreSpec | None"] = {}
 
-    def folder_rules(rel_dir: str) -> pathspec.GitIgnoreSpec | None:
+    def folder_rules(rel_dir: str) -> "pathspec.GitIgnoreSpec | None":
         if rel_dir not in rules:
             rules[rel_dir] = _folder_rules(root / rel_dir if rel_dir else root)
         return rules[rel_dir]

@@ -11,7 +11,7 @@ import sys
 import time
 from typing import Any
 
-from azureml_local.engine import log_paths
+from azureml_local.engine.execute import log_paths
 from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException
 from azureml_local.pipeline.port_data_reference import make_port_data_reference

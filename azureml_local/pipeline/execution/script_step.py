@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from azureml_local.engine import ScriptJob, execute_script_job
+from azureml_local.engine.execute import execute_script_job
+from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.snapshot import snapshot
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse

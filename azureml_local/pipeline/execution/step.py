@@ -13,7 +13,7 @@ import os
 import uuid
 from typing import Any
 
-from azureml_local.engine import log_paths
+from azureml_local.engine.execute import log_paths
 from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
