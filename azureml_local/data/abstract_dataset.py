@@ -13,6 +13,8 @@ from typing import Any
 
 from azureml_local.data import dataset_registry as registry
 from azureml_local.data import definition as defs
+from azureml_local.data.resolve import resolve
+from azureml_local.data.tabular_reader import partition_regex
 from azureml_local.exceptions import UserErrorException
 
 
@@ -109,16 +111,12 @@ class AbstractDataset:
 
     @property
     def partition_keys(self) -> list[str]:
-        from azureml_local.data.tabular_reader import partition_regex
-
         fmt = self._definition.get("partition_format")
         return [name for name, _ in partition_regex(fmt)[1]] if fmt else []
 
     @property
     def data_changed_time(self) -> Any:
         """Latest last-modified time of the files the dataset covers."""
-        from azureml_local.data.resolve import resolve
-
         files = resolve(self._workspace, self._definition)
         infos = [f.store.get_info(f.container, f.blob) for f in files if f.store is not None]
         return max((i.last_modified for i in infos if i), default=None)

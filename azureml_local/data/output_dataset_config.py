@@ -12,10 +12,11 @@ from typing import Any
 
 from azureml_local.data import definition as defs
 from azureml_local.data._config_helper import validate_name
-from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
-from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH
 from azureml_local.data.constants import (_DATASET_OUTPUT_ARGUMENT_TEMPLATE, DIRECT_MODE, HDFS_MODE, LINK_MODE,
                                           MOUNT_MODE, UPLOAD_MODE)
+from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
+from azureml_local.data.tabular_reader import header_mode
+from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH
 
 DEFAULT_DESTINATION = DEFAULT_OUTPUT_PATH
 
@@ -126,8 +127,6 @@ class TransformationMixin:
                              header: Any = PromoteHeadersBehavior.ALL_FILES_HAVE_SAME_HEADERS,
                              partition_format: str | None = None, path_glob: str | None = None,
                              set_column_types: dict | None = None) -> "OutputTabularDatasetConfig":
-        from azureml_local.data.tabular_reader import header_mode
-
         reader = {"format": "delimited", "separator": separator, "header": header_mode(header),
                   "infer_column_types": True, "include_path": include_path,
                   "set_column_types": defs.column_types_spec(set_column_types), "encoding": "utf8"}
