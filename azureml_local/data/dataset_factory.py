@@ -9,6 +9,7 @@ from azureml_local.data.abstract_datastore import AbstractDatastore
 from azureml_local.data.data_reference import DataReference
 from azureml_local.data.datapath import DataPath
 from azureml_local.data.dataset_error_handling import DatasetValidationError
+from azureml_local.data.dataset_registry import dataset_from_definition
 from azureml_local.data.definition import DataType, column_types_spec
 from azureml_local.data.resolve import not_found_message, resolve
 from azureml_local.data.tabular_reader import header_mode, python_encoding
@@ -64,8 +65,6 @@ def normalize_paths(path: Any) -> tuple[list[dict], Any]:
 
 
 def _build(kind: str, path: Any, reader: dict | None, partition_format: str | None, validate: bool) -> Any:
-    from azureml_local.data.abstract_dataset import dataset_from_definition
-
     entries, ws = normalize_paths(path)
     definition = {"kind": kind, "paths": entries, "reader": reader, "partition_format": partition_format,
                   "transforms": []}

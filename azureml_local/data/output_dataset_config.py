@@ -14,6 +14,7 @@ from azureml_local.data import definition as defs
 from azureml_local.data._config_helper import validate_name
 from azureml_local.data.constants import (_DATASET_OUTPUT_ARGUMENT_TEMPLATE, DIRECT_MODE, HDFS_MODE, LINK_MODE,
                                           MOUNT_MODE, UPLOAD_MODE)
+from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
 from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
 from azureml_local.data.tabular_reader import header_mode
 from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH
@@ -174,8 +175,6 @@ class OutputFileDatasetConfig(OutputDatasetConfig, TransformationMixin):
         return copy
 
     def as_input(self, name: str | None = None) -> Any:
-        from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
-
         return DatasetConsumptionConfig(name or self._generate_random_name("input"), self, MOUNT_MODE)
 
 
@@ -189,8 +188,6 @@ class HDFSOutputDatasetConfig(OutputDatasetConfig, TransformationMixin):
         self._upload_options = None
 
     def as_input(self, name: str | None = None) -> Any:
-        from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
-
         return DatasetConsumptionConfig(name or self._generate_random_name("input"), self, MOUNT_MODE)
 
 
@@ -255,8 +252,6 @@ class OutputTabularDatasetConfig(OutputDatasetConfig):
         return copy
 
     def as_input(self, name: str | None = None) -> Any:
-        from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
-
         return DatasetConsumptionConfig(name or self._generate_random_name("input"), self, DIRECT_MODE)
 
     def _to_definition(self) -> dict:
