@@ -7,42 +7,15 @@ return new objects.
 from __future__ import annotations
 
 import collections
-import copy
 import json
 from typing import Any
 
 from azureml_local.data import dataset_registry as registry
 from azureml_local.data import definition as defs
+from azureml_local.data.dataset_registry import _DatasetRegistration, dataset_from_definition
+from azureml_local.data.resolve import resolve
+from azureml_local.data.tabular_reader import partition_regex
 from azureml_local.exceptions import UserErrorException
-
-
-class _DatasetRegistration:
-    def __init__(self, workspace: Any, saved_id: str | None, registered_id: str | None = None,
-                 name: str | None = None, version: int | None = None, description: str | None = None,
-                 tags: dict | None = None):
-        self.workspace = workspace
-        self.saved_id = saved_id
-        self.registered_id = registered_id
-        self.name = name
-        self.version = version
-        self.description = description
-        self.tags = tags
-
-    def __repr__(self) -> str:
-        return f"DatasetRegistration(id='{self.registered_id}', name='{self.name}', version={self.version})"
-
-    def __deepcopy__(self, memodict: dict = {}) -> "_DatasetRegistration":  # noqa: B006 - SDK signature
-        return _DatasetRegistration(self.workspace, self.saved_id, self.registered_id, self.name, self.version,
-                                    self.description, copy.deepcopy(self.tags))
-
-
-def dataset_from_definition(ws: Any, definition: dict) -> "AbstractDataset":
-    """A TabularDataset/FileDataset object for ``definition`` in workspace ``ws``."""
-    from azureml_local.data.file_dataset import FileDataset
-    from azureml_local.data.tabular_dataset import TabularDataset
-
-    cls = TabularDataset if definition["kind"] == "tabular" else FileDataset
-    return cls._create(definition, ws)
 
 
 class AbstractDataset:
@@ -109,16 +82,12 @@ class AbstractDataset:
 
     @property
     def partition_keys(self) -> list[str]:
-        from azureml_local.data.tabular_reader import partition_regex
-
         fmt = self._definition.get("partition_format")
         return [name for name, _ in partition_regex(fmt)[1]] if fmt else []
 
     @property
     def data_changed_time(self) -> Any:
         """Latest last-modified time of the files the dataset covers."""
-        from azureml_local.data.resolve import resolve
-
         files = resolve(self._workspace, self._definition)
         infos = [f.store.get_info(f.container, f.blob) for f in files if f.store is not None]
         return max((i.last_modified for i in infos if i), default=None)
@@ -145,6 +114,7 @@ class AbstractDataset:
     # -- registration -------------------------------------------------------------------
     def as_named_input(self, name: str) -> Any:
         """Consume this dataset in a run under ``name`` (direct mode)."""
+        # cycle: DatasetConsumptionConfig checks the dataset classes, which subclass this one
         from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
 
         return DatasetConsumptionConfig(name, self)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from azureml_local.data import stores
+
 
 class AbstractDatastore:
     """Base class of every datastore (construct datastores with ``Datastore.register_*``/``Datastore.get``)."""
@@ -39,15 +41,11 @@ class AbstractDatastore:
 
     def set_as_default(self) -> None:
         """Make this the workspace's default datastore."""
-        from azureml_local.data.datastore_registry import set_default_datastore
-
-        set_default_datastore(self._workspace, self._name)
+        stores.set_default(self._workspace, self._name)
 
     def unregister(self) -> None:
         """Remove the registration; the container and its blobs are kept."""
-        from azureml_local.data.datastore_registry import delete_datastore
-
-        delete_datastore(self._workspace, self._name)
+        stores.unregister(self._workspace, self._name)
 
     def _as_dict(self) -> dict:
         return {"name": self.name, "datastore_type": self.datastore_type}

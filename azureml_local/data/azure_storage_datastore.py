@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from azureml_local.data import stores, transfer
 from azureml_local.data.abstract_datastore import AbstractDatastore
+from azureml_local.data.data_reference import DataReference
 from azureml_local.exceptions import UserErrorException
 
 if TYPE_CHECKING:
-    from azureml_local.data.data_reference import DataReference
     from azureml_local.store.blobs.base import BlobStore
 
 
@@ -73,8 +73,6 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
 
     # -- data references --------------------------------------------------------------
     def _data_reference(self) -> "DataReference":
-        from azureml_local.data.data_reference import DataReference
-
         return DataReference(datastore=self)
 
     def _get_data_reference(self) -> "DataReference":
@@ -101,8 +99,6 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
     def upload(self, src_dir: str, target_path: str | None = None, overwrite: bool = False,
                show_progress: bool = True) -> "DataReference":
         """Upload the folder ``src_dir`` (recursively) under ``target_path``."""
-        from azureml_local.data.data_reference import DataReference
-
         self._ensure_credential("Upload")
         target_path = target_path or ""
         files = transfer.files_in_dir(src_dir)
@@ -113,8 +109,6 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
     def upload_files(self, files: list[str], relative_root: str | None = None, target_path: str | None = None,
                      overwrite: bool = False, show_progress: bool = True) -> "DataReference":
         """Upload ``files``; their paths relative to ``relative_root`` (default: common folder) are kept."""
-        from azureml_local.data.data_reference import DataReference
-
         self._ensure_credential("Upload")
         files = [str(f) for f in files]
         target_path = target_path or ""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from azureml_local.data.resolve import SourceFile
+from azureml_local.home import local_home
 
 _META = ".azureml-meta"
 
@@ -27,8 +28,6 @@ def _store_key(store: Any) -> str:
 def cache_root(ws: Any) -> Path:
     if ws is not None:
         return Path(ws._local_folder) / "cache"
-    from azureml_local.home import local_home
-
     return local_home() / "cache"
 
 

@@ -72,6 +72,7 @@ class DataReference:
 
     @classmethod
     def _from_definition(cls, ws: Any, d: dict) -> "DataReference":
+        # cycle: the registry builds the datastore classes, whose as_mount/path return DataReferences
         from azureml_local.data.datastore_registry import load_datastore
 
         return cls(load_datastore(ws, d["datastore"]), d.get("name"), d.get("path") or None, d.get("mode", "mount"),

@@ -4,6 +4,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from azureml_local.data.data_reference import DataReference
+from azureml_local.data.datastore_registry import load_datastore
+
 
 class DataPath:
     """A path on a datastore; usable as a pipeline parameter default and as a dataset source."""
@@ -17,8 +20,6 @@ class DataPath:
 
     def create_data_reference(self, data_reference_name: str | None = None,
                               datapath_compute_binding: "DataPathComputeBinding | None" = None) -> Any:
-        from azureml_local.data.data_reference import DataReference
-
         if not datapath_compute_binding:
             raise ValueError("datapath_compute_binding is a required parameter")
         if not isinstance(datapath_compute_binding, DataPathComputeBinding):
@@ -37,8 +38,6 @@ class DataPath:
 
     @staticmethod
     def create_from_data_reference(data_reference: Any) -> "DataPath":
-        from azureml_local.data.data_reference import DataReference
-
         if not data_reference:
             raise ValueError("data_reference is a required parameter")
         if not isinstance(data_reference, DataReference):
@@ -54,8 +53,6 @@ class DataPath:
 
     @classmethod
     def _from_definition(cls, ws: Any, d: dict) -> "DataPath":
-        from azureml_local.data.datastore_registry import load_datastore
-
         return cls(load_datastore(ws, d["datastore"]), d.get("path"))
 
     def __repr__(self) -> str:
@@ -71,8 +68,6 @@ class DataPathComputeBinding:
         self._overwrite = overwrite
 
     def create_data_reference(self, data_reference_name: str | None = None, datapath: DataPath | None = None) -> Any:
-        from azureml_local.data.data_reference import DataReference
-
         if not datapath:
             raise ValueError("datapath is a required parameter")
         if not isinstance(datapath, DataPath):
@@ -82,8 +77,6 @@ class DataPathComputeBinding:
 
     @staticmethod
     def create_from_data_reference(data_reference: Any) -> "DataPathComputeBinding":
-        from azureml_local.data.data_reference import DataReference
-
         if not data_reference:
             raise ValueError("data_reference is a required parameter")
         if not isinstance(data_reference, DataReference):

@@ -6,10 +6,11 @@ from typing import Any
 
 from azureml_local.data._config_helper import validate_name
 from azureml_local.data.constants import _DATASET_ARGUMENT_TEMPLATE, DIRECT_MODE
+from azureml_local.data.dataset_registry import get_by_name
 from azureml_local.data.datasets import HDFS_UNSUPPORTED
+from azureml_local.data.file_dataset import FileDataset
+from azureml_local.data.tabular_dataset import TabularDataset
 from azureml_local.exceptions import UserErrorException
-
-
 
 
 class DatasetConsumptionConfig:
@@ -21,8 +22,6 @@ class DatasetConsumptionConfig:
         mode = mode.lower()
         DatasetConsumptionConfig._validate_mode(dataset, mode)
         if isinstance(dataset, tuple):
-            from azureml_local.data.dataset_registry import get_by_name
-
             ws, ds_name = dataset[0], dataset[1]
             version = dataset[2] if len(dataset) > 2 else "latest"
             dataset = get_by_name(ws, ds_name, version)
@@ -41,8 +40,8 @@ class DatasetConsumptionConfig:
 
     @staticmethod
     def _validate_mode(dataset: Any, mode: str) -> None:
+        # cycle: OutputDatasetConfig.as_input builds a DatasetConsumptionConfig
         from azureml_local.data.output_dataset_config import OutputTabularDatasetConfig
-        from azureml_local.data.tabular_dataset import TabularDataset
 
         if mode not in DatasetConsumptionConfig._SUPPORTED_MODE:
             raise UserErrorException(f"Invalid mode '{mode}'. Mode can only be mount, download, hdfs, link, or direct")
@@ -52,9 +51,6 @@ class DatasetConsumptionConfig:
 
     @staticmethod
     def _validate_if_pipeline_parameter(param: Any) -> Any:
-        from azureml_local.data.file_dataset import FileDataset
-        from azureml_local.data.tabular_dataset import TabularDataset
-
         if not hasattr(param, "default_value"):
             return param
         if not isinstance(param.default_value, (FileDataset, TabularDataset)):

@@ -4,8 +4,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from azureml_local.data import partition, transfer
+from azureml_local.data.abstract_datastore import AbstractDatastore
+from azureml_local.data.data_reference import DataReference
 from azureml_local.data.datapath import DataPath
+from azureml_local.data.dataset_error_handling import DatasetValidationError
+from azureml_local.data.dataset_registry import dataset_from_definition
 from azureml_local.data.definition import DataType, column_types_spec
+from azureml_local.data.resolve import not_found_message, resolve
+from azureml_local.data.tabular_reader import header_mode, python_encoding
 from azureml_local.exceptions import UserErrorException
 
 __all__ = ["TabularDatasetFactory", "FileDatasetFactory", "DataType"]
@@ -23,9 +30,6 @@ def _invalid_path() -> UserErrorException:
 
 def normalize_paths(path: Any) -> tuple[list[dict], Any]:
     """SDK path forms -> (definition path entries, workspace or None)."""
-    from azureml_local.data.abstract_datastore import AbstractDatastore
-    from azureml_local.data.data_reference import DataReference
-
     if path is None:
         raise _invalid_path()
     items = path if isinstance(path, list) else [path]
@@ -61,8 +65,6 @@ def normalize_paths(path: Any) -> tuple[list[dict], Any]:
 
 
 def _build(kind: str, path: Any, reader: dict | None, partition_format: str | None, validate: bool) -> Any:
-    from azureml_local.data.abstract_dataset import dataset_from_definition
-
     entries, ws = normalize_paths(path)
     definition = {"kind": kind, "paths": entries, "reader": reader, "partition_format": partition_format,
                   "transforms": []}
@@ -73,9 +75,6 @@ def _build(kind: str, path: Any, reader: dict | None, partition_format: str | No
 
 
 def _validate(ds: Any) -> None:
-    from azureml_local.data.dataset_error_handling import DatasetValidationError
-    from azureml_local.data.resolve import not_found_message, resolve
-
     files = resolve(ds._workspace, ds._definition)
     if not files:
         raise DatasetValidationError(not_found_message(ds._definition))
@@ -103,8 +102,6 @@ class TabularDatasetFactory:
                              separator: str = ",", header: Any = True, partition_format: str | None = None,
                              support_multi_line: bool = False, empty_as_string: bool = False,
                              encoding: str = "utf8") -> Any:
-        from azureml_local.data.tabular_reader import header_mode, python_encoding
-
         python_encoding(encoding)
         reader = {"format": "delimited", "separator": separator, "header": header_mode(header),
                   "infer_column_types": infer_column_types, "include_path": include_path,
@@ -116,8 +113,6 @@ class TabularDatasetFactory:
     def from_json_lines_files(path: Any, validate: bool = True, include_path: bool = False,
                               set_column_types: dict | None = None, partition_format: str | None = None,
                               invalid_lines: str = "error", encoding: str = "utf8") -> Any:
-        from azureml_local.data.tabular_reader import python_encoding
-
         if invalid_lines not in ("error", "drop"):
             raise UserErrorException(f"Expected 'error' or 'drop' as value for invalid_lines, found {invalid_lines}")
         python_encoding(encoding)
@@ -136,10 +131,10 @@ class TabularDatasetFactory:
                                   tags: dict | None = None, show_progress: bool = True, row_group_size: int | None = None,
                                   make_target_path_unique: bool = True) -> Any:
         """Write ``dataframe`` as parquet under ``target`` and register a tabular dataset over it."""
-        from azureml_local.data.partition import register_pandas_dataframe
-
-        return register_pandas_dataframe(dataframe, target, name, description, tags, show_progress, row_group_size,
-                                         make_target_path_unique)
+        store, glob = partition.write_dataframe(dataframe, target, name, show_progress, row_group_size,
+                                                make_target_path_unique)
+        ds = TabularDatasetFactory.from_parquet_files((store, glob), validate=False)
+        return ds.register(store.workspace, name, description, tags, create_new_version=True)
 
     @staticmethod
     def register_spark_dataframe(dataframe: Any, target: Any, name: str, description: str | None = None,
@@ -168,12 +163,9 @@ class FileDatasetFactory:
         import fnmatch
         import os
 
-        from azureml_local.data import transfer
-        from azureml_local.data.partition import _target, check_type
-
         if pattern is not None:
-            check_type(pattern, "pattern", str)
-        store, rel = _target(target)
+            partition.check_type(pattern, "pattern", str)
+        store, rel = partition.parse_target(target)
         files = transfer.files_in_dir(src_dir)
         if pattern:
             files = [f for f in files if fnmatch.fnmatch(os.path.relpath(f, src_dir), pattern)]

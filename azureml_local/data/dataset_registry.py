@@ -12,6 +12,7 @@ definition returns the existing registration; a different definition needs
 """
 from __future__ import annotations
 
+import copy
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,36 @@ if TYPE_CHECKING:
 
 
 _datasets = datasets.store
+
+
+class _DatasetRegistration:
+    def __init__(self, workspace: Any, saved_id: str | None, registered_id: str | None = None,
+                 name: str | None = None, version: int | None = None, description: str | None = None,
+                 tags: dict | None = None):
+        self.workspace = workspace
+        self.saved_id = saved_id
+        self.registered_id = registered_id
+        self.name = name
+        self.version = version
+        self.description = description
+        self.tags = tags
+
+    def __repr__(self) -> str:
+        return f"DatasetRegistration(id='{self.registered_id}', name='{self.name}', version={self.version})"
+
+    def __deepcopy__(self, memodict: dict = {}) -> "_DatasetRegistration":  # noqa: B006 - SDK signature
+        return _DatasetRegistration(self.workspace, self.saved_id, self.registered_id, self.name, self.version,
+                                    self.description, copy.deepcopy(self.tags))
+
+
+def dataset_from_definition(ws: Any, definition: dict) -> "AbstractDataset":
+    """A TabularDataset/FileDataset object for ``definition`` in workspace ``ws``."""
+    # cycle: FileDataset/TabularDataset subclass AbstractDataset, whose lookups build them here
+    from azureml_local.data.file_dataset import FileDataset
+    from azureml_local.data.tabular_dataset import TabularDataset
+
+    cls = TabularDataset if definition["kind"] == "tabular" else FileDataset
+    return cls._create(definition, ws)
 
 
 def save_definition(ws: Any, saved_id: str, definition: dict) -> None:
@@ -35,8 +66,6 @@ def register(ws: Any, dataset: "AbstractDataset", name: str, description: str | 
 
 
 def _row_to_dataset(ws: Any, row: Any, definition: str) -> "AbstractDataset":
-    from azureml_local.data.abstract_dataset import _DatasetRegistration, dataset_from_definition
-
     ds = dataset_from_definition(ws, json.loads(definition))
     ds._registration = _DatasetRegistration(ws, row["saved_id"], row["registered_id"], row["name"], row["version"],
                                             row["description"], json.loads(row["tags"] or "{}"))
@@ -50,8 +79,6 @@ def get_by_name(ws: Any, name: str, version: Any = "latest") -> "AbstractDataset
 
 def get_dataset_by_id(ws: Any, id: str) -> "AbstractDataset":
     """The dataset saved under ``id`` (its registration, when it has one)."""
-    from azureml_local.data.abstract_dataset import _DatasetRegistration, dataset_from_definition
-
     row, definition = datasets.row_by_id(ws, id)
     if row is not None:
         return _row_to_dataset(ws, row, definition)

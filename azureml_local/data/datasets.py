@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.data import definition as defs
+from azureml_local.data.resolve import resolve
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.registries.datasets import DatasetVersionConflict
 
@@ -138,6 +139,4 @@ def apply_file_transforms(files: list, transforms: list[dict]) -> list:
 
 def files(ws: Any, definition: dict) -> list:
     """The files a file dataset's definition covers, its transforms applied (``SourceFile`` list)."""
-    from azureml_local.data.resolve import resolve
-
     return apply_file_transforms(resolve(ws, definition), definition.get("transforms", []))

@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from azureml_local.data import datastore_registry as registry
+from azureml_local.data import stores
+from azureml_local.data.azure_data_lake_datastore import gen1_container
 from azureml_local.data.names import check_container_name, check_datastore_name
 from azureml_local.exceptions import UserErrorException
 
@@ -79,8 +81,6 @@ class Datastore:
                                  subscription_id: str | None = None, resource_group: str | None = None,
                                  overwrite: bool = False, grant_workspace_access: bool = False) -> Any:
         """Register an ADLS Gen1 store (emulated by the container ``adls-<store_name>``, created if missing)."""
-        from azureml_local.data.azure_data_lake_datastore import gen1_container
-
         _check_sp(tenant_id, client_id, client_secret)
         if not isinstance(store_name, str) or not re.fullmatch(r"[a-z0-9]{3,24}", store_name.lower()):
             raise UserErrorException(
@@ -195,12 +195,6 @@ def _register(ws: Any, datastore_name: str, kind: str, container: str, account_n
         raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be re-registered.")
     registry.save_datastore(ws, name, kind, container, account_name, config, overwrite, check_only=True)
     if create:
-        conn = config.get("connection_string")
-        if conn:
-            from azureml_local.store.blobs.factory import connect
-
-            connect(conn, f"datastore '{name}'").create_container(container)
-        else:
-            ws._blobs.create_container(container)
+        stores.blob_store(ws, name, config).create_container(container)
     registry.save_datastore(ws, name, kind, container, account_name, config, overwrite)
     return registry.load_datastore(ws, name)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.data import stores
+from azureml_local.data.abstract_datastore import AbstractDatastore
+from azureml_local.data.azure_data_lake_datastore import AzureDataLakeDatastore, AzureDataLakeGen2Datastore
+from azureml_local.data.azure_storage_datastore import AzureBlobDatastore, AzureFileDatastore
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.registries import datastores
 
 if TYPE_CHECKING:
-    from azureml_local.data.abstract_datastore import AbstractDatastore
     from azureml_local.store.registries.datastores import DatastoreStore
     from azureml_local.workspace import Workspace
 
@@ -48,9 +50,6 @@ def load_datastore(ws: "Workspace", name: str) -> "AbstractDatastore":
 
 
 def _from_row(ws: "Workspace", row: Any) -> "AbstractDatastore":
-    from azureml_local.data.azure_data_lake_datastore import AzureDataLakeDatastore, AzureDataLakeGen2Datastore
-    from azureml_local.data.azure_storage_datastore import AzureBlobDatastore, AzureFileDatastore
-
     config = row["config"]
     kind = row["datastore_type"]
     common = dict(sas_token=config.get("sas_token"), account_key=config.get("account_key"),
@@ -81,16 +80,6 @@ def list_datastores(ws: "Workspace") -> dict[str, "AbstractDatastore"]:
     return {row["name"]: _from_row(ws, row) for row in _datastores(ws).list()}
 
 
-def delete_datastore(ws: "Workspace", name: str) -> None:
-    """Unregister a datastore (its container and blobs are left untouched, as in Azure)."""
-    store = _datastores(ws)
-    if name in (DEFAULT_BLOB, DEFAULT_FILE):
-        raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be unregistered.")
-    if not store.delete(name):
-        raise UserErrorException(f"(UserError) No datastore named '{name}' is registered in workspace "
-                                 f"'{ws.name}', so it cannot be unregistered.")
-
-
 def get_default_name(ws: "Workspace") -> str:
     return stores.default_name(ws)
 
@@ -100,7 +89,6 @@ def get_default_datastore(ws: "Workspace") -> "AbstractDatastore":
     return load_datastore(ws, get_default_name(ws))
 
 
-def set_default_datastore(ws: "Workspace", name: str) -> None:
-    """Make ``name`` the default datastore (it must be registered)."""
-    load_datastore(ws, name)
-    ws._context.registries.datastores.set_default(name.lower())
+# Plain-value operations (no datastore object needed), under the names the SDK classes use.
+delete_datastore = stores.unregister
+set_default_datastore = stores.set_default

@@ -20,6 +20,8 @@ import json
 import uuid
 from typing import Any
 
+from azureml_local.exceptions import UserErrorException
+
 _NAMESPACE = uuid.UUID("6a1e4b8e-9d3c-4f7a-8e21-5b0c2d7f9a10")
 
 
@@ -102,8 +104,6 @@ class DataType:
 
 def column_types_spec(set_column_types: dict | None) -> dict | None:
     """``{column: DataType}`` -> JSON spec, with the SDK's error for anything else."""
-    from azureml_local.exceptions import UserErrorException
-
     if set_column_types is None:
         return None
     error = UserErrorException("`set_column_types` must be a dictionary where key is column name and value is "

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from azureml_local.data import datasets
+from azureml_local.data import cache, datasets
 from azureml_local.data import definition as defs
 from azureml_local.data.abstract_dataset import AbstractDataset
 from azureml_local.exceptions import UserErrorException
@@ -34,8 +34,6 @@ class FileDataset(AbstractDataset):
     def download(self, target_path: str | None = None, overwrite: bool = False,
                  ignore_not_found: bool = False) -> list[str]:
         """Download the files under ``target_path`` (a temp folder if None); returns their absolute paths."""
-        from azureml_local.data import cache
-
         target = Path(target_path) if target_path and not str(target_path).isspace() else Path(tempfile.mkdtemp())
         target.mkdir(parents=True, exist_ok=True)
         files = self._files()
@@ -103,8 +101,6 @@ class MountContext:
         self._started = False
 
     def start(self) -> None:
-        from azureml_local.data import cache
-
         os.makedirs(self.mount_point, exist_ok=True)
         cache.materialize(self._dataset._workspace, self._dataset._files(), Path(self.mount_point))
         self._started = True

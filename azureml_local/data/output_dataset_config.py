@@ -12,10 +12,12 @@ from typing import Any
 
 from azureml_local.data import definition as defs
 from azureml_local.data._config_helper import validate_name
-from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
-from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH
 from azureml_local.data.constants import (_DATASET_OUTPUT_ARGUMENT_TEMPLATE, DIRECT_MODE, HDFS_MODE, LINK_MODE,
                                           MOUNT_MODE, UPLOAD_MODE)
+from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
+from azureml_local.data.dataset_type_definitions import PromoteHeadersBehavior
+from azureml_local.data.tabular_reader import header_mode
+from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH
 
 DEFAULT_DESTINATION = DEFAULT_OUTPUT_PATH
 
@@ -126,8 +128,6 @@ class TransformationMixin:
                              header: Any = PromoteHeadersBehavior.ALL_FILES_HAVE_SAME_HEADERS,
                              partition_format: str | None = None, path_glob: str | None = None,
                              set_column_types: dict | None = None) -> "OutputTabularDatasetConfig":
-        from azureml_local.data.tabular_reader import header_mode
-
         reader = {"format": "delimited", "separator": separator, "header": header_mode(header),
                   "infer_column_types": True, "include_path": include_path,
                   "set_column_types": defs.column_types_spec(set_column_types), "encoding": "utf8"}
@@ -175,8 +175,6 @@ class OutputFileDatasetConfig(OutputDatasetConfig, TransformationMixin):
         return copy
 
     def as_input(self, name: str | None = None) -> Any:
-        from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
-
         return DatasetConsumptionConfig(name or self._generate_random_name("input"), self, MOUNT_MODE)
 
 
@@ -190,8 +188,6 @@ class HDFSOutputDatasetConfig(OutputDatasetConfig, TransformationMixin):
         self._upload_options = None
 
     def as_input(self, name: str | None = None) -> Any:
-        from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
-
         return DatasetConsumptionConfig(name or self._generate_random_name("input"), self, MOUNT_MODE)
 
 
@@ -256,8 +252,6 @@ class OutputTabularDatasetConfig(OutputDatasetConfig):
         return copy
 
     def as_input(self, name: str | None = None) -> Any:
-        from azureml_local.data.dataset_consumption_config import DatasetConsumptionConfig
-
         return DatasetConsumptionConfig(name or self._generate_random_name("input"), self, DIRECT_MODE)
 
     def _to_definition(self) -> dict:

@@ -1,4 +1,8 @@
-"""Writing DataFrames to a datastore: ``register_pandas_dataframe`` and ``TabularDataset.partition_by``."""
+"""Writing DataFrames to a datastore as parquet, for ``register_pandas_dataframe`` and ``partition_by``.
+
+Only the upload; the dataset factories build (and register) the dataset over what was written,
+so this module needs no dataset class.
+"""
 from __future__ import annotations
 
 import os
@@ -6,15 +10,15 @@ import tempfile
 import uuid
 from typing import Any
 
+from azureml_local.data import transfer
+from azureml_local.data.abstract_datastore import AbstractDatastore
+from azureml_local.data.datapath import DataPath
+from azureml_local.data.names import join_blob_path
 from azureml_local.exceptions import UserErrorException
 
 
-def _target(target: Any, add_managed_dataset_prefix: bool = False) -> tuple[Any, str]:
+def parse_target(target: Any, add_managed_dataset_prefix: bool = False) -> tuple[Any, str]:
     """The SDK's ``parse_target``: a datastore, a DataPath or ``(datastore, path)``; else ``ValueError``."""
-    from azureml_local.data.abstract_datastore import AbstractDatastore
-    from azureml_local.data.datapath import DataPath
-    from azureml_local.data.names import join_blob_path
-
     default = "managed-dataset" if add_managed_dataset_prefix else ""
     store, path = None, None
     if isinstance(target, AbstractDatastore):
@@ -36,24 +40,20 @@ def check_type(arg: Any, arg_name: str, expected_type: type) -> None:
 
 
 def _upload_tree(store: Any, local_root: str, prefix: str, show_progress: bool) -> None:
-    from azureml_local.data import transfer
-
     pairs = transfer.plan_upload(transfer.files_in_dir(local_root), local_root, prefix, True)
     transfer.upload(store._blob_store(), store._container(), pairs, True, show_progress)
 
 
-def register_pandas_dataframe(dataframe: Any, target: Any, name: str, description: str | None, tags: dict | None,
-                              show_progress: bool, row_group_size: int | None, make_target_path_unique: bool) -> Any:
+def write_dataframe(dataframe: Any, target: Any, name: str, show_progress: bool, row_group_size: int | None,
+                    make_target_path_unique: bool) -> tuple[Any, str]:
+    """``register_pandas_dataframe``'s upload: ``(datastore, parquet glob)`` of the written file."""
     import pandas as pd
-
-    from azureml_local.data.dataset_factory import TabularDatasetFactory
-    from azureml_local.data.names import join_blob_path
 
     check_type(dataframe, "dataframe", pd.DataFrame)
     check_type(name, "name", str)
     if not name.strip():
         raise UserErrorException("The dataset name must be a non-empty string.")
-    store, prefix = _target(target, True)
+    store, prefix = parse_target(target, True)
     if make_target_path_unique:
         prefix = join_blob_path(prefix, str(uuid.uuid4()))
     df = dataframe.reset_index(drop=True)
@@ -61,15 +61,12 @@ def register_pandas_dataframe(dataframe: Any, target: Any, name: str, descriptio
     with tempfile.TemporaryDirectory() as tmp:
         df.to_parquet(os.path.join(tmp, "part-00000.parquet"), index=False, row_group_size=row_group_size)
         _upload_tree(store, tmp, prefix, show_progress)
-    ds = TabularDatasetFactory.from_parquet_files((store, join_blob_path(prefix, "*.parquet")), validate=False)
-    return ds.register(store.workspace, name, description, tags, create_new_version=True)
+    return store, join_blob_path(prefix, "*.parquet")
 
 
-def partition_by(dataset: Any, partition_keys: list[str], target: Any, name: str | None, show_progress: bool,
-                 partition_as_file_dataset: bool) -> Any:
-    from azureml_local.data.dataset_factory import FileDatasetFactory, TabularDatasetFactory
-    from azureml_local.data.names import join_blob_path
-
+def write_partitions(dataset: Any, partition_keys: list[str], target: Any,
+                     show_progress: bool) -> tuple[Any, str, str]:
+    """``partition_by``'s upload: ``(datastore, parquet glob, partition_format)`` of the written files."""
     if not partition_keys:
         raise UserErrorException("partition_keys cannot be empty")
     if len(set(partition_keys)) != len(partition_keys):
@@ -78,7 +75,7 @@ def partition_by(dataset: Any, partition_keys: list[str], target: Any, name: str
     invalid = [k for k in partition_keys if k not in df.columns]
     if invalid:
         raise UserErrorException(f"{invalid} are invalid partition keys")
-    store, prefix = _target(target)
+    store, prefix = parse_target(target)
     prefix = join_blob_path(prefix, str(uuid.uuid4()))
     with tempfile.TemporaryDirectory() as tmp:
         for values, part in df.groupby(partition_keys, dropna=False):
@@ -88,9 +85,4 @@ def partition_by(dataset: Any, partition_keys: list[str], target: Any, name: str
             part.drop(columns=partition_keys).to_parquet(os.path.join(folder, "part-00000.parquet"), index=False)
         _upload_tree(store, tmp, prefix, show_progress)
     fmt = "/" + "/".join("{%s}" % k for k in partition_keys) + "/part-00000.parquet"
-    glob = join_blob_path(prefix, "**/*.parquet")
-    if partition_as_file_dataset:
-        ds = FileDatasetFactory.from_files((store, glob), validate=False, partition_format=fmt)
-    else:
-        ds = TabularDatasetFactory.from_parquet_files((store, glob), validate=False, partition_format=fmt)
-    return ds.register(store.workspace, name, create_new_version=True) if name else ds
+    return store, join_blob_path(prefix, "**/*.parquet"), fmt

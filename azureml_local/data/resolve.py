@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.data import stores
+from azureml_local.data.transfer import filter_conflicting
 from azureml_local.exceptions import UserErrorException
+from azureml_local.home import local_home
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -100,8 +102,6 @@ def resolve_datastore_path(ws: Any, datastore_name: str, path: str) -> list[Sour
         else:
             base = pattern
             blobs = list(store.list_blobs(container, pattern + "/" if pattern else ""))
-    from azureml_local.data.transfer import filter_conflicting
-
     cut = len(base) + 1 if base else 0
     return [SourceFile(rel=b.name[cut:], full=f"{datastore_name}/{b.name}", etag=b.etag, size=b.size, store=store,
                        container=container, blob=b.name) for b in filter_conflicting(blobs)]
@@ -109,8 +109,6 @@ def resolve_datastore_path(ws: Any, datastore_name: str, path: str) -> list[Sour
 
 # -- URLs ---------------------------------------------------------------------------------------
 def _url_map() -> dict[str, str]:
-    from azureml_local.home import local_home
-
     candidates = [os.environ.get(URL_MAP_ENV), str(local_home() / "url_map.json")]
     for path in candidates:
         if path and os.path.isfile(path):
@@ -147,8 +145,6 @@ def resolve_url(url: str) -> list[SourceFile]:
         if os.path.isfile(mapped):
             etag, size = _file_identity(mapped)
             return [SourceFile(rel=name, full=url, etag=etag, size=size, local=mapped)]
-    from azureml_local.home import local_home
-
     cached = local_home() / "cache" / "urls" / hashlib.sha256(url.encode()).hexdigest()[:32] / name
     if not cached.is_file():
         _fetch(url, cached, mapped)

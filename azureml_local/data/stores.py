@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.containers import default_blob_container, file_share_container
 from azureml_local.store.local_files import folder_items
-from azureml_local.store.registries.datastores import AREA
+from azureml_local.store.registries.datastores import AREA, DEFAULT_BLOB, DEFAULT_FILE
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -45,6 +45,21 @@ def datastore_row(ws: Any, name: str) -> dict:
 def default_name(ws: Any) -> str:
     """Name of the workspace's default datastore (``workspaceblobstore`` unless changed)."""
     return ws._context.registries.datastores.default_name()
+
+
+def set_default(ws: Any, name: str) -> None:
+    """Make ``name`` the default datastore (it must be registered)."""
+    datastore_row(ws, name)
+    ws._context.registries.datastores.set_default(name.lower())
+
+
+def unregister(ws: Any, name: str) -> None:
+    """Unregister a datastore (its container and blobs are left untouched, as in Azure)."""
+    if name in (DEFAULT_BLOB, DEFAULT_FILE):
+        raise UserErrorException(f"(UserError) '{name}' is a workspace datastore and cannot be unregistered.")
+    if not registry(ws).delete(name):
+        raise UserErrorException(f"(UserError) No datastore named '{name}' is registered in workspace "
+                                 f"'{ws.name}', so it cannot be unregistered.")
 
 
 def blob_store(ws: Any, name: str, config: dict) -> "BlobStore":

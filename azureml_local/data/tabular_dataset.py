@@ -4,9 +4,14 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from azureml_local.data import cache, partition
 from azureml_local.data import definition as defs
 from azureml_local.data.abstract_dataset import AbstractDataset
-from azureml_local.exceptions import UserErrorException
+from azureml_local.data.dataset_error_handling import DatasetValidationError
+from azureml_local.data.dataset_factory import FileDatasetFactory, TabularDatasetFactory
+from azureml_local.data.resolve import not_found_message, resolve
+from azureml_local.data.tabular_reader import read_frame
+from azureml_local.exceptions import DatasetTimestampMissingError, UserErrorException
 
 
 class TabularDataset(AbstractDataset):
@@ -17,10 +22,6 @@ class TabularDataset(AbstractDataset):
 
     # -- materialise ------------------------------------------------------------------------
     def _frame(self) -> Any:
-        from azureml_local.data import cache
-        from azureml_local.data.resolve import not_found_message, resolve
-        from azureml_local.data.tabular_reader import read_frame
-
         files = resolve(self._workspace, self._definition)
         if not files:
             raise UserErrorException(not_found_message(self._definition).split("\n", 1)[1])
@@ -70,8 +71,6 @@ class TabularDataset(AbstractDataset):
         if validate:
             missing = [c for c in columns if c not in out.take(1).to_pandas_dataframe().columns]
             if missing:
-                from azureml_local.data.dataset_error_handling import DatasetValidationError
-
                 raise DatasetValidationError(f"The specified columns {missing} do not exist in the current dataset.")
         return out
 
@@ -116,8 +115,6 @@ class TabularDataset(AbstractDataset):
         return self._time_filter("time_between", start_time, end_time, include_boundary)
 
     def _time_filter(self, method: str, lower: Any, upper: Any, include_boundary: bool) -> "TabularDataset":
-        from azureml_local.exceptions import DatasetTimestampMissingError
-
         column = self._definition.get("timestamp")
         if not column:
             raise DatasetTimestampMissingError(
@@ -138,8 +135,6 @@ class TabularDataset(AbstractDataset):
 
     def _convert(self, fmt: str, separator: str | None) -> Any:
         import tempfile
-
-        from azureml_local.data.dataset_factory import FileDatasetFactory
 
         ws = self._require_workspace()
         store = ws.get_default_datastore()
@@ -166,9 +161,12 @@ class TabularDataset(AbstractDataset):
     def partition_by(self, partition_keys: list[str], target: Any, name: str | None = None,
                      show_progress: bool = True, partition_as_file_dataset: bool = False) -> Any:
         """Write the data as parquet files partitioned by ``partition_keys`` under ``target``; returns the new dataset."""
-        from azureml_local.data.partition import partition_by
-
-        return partition_by(self, partition_keys, target, name, show_progress, partition_as_file_dataset)
+        store, glob, fmt = partition.write_partitions(self, partition_keys, target, show_progress)
+        if partition_as_file_dataset:
+            ds = FileDatasetFactory.from_files((store, glob), validate=False, partition_format=fmt)
+        else:
+            ds = TabularDatasetFactory.from_parquet_files((store, glob), validate=False, partition_format=fmt)
+        return ds.register(store.workspace, name, create_new_version=True) if name else ds
 
     def get_profile(self, workspace: Any = None) -> Any:
         return self.to_pandas_dataframe().describe(include="all")

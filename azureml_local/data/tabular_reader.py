@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from azureml_local.data.definition import evaluate
 from azureml_local.exceptions import UserErrorException
 
 _ENCODINGS = {"utf8": "utf-8", "iso88591": "iso-8859-1", "latin1": "latin-1", "ascii": "ascii", "utf16": "utf-16",
@@ -219,8 +220,6 @@ def apply_column_types(df: Any, spec: dict | None) -> Any:
 
 
 def apply_transforms(df: Any, transforms: list[dict]) -> Any:
-    from azureml_local.data.definition import evaluate
-
     for t in transforms:
         op = t["op"]
         if op == "take":

@@ -64,3 +64,20 @@ def test_upload_folder_and_download_prefix_round_trip(ctx, tmp_path):
     assert one.read_text() == "b"
     with pytest.raises(BlobExistsError):  # overwrite=False fails on an existing blob, as the SDK's upload does
         stores.upload_folder(ctx, "workspaceblobstore", "rt/run-1", out, overwrite=False)
+
+
+def test_set_default_and_unregister_work_on_a_plain_context(ws, ctx):
+    """What ``Datastore.set_as_default``/``unregister`` call: plain-value functions, no datastore object."""
+    Datastore.register_azure_blob_container(ws, "Plain", "plain-home", "acct", account_key="k")
+    stores.set_default(ctx, "PLAIN")  # names are case-insensitive
+    assert stores.default_name(ctx) == "plain" and ws.get_default_datastore().name == "plain"
+    with pytest.raises(UserErrorException, match="No datastore named 'nosuch'"):
+        stores.set_default(ctx, "nosuch")
+    assert stores.default_name(ctx) == "plain"  # a failed switch changes nothing
+    stores.set_default(ctx, "workspaceblobstore")
+    stores.unregister(ctx, "plain")
+    assert "plain" not in ws.datastores
+    with pytest.raises(UserErrorException, match="No datastore named 'plain' .* cannot be unregistered"):
+        stores.unregister(ctx, "plain")
+    with pytest.raises(UserErrorException, match="'workspacefilestore' is a workspace datastore"):
+        stores.unregister(ctx, "workspacefilestore")
