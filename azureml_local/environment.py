@@ -13,9 +13,7 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from typing import Any
 
 from azureml_local.conda_dependencies import PYTHON_DEFAULT_VERSION, CondaDependencies
@@ -178,6 +176,9 @@ class Environment(ConfigElement):
     @staticmethod
     def from_existing_conda_environment(name: str, conda_environment_name: str) -> "Environment | None":
         """Export a local conda environment (needs ``conda`` on PATH; None if unavailable, as the SDK)."""
+        import subprocess  # stdlib, but ~6 ms: only conda-backed environments need it
+        import tempfile
+
         conda = shutil.which("conda")
         if conda is None:
             print("Unable to run Conda package manager. Please make sure Conda (>= 4.4.0) is installed.")

@@ -8,7 +8,6 @@ exists here: this is the one deliberate stand-in for it. Bottom layer: no SDK im
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 import time
 from pathlib import Path
@@ -65,7 +64,7 @@ def home_secret() -> bytes:
             tmp = path.with_name(f".auth_secret.{os.getpid()}.{threading.get_ident()}")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
-                f.write(secrets.token_bytes(32))
+                f.write(os.urandom(32))  # = secrets.token_bytes, without importing random/hmac
             try:
                 os.link(tmp, path)  # another process may have won the race: keep its key
             except FileExistsError:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -429,7 +428,7 @@ def _create_folder(folder: Path, identity: tuple[str, str, str], location: str, 
     secret_file = folder / "secret"
     if not secret_file.exists():
         tmp = folder / f".secret.{os.getpid()}"
-        tmp.write_bytes(secrets.token_bytes(32))
+        tmp.write_bytes(os.urandom(32))  # = secrets.token_bytes, without importing random/hmac
         os.chmod(tmp, 0o600)
         os.replace(tmp, secret_file)
     tmp = folder / f".workspace.json.{os.getpid()}"
