@@ -52,7 +52,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
     """Run ``job`` to the end (as a local process unless another ``launcher`` is given) and return
     the run's final status."""
     launcher = launcher or LocalProcessLauncher()
-    row = ws._context.runs.run(job.run_id)
+    experiment_id = job.experiment_id or ws._context.runs.run(job.run_id)["experiment_id"]
     folder = run_folder(ws, job.run_id)
     work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
     if not ws._context.runs.set_status(job.run_id, "Running", start=True, only_from=RUNNING_STATES,
@@ -67,7 +67,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
         if not logs[DRIVER_LOG].exists():
             os.link(logs[STD_LOG], logs[DRIVER_LOG])
         try:
-            _prepare(ws, job, row, work_dir, launcher, log)
+            _prepare(ws, job, experiment_id, work_dir, launcher, log)
         except Exception as exc:  # noqa: BLE001 - any setup failure fails the run with its message
             log.write(f"azureml-local: could not prepare the run: {exc}\n".encode())
             log.flush()
@@ -96,12 +96,12 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
     return _finish(ws, job, work_dir, "Completed")
 
 
-def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
+def _prepare(ws: "Workspace", job: ScriptJob, experiment_id: str, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
     launcher.prepare(job, work_dir, log)
     (work_dir / "outputs").mkdir(exist_ok=True)
     if job.script and job.command is None and not _has_script(job, work_dir):
         raise FileNotFoundError(f"the script '{job.script}' is not in the source directory")
-    env = run_environment(ws, job.run_id, job.experiment_name, row["experiment_id"], job.target)
+    env = run_environment(ws, job.run_id, job.experiment_name, experiment_id, job.target)
     env.update({str(k): str(v) for k, v in job.environment_variables.items()})
     job.environment_variables = env
     for hook in job.before_launch:
