@@ -82,8 +82,11 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
             "(max_run_duration_seconds).", code="UserError"))
     if exit_code != 0:
         return _finish(ws, job, work_dir, "Failed", _script_error(job, exit_code, logs[STD_LOG]))
-    # a deferred completion keeps the end time of the process (run_after order holds in the history)
-    ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",), end=job.defer_completion or None)
+    # a deferred completion keeps the end time of the process (run_after order holds in the history);
+    # a run that is no longer Running was canceled while its process ended (that check costs no read here)
+    if not ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",),
+                                       end=job.defer_completion or None) and _cancel_requested(ws, job):
+        return _finish(ws, job, work_dir, "Canceled")
     try:
         for hook in job.after_process:
             hook(job, work_dir, exit_code)
@@ -122,15 +125,19 @@ def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log: Binar
     while True:
         code = handle.wait(_POLL)
         if code is not None:
-            if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
+            if code != 0 and _cancel_requested(ws, job):
                 return None, "canceled"  # Run.cancel killed the process group itself
-            return code, "exited"
+            return code, "exited"  # a clean exit meets the cancel check when it leaves Running
         if deadline is not None and time.monotonic() > deadline:
             handle.cancel()
             return None, "timeout"
-        if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
+        if _cancel_requested(ws, job):
             handle.cancel()
             return None, "canceled"
+
+
+def _cancel_requested(ws: "Workspace", job: ScriptJob) -> bool:
+    return ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled")
 
 
 def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
