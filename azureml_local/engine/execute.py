@@ -169,6 +169,7 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
         if status == "Completed":
             status, error = "Failed", error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
-    ws._context.runs.close_open_children(job.run_id, status)
-    ws._context.runs.set_status(job.run_id, status, error=error, pid=None, end=end)
+    with ws._context.db.transaction():  # the run and the children it left open end together
+        ws._context.runs.close_open_children(job.run_id, status)
+        ws._context.runs.set_status(job.run_id, status, error=error, pid=None, end=end)
     return status
