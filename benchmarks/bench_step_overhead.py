@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-steps-"))
     os.environ["AZUREML_LOCAL_HOME"] = str(tmp / "home")
     from azureml.core import Experiment, Workspace
-    from azureml_local import service_control
+    from azureml_local.service import control as service_control
 
     ws = Workspace.create("bench-steps", subscription_id="bench", resource_group="bench", show_output=False)
     folder = next((tmp / "home" / "workspaces").glob("*/*/bench-steps"))

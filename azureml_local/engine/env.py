@@ -5,6 +5,9 @@ both work. ``AZUREML_LOCAL_HOME`` lets the child find the same workspace folder.
 """
 from __future__ import annotations
 
+import functools
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from azureml_local.home import local_home
@@ -18,8 +21,7 @@ def run_environment(ws: "Workspace", run_id: str, experiment_name: str, experime
                     target: str = "local") -> dict[str, str]:
     """Env vars identifying ``run_id`` of ``experiment_name`` in ``ws`` (token included)."""
     token = issue_token(ws, run_id, run_id=run_id, experiment=experiment_name)
-    import time
-
+    endpoint = ws._service_endpoint()
     return {
         "AZUREML_RUN_ID": run_id,
         "AZUREML_ARM_SUBSCRIPTION": ws.subscription_id,
@@ -30,10 +32,20 @@ def run_environment(ws: "Workspace", run_id: str, experiment_name: str, experime
         "AZUREML_WORKSPACE_ID": ws._workspace_id,
         "AZUREML_RUN_TOKEN": token,
         "AZUREML_RUN_TOKEN_EXPIRY": str(int(time.time()) + DEFAULT_TTL_SECONDS),
-        "AZUREML_SERVICE_ENDPOINT": ws._service_endpoint(),
-        "AZUREML_DISCOVERY_SERVICE_ENDPOINT": ws._service_endpoint() + "/discovery",
+        "AZUREML_SERVICE_ENDPOINT": endpoint,
+        "AZUREML_DISCOVERY_SERVICE_ENDPOINT": endpoint + "/discovery",
         "AZUREML_OUTPUT_DIRECTORY": "outputs",
         "AZUREML_TARGET_TYPE": target,
-        "AZUREML_LOCAL_HOME": str(local_home().resolve()),
+        "AZUREML_LOCAL_HOME": _resolved(local_home()),
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def _resolved(home: Path) -> str:
+    """The home folder's real path; an absolute one is resolved once (a realpath walk costs ~1 ms per step)."""
+    return _resolved_absolute(home) if home.is_absolute() else str(home.resolve())
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved_absolute(home: Path) -> str:
+    return str(home.resolve())

@@ -52,7 +52,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
     """Run ``job`` to the end (as a local process unless another ``launcher`` is given) and return
     the run's final status."""
     launcher = launcher or LocalProcessLauncher()
-    row = ws._context.runs.run(job.run_id)
+    experiment_id = job.experiment_id or ws._context.runs.run(job.run_id)["experiment_id"]
     folder = run_folder(ws, job.run_id)
     work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
     if not ws._context.runs.set_status(job.run_id, "Running", start=True, only_from=RUNNING_STATES,
@@ -67,7 +67,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
         if not logs[DRIVER_LOG].exists():
             os.link(logs[STD_LOG], logs[DRIVER_LOG])
         try:
-            _prepare(ws, job, row, work_dir, launcher, log)
+            _prepare(ws, job, experiment_id, work_dir, launcher, log)
         except Exception as exc:  # noqa: BLE001 - any setup failure fails the run with its message
             log.write(f"azureml-local: could not prepare the run: {exc}\n".encode())
             log.flush()
@@ -82,8 +82,11 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
             "(max_run_duration_seconds).", code="UserError"))
     if exit_code != 0:
         return _finish(ws, job, work_dir, "Failed", _script_error(job, exit_code, logs[STD_LOG]))
-    # a deferred completion keeps the end time of the process (run_after order holds in the history)
-    ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",), end=job.defer_completion or None)
+    # a deferred completion keeps the end time of the process (run_after order holds in the history);
+    # a run that is no longer Running was canceled while its process ended (that check costs no read here)
+    if not ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",),
+                                       end=job.defer_completion or None) and _cancel_requested(ws, job):
+        return _finish(ws, job, work_dir, "Canceled")
     try:
         for hook in job.after_process:
             hook(job, work_dir, exit_code)
@@ -96,12 +99,12 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
     return _finish(ws, job, work_dir, "Completed")
 
 
-def _prepare(ws: "Workspace", job: ScriptJob, row, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
+def _prepare(ws: "Workspace", job: ScriptJob, experiment_id: str, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
     launcher.prepare(job, work_dir, log)
     (work_dir / "outputs").mkdir(exist_ok=True)
     if job.script and job.command is None and not _has_script(job, work_dir):
         raise FileNotFoundError(f"the script '{job.script}' is not in the source directory")
-    env = run_environment(ws, job.run_id, job.experiment_name, row["experiment_id"], job.target)
+    env = run_environment(ws, job.run_id, job.experiment_name, experiment_id, job.target)
     env.update({str(k): str(v) for k, v in job.environment_variables.items()})
     job.environment_variables = env
     for hook in job.before_launch:
@@ -122,15 +125,19 @@ def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log: Binar
     while True:
         code = handle.wait(_POLL)
         if code is not None:
-            if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
+            if code != 0 and _cancel_requested(ws, job):
                 return None, "canceled"  # Run.cancel killed the process group itself
-            return code, "exited"
+            return code, "exited"  # a clean exit meets the cancel check when it leaves Running
         if deadline is not None and time.monotonic() > deadline:
             handle.cancel()
             return None, "timeout"
-        if ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled"):
+        if _cancel_requested(ws, job):
             handle.cancel()
             return None, "canceled"
+
+
+def _cancel_requested(ws: "Workspace", job: ScriptJob) -> bool:
+    return ws._context.runs.status(job.run_id) in ("CancelRequested", "Canceled")
 
 
 def _script_error(job: ScriptJob, exit_code: int, log_file: Path) -> dict:
@@ -162,6 +169,7 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
         if status == "Completed":
             status, error = "Failed", error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
-    ws._context.runs.close_open_children(job.run_id, status)
-    ws._context.runs.set_status(job.run_id, status, error=error, pid=None, end=end)
+    with ws._context.db.transaction():  # the run and the children it left open end together
+        ws._context.runs.close_open_children(job.run_id, status)
+        ws._context.runs.set_status(job.run_id, status, error=error, pid=None, end=end)
     return status

@@ -32,6 +32,7 @@ class ScriptJob:
       ``environment_variables`` (data binding); an exception fails the run.
     * ``after_process(job, working_dir, exit_code)`` hooks run after a successful
       exit, before the run turns Completed (e.g. upload/register outputs).
+    * ``experiment_id``: the run's experiment when the caller knows it (spares reading the run row).
     * ``timeout_seconds``: the process is killed and the run Failed after this long.
     * ``defer_completion``: when the process and hooks succeed, ``execute_script_job`` returns
       ``"Completed"`` at once with the run still ``Finalizing``, and sets ``complete``: calling it
@@ -53,6 +54,7 @@ class ScriptJob:
     after_process: list = field(default_factory=list)
     python: str = sys.executable
     target: str = "local"
+    experiment_id: str | None = None
     defer_completion: bool = False
     complete: Callable[[], str] | None = None
 

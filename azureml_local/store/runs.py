@@ -137,13 +137,16 @@ class RunStore:
                    status: str = "NotStarted", parent_run_id: str | None = None, name: str | None = None,
                    display_name: str | None = None, description: str | None = None, target: str = "local",
                    definition: dict | None = None, properties: dict | None = None, tags: dict | None = None,
-                   snapshot_id: str | None = None, start: bool = False, enqueue_handler: str | None = None) -> str:
+                   snapshot_id: str | None = None, start: bool = False, enqueue_handler: str | None = None,
+                   experiment_id: str | None = None) -> str:
         """Insert a run (and queue it when ``enqueue_handler`` is set) in one transaction; returns its id.
 
         ``enqueue_handler`` is ``"module:function"``, or ``""`` for the run type's registered handler.
+        ``experiment_id``: the id of experiment ``experiment_name`` when the caller already knows it
+        (a pipeline's steps), which spares the lookup.
         """
         states.check_status(status)
-        experiment = self.get_or_create_experiment(experiment_name)
+        experiment = {"id": experiment_id} if experiment_id else self.get_or_create_experiment(experiment_name)
         now = utc_now()
         with self.db.transaction() as conn:
             if conn.execute("SELECT 1 FROM runs WHERE run_id=?", (run_id,)).fetchone():

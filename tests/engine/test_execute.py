@@ -53,6 +53,26 @@ def test_cancel_requested_before_the_engine_started_ends_canceled(ws) -> None:
     assert row["status"] == "Canceled" and row["end_time_utc"]
 
 
+def test_a_run_canceled_while_its_script_exits_cleanly_ends_canceled(ws, tmp_path: Path) -> None:
+    """The cancel lands after the process's last status poll: the clean exit must not finalize the run."""
+    from azureml_local.engine.execute import execute_script_job
+    from azureml_local.engine.job import ScriptJob
+    from azureml_local.store.runs import new_run_id
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "train.py").write_text(
+        "import os, sys\nfrom pathlib import Path\nfrom azureml_local.context import WorkspaceContext\n"
+        "WorkspaceContext.for_folder(Path(sys.argv[1])).runs.set_status(os.environ['AZUREML_RUN_ID'], "
+        "'CancelRequested')\n")
+    run_id = ws._context.runs.create_run("cancel-at-exit", new_run_id(), status="Queued")
+    job = ScriptJob(run_id=run_id, experiment_name="cancel-at-exit", snapshot_dir=src, script="train.py",
+                    arguments=[str(ws._local_folder)])
+    assert execute_script_job(ws, job) == "Canceled"
+    row = ws._context.runs.run(run_id)
+    assert row["status"] == "Canceled" and row["end_time_utc"] and not row["error"]
+
+
 def test_a_script_changing_its_own_folder_changes_neither_the_snapshot_nor_a_later_run(ws, tmp_path: Path) -> None:
     src = tmp_path / "src"
     (src / "pkg").mkdir(parents=True)

@@ -65,6 +65,16 @@ def test_run_numbers_count_per_experiment(backend) -> None:
     assert backend.runs.run(b)["run_number"] == 1
 
 
+def test_create_with_a_known_experiment_id_files_the_run_under_it(backend) -> None:
+    """A pipeline's steps pass their experiment's id: same row, numbering and name as a lookup by name."""
+    first = _run(backend, "known")
+    experiment_id = backend.runs.run(first)["experiment_id"]
+    step = _run(backend, "known", experiment_id=experiment_id, parent_run_id=first)
+    row = backend.runs.run(step)
+    assert (row["experiment_id"], row["experiment_name"], row["run_number"]) == (experiment_id, "known", 2)
+    assert [e["name"] for e in backend.runs.list_experiments(name="known")] == ["known"]
+
+
 # -- status -------------------------------------------------------------------------------------
 def test_status_changes_compare_and_set(backend) -> None:
     run_id = _run(backend, status="Queued", enqueue_handler="")

@@ -36,6 +36,7 @@ class PipelineContext:
     regenerate_outputs: bool
     run_root: Path
     reuse_mode: str = "content"
+    experiment_id: str | None = None              # the steps' experiment (spares a lookup per step)
     cancel: threading.Event = field(default_factory=threading.Event)
     results: dict[str, StepResult] = field(default_factory=dict)
     uploads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="upload"))

@@ -45,7 +45,8 @@ def run_pipeline(ws: "Workspace", run_id: str) -> str:
                           definition=definition, parameters=resolve_parameters(definition, json.loads(row["parameters"])),
                           regenerate_outputs=bool(row["regenerate_outputs"]),
                           run_root=ws._local_folder / "runs" / run_id,
-                          reuse_mode=row.get("reuse_mode") or "content")
+                          reuse_mode=row.get("reuse_mode") or "content",
+                          experiment_id=runs.run(run_id)["experiment_id"])
     try:
         status, error = _Scheduler(ctx, bool(row["continue_on_step_failure"])).run()
     except BaseException as exc:  # the orchestrator itself broke: never leave the run Running

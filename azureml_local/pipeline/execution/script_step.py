@@ -34,16 +34,18 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
     job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
                     command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
-                    target=step.get("compute_target") or "local", defer_completion=True)
+                    target=step.get("compute_target") or "local", defer_completion=True,
+                    experiment_id=ctx.experiment_id)
     if ctx.cancel.is_set():
         ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
         return StepResult(step["node_id"], step_run_id, "Canceled")
     status = execute_script_job(ws, job)
-    error = ws._context.runs.error(step_run_id) if status != "Completed" else None
-    ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
-    result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, error=error, key=key)
-    if status == "Completed":
+    result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, key=key)
+    if status == "Completed":  # the step row's outputs are written off the critical path, before it completes
         result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result, job.complete)
+    else:
+        result.error = ws._context.runs.error(step_run_id)
+        ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
     return result
 
 
@@ -66,6 +68,7 @@ def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
                       complete: Callable[[], str] | None = None) -> None:
     """Complete the step run (its files and logs), upload each output folder to its datastore path,
     register, then record reuse (all or nothing)."""
+    ctx.ws._context.pipeline_runs.update_step(result.step_run_id, outputs=result.outputs)
     if complete is not None and complete() != "Completed":
         raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
                            f"see the error of step run {result.step_run_id}.")

@@ -40,13 +40,16 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     run_dir = ws._local_folder / "runs" / step_run_id
     if entry is not None:
         return _reuse(ctx, step, step_run_id, key, entry, reason, tags)
-    # the run record first: a step row is only visible (get_children) once its run exists
-    ws._context.runs.create_run(ctx.experiment_name, step_run_id, run_type=STEP_RUN_TYPE,
-                                parent_run_id=ctx.pipeline_run_id, name=name, display_name=name, tags=tags,
-                                target=step.get("compute_target") or "local", status="Queued", properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
-                                   "StepType": step.get("kind", "PythonScriptStep")},
-                       definition={"node_id": node_id, "script": step.get("script_name")})
-    _insert_row(ctx, step, step_run_id, key, reason)
+    # the run record and the step row in one transaction: a step row is only visible (get_children)
+    # once its run exists, and neither exists without the other
+    with ws._context.db.transaction():
+        ws._context.runs.create_run(
+            ctx.experiment_name, step_run_id, run_type=STEP_RUN_TYPE, parent_run_id=ctx.pipeline_run_id, name=name,
+            display_name=name, tags=tags, target=step.get("compute_target") or "local", status="Queued",
+            properties={"azureml.nodeid": node_id, "azureml.pipelinerunid": ctx.pipeline_run_id,
+                        "StepType": step.get("kind", "PythonScriptStep")},
+            definition={"node_id": node_id, "script": step.get("script_name")}, experiment_id=ctx.experiment_id)
+        _insert_row(ctx, step, step_run_id, key, reason)
     _log(ws, step_run_id, f"Re-running step '{name}': {reason}.")
     try:
         return executors.executor_for(step)(ctx, step, step_run_id, run_dir, key)
