@@ -73,6 +73,9 @@ def is_emulator(conn_str: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1") or host.startswith("azurite")
 
 
+INLINE_SMALL_FILES = 2  # up to this many small files upload in the caller's thread (no pool)
+
+
 class AzureBlobStore(BlobStore):
     """A storage account reached through azure-storage-blob (``kind`` = ``"azurite"`` or ``"azure"``)."""
 
@@ -191,7 +194,11 @@ class AzureBlobStore(BlobStore):
 
         small = [i for i, s in enumerate(sizes) if s <= self.single_put_size]
         large = [i for i, s in enumerate(sizes) if s > self.single_put_size]
-        if small:
+        if 0 < len(small) <= INLINE_SMALL_FILES:  # a step's log and one output: threads cost more than they save
+            for i in small:
+                out[i] = self.upload_file(container, items[i][0], items[i][1], overwrite, 1)
+                report(out[i])
+        elif small:
             workers = max(1, min(max_concurrency, len(small)))
             with ThreadPoolExecutor(workers, thread_name_prefix="blob-up") as pool:
                 futures = {i: pool.submit(self.upload_file, container, items[i][0], items[i][1], overwrite, 1)
