@@ -10,8 +10,7 @@ of a dataset fetched by name. :func:`entry` turns one into ``{id, name, version,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from azureml_local.data import definition as defs
 from azureml_local.data.resolve import resolve
@@ -25,8 +24,7 @@ HDFS_UNSUPPORTED = ("as_hdfs() is not supported by azureml-local: HDFS mode need
                     "as_download() or as_mount() to get the files as a local folder instead.")
 
 
-@dataclass(frozen=True)
-class Registered:
+class Registered(NamedTuple):
     """One registered dataset version (what registering an output returns)."""
 
     id: str
