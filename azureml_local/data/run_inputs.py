@@ -217,6 +217,16 @@ def input_details(ws: Any, config: dict) -> dict:
 
 
 # -- identities and env vars --------------------------------------------------------------------------
+def resolve_datapath(value: Any) -> tuple[str | None, str]:
+    """``(datastore, path)`` of a DataPath parameter value as stored in the definition/parameters."""
+    if isinstance(value, dict):
+        return value.get("datastore") or value.get("datastore_name"), value.get("path") or value.get("path_on_datastore") or ""
+    if isinstance(value, str):
+        return None, value
+    raise UserErrorException(f"A DataPath pipeline parameter got a value of type {type(value).__name__}; "
+                             "pass a DataPath(datastore, path_on_datastore).")
+
+
 def dataset_identity(ws: Any, dataset: Any) -> str:
     """sha256 of the dataset definition and the (name, size, etag) of every file it covers."""
     definition = datasets.entry(ws, dataset)["definition"]

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from azureml_local.data import run_inputs
+from azureml_local.data import run_inputs, stores
 from azureml_local.jobs import handoff
 from azureml_local.jobs.arguments import Bindings, build_argv, build_env, step_param_env, substitute_text
 from azureml_local.jobs.placeholders import DEFAULT_OUTPUT_PATH, PIPELINE_DATA_PATH, fill_path
 from azureml_local.jobs.spec import validate
-from azureml_local.pipeline.execution import data
 
 
 @dataclass
@@ -40,7 +39,7 @@ class BindContext:
 
     @property
     def datastore(self) -> str:
-        return self.default_datastore or data.default_datastore_name(self.ws)
+        return self.default_datastore or stores.default_name(self.ws)
 
 
 def bind_job(bctx: BindContext, spec: dict, job: Any, work_dir: Path) -> dict[str, dict]:
@@ -109,11 +108,12 @@ def bind_inputs(bctx: BindContext, spec: dict, run_dir: Path, b: Bindings) -> No
             b.dataset_inputs.add(iname)
         elif kind in ("datastore_path", "datapath_parameter"):
             if kind == "datapath_parameter":
-                ds_name, path = data.resolve_datapath(bctx.parameters.get(inp["parameter"]))
+                ds_name, path = run_inputs.resolve_datapath(bctx.parameters.get(inp["parameter"]))
             else:
                 ds_name, path = inp.get("datastore"), inp.get("path") or ""
-            b.inputs[iname] = data.prepare_reference(ws, iname, ds_name or bctx.datastore, path, mode,
-                                                     inp.get("path_on_compute"), run_dir)
+            reference = {"kind": "datastore_path", "name": iname, "datastore": ds_name or bctx.datastore,
+                         "path": path, "mode": mode, "path_on_compute": inp.get("path_on_compute")}
+            b.inputs[iname] = run_inputs.prepare_input(ws, reference, run_dir)[0]
         else:
             raise ValueError(f"Unknown input kind {kind!r} for input '{iname}'")
 

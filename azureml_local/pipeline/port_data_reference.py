@@ -11,7 +11,7 @@ from typing import Any
 
 from azureml_local.data.data_reference import DataReference
 from azureml_local.data.datastore_registry import load_datastore
-from azureml_local.pipeline.execution.data import container_for
+from azureml_local.data.stores import container_for
 from azureml_local.pipeline.input_binding import InputBindable
 
 

@@ -17,7 +17,8 @@ from azureml_local.engine.execute import log_paths
 from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution import data, executors
+from azureml_local.data import run_inputs, stores
+from azureml_local.pipeline.execution import executors
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.status import ACTIVE_STATES
 from azureml_local.store.runs import error_dict
@@ -92,7 +93,7 @@ def _outputs_available(ctx: PipelineContext, outputs: dict) -> bool:
         if local and os.path.isdir(local):
             continue
         try:
-            store, container = data.container_for(ctx.ws, out.get("datastore"))
+            store, container = stores.container_for(ctx.ws, out.get("datastore"))
             if next(iter(store.list_blobs(container, out["path"].strip("/") + "/")), None) is None:
                 return False
         except Exception:
@@ -130,16 +131,16 @@ def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
     if kind == "dataset":
         source = binding.dataset_source(ctx.parameters, inp)
         base = {"dataset": source, "mode": inp.get("mode")}
-        return {**base, "content": data.dataset_identity(ctx.ws, source)} if content else base
+        return {**base, "content": run_inputs.dataset_identity(ctx.ws, source)} if content else base
     if kind == "datastore_path":
         base = {"datastore": inp.get("datastore"), "path": inp.get("path"), "mode": inp.get("mode")}
-        return {**base, "content": data.blob_identity(ctx.ws, inp.get("datastore") or
-                                                      data.default_datastore_name(ctx.ws), inp.get("path") or "")} \
+        return {**base, "content": run_inputs.datastore_path_identity(ctx.ws, inp.get("datastore") or
+                                                      stores.default_name(ctx.ws), inp.get("path") or "")} \
             if content else base
     if kind == "datapath_parameter":
-        ds_name, path = data.resolve_datapath(ctx.parameters.get(inp["parameter"]))
+        ds_name, path = run_inputs.resolve_datapath(ctx.parameters.get(inp["parameter"]))
         base = {"datastore": ds_name, "path": path, "mode": inp.get("mode")}
-        return {**base, "content": data.blob_identity(ctx.ws, ds_name or data.default_datastore_name(ctx.ws), path)} \
+        return {**base, "content": run_inputs.datastore_path_identity(ctx.ws, ds_name or stores.default_name(ctx.ws), path)} \
             if content else base
     return inp
 

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 from azureml_local.context import WorkspaceContext
-from azureml_local.pipeline.execution import data
+from azureml_local.data import stores as data
 
 
 def _register(ws, container: str, overwrite: bool = False):

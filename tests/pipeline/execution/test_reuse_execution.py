@@ -8,7 +8,7 @@ import time
 import pytest
 
 from azureml_local.pipeline import reuse
-from azureml_local.pipeline.execution.data import container_for
+from azureml_local.data.stores import container_for
 from azureml_local.pipeline.submission import start_pipeline_run
 
 from pipeline_defs import consume, definition, out, step
