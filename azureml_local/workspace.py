@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from azureml_local.context import WorkspaceContext
 from azureml_local.data.dataset_registry import workspace_datasets
-from azureml_local.data.datastore_registry import get_default_datastore, list_datastores, set_default_datastore
+from azureml_local.data import stores
+from azureml_local.data.datastore_registry import get_default_datastore, list_datastores
 from azureml_local.environment import Environment
 from azureml_local.exceptions import ComputeTargetException, UserErrorException, WorkspaceException
 from azureml_local.home import _safe, default_subscription, local_home, workspace_folder
@@ -322,7 +323,7 @@ class Workspace:
         return Keyvault(self)
 
     def set_default_datastore(self, name: str) -> None:
-        set_default_datastore(self, name)
+        stores.set_default(self, name)
 
     def get_run(self, run_id: str) -> Any:
         from azureml_local.run import Run  # cycle: run -> experiment -> workspace

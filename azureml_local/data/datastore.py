@@ -151,10 +151,10 @@ class Datastore:
         raise Datastore._unsupported("HDFS")
 
     def set_as_default(self) -> None:  # pragma: no cover - instances are never Datastore
-        registry.set_default_datastore(self.workspace, self.name)
+        stores.set_default(self.workspace, self.name)
 
     def unregister(self) -> None:  # pragma: no cover
-        registry.delete_datastore(self.workspace, self.name)
+        stores.unregister(self.workspace, self.name)
 
 
 def external_connection_string(account_name: str, account_key: str | None, sas_token: str | None,

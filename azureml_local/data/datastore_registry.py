@@ -87,8 +87,3 @@ def get_default_name(ws: "Workspace") -> str:
 def get_default_datastore(ws: "Workspace") -> "AbstractDatastore":
     """The workspace's default datastore (``workspaceblobstore`` unless changed)."""
     return load_datastore(ws, get_default_name(ws))
-
-
-# Plain-value operations (no datastore object needed), under the names the SDK classes use.
-delete_datastore = stores.unregister
-set_default_datastore = stores.set_default
