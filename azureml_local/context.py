@@ -135,6 +135,16 @@ class WorkspaceContext:
         """The run queue as the dispatcher sees it: claim, counts, orphans (``store/queue.py``)."""
         return self._store_of("queue", "QueueStore")
 
+    @property
+    def published(self) -> Any:
+        """Published pipelines, pipeline endpoints and their versions, drafts (``store/published.py``)."""
+        return self._store_of("published", "PublishedStore")
+
+    @property
+    def schedules(self) -> Any:
+        """Schedules, their fire history and datastore watermarks (``store/schedules.py``)."""
+        return self._store_of("schedules", "ScheduleStore")
+
     def _store_of(self, module: str, cls: str) -> Any:
         store = self._stores.get(module)
         if store is None:

@@ -6,16 +6,15 @@ in); the SDK's ``experiment_method(submit_function=...)`` decorator adds to it.
 """
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from functools import wraps
 from typing import Any, Callable, Iterator
 
 from azureml_local import plugins
 from azureml_local.exceptions import AzureMLException, UserErrorException
+from azureml_local.experiment_names import check_experiment_name
 from azureml_local.workspace import Workspace, find_config_file
 
-_NAME_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,254}$")
 
 
 class ViewType:
@@ -51,10 +50,7 @@ def get_submit_function(config: Any) -> Callable:
 
 
 def _check_name(name: Any) -> None:
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise UserErrorException("Experiment name must be between 1 and 255 characters long. Its first character "
-                                 "has to be alphanumeric, and the rest may contain hyphens and underscores. "
-                                 "No whitespace is allowed.")
+    check_experiment_name(name)
 
 
 def _check_for_experiment_id(func: Callable) -> Callable:

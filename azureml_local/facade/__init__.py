@@ -9,8 +9,10 @@ from azureml_local.facade.core import SURFACE as _CORE
 from azureml_local.facade.data import SURFACE as _DATA
 from azureml_local.facade.pipeline import SURFACE as _PIPELINE
 from azureml_local.facade.core_registry import SURFACE as _CORE_REGISTRY
+from azureml_local.facade.pipeline_published import SURFACE as _PIPELINE_PUBLISHED
+from azureml_local.facade.pipeline_schedule import SURFACE as _PIPELINE_SCHEDULE
 
 SURFACE: dict[str, dict[str, str]] = {}
-for _table in (_CORE, _DATA, _PIPELINE, _CORE_REGISTRY):
+for _table in (_CORE, _DATA, _PIPELINE, _CORE_REGISTRY, _PIPELINE_PUBLISHED, _PIPELINE_SCHEDULE):
     for _path, _names in _table.items():
         SURFACE.setdefault(_path, {}).update(_names)

@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI
 
 from azureml_local.service.auth import require_token
 from azureml_local.service.routes import system
+from azureml_local.service.scheduler import Scheduler
 
 if TYPE_CHECKING:
     from azureml_local.context import WorkspaceContext
@@ -31,9 +32,13 @@ def create_app(ctx: "WorkspaceContext", dispatcher: "Dispatcher") -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         dispatcher.start()  # already running when the process started it before importing us
         dispatcher.serving()
+        scheduler = Scheduler(ctx, on_fire=dispatcher.wake)
+        app.state.scheduler = scheduler
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             await dispatcher.shutdown()
 
     app = FastAPI(title="azureml-local workspace service", lifespan=lifespan,

@@ -30,6 +30,7 @@ from azureml_local import plugins
 from azureml_local.engine.recovery import recover_orphans
 from azureml_local.processes import kill_process_group
 from azureml_local.status import ACTIVE_STATES
+from azureml_local.service.keep_alive import reasons_to_stay
 from azureml_local.store.runs import error_dict
 
 if TYPE_CHECKING:
@@ -164,7 +165,13 @@ class Dispatcher:
             self.wake()
 
     def _may_exit(self) -> bool:
-        """Withdraw ``service.json``, then re-check the queue (closes the submit/exit race)."""
+        """Withdraw ``service.json``, then re-check the queue (closes the submit/exit race).
+
+        Never while the workspace has an enabled schedule or an active published endpoint
+        (``service/keep_alive.py``).
+        """
+        if reasons_to_stay(self.ctx):
+            return False
         if self.info is not None:
             self.info.withdraw()
         if not self.ctx.queue.has_queued():

@@ -1,0 +1,87 @@
+"""The URLs a workspace hands out (published pipelines, pipeline endpoints) and its stable port.
+
+An endpoint URL must keep working across service restarts and reboots, so each workspace gets a
+port once and keeps it (``<workspace>/service_port``); the URL path has the cloud's shape so
+code that parses or logs it sees what it would see in Azure. Standard library only: the SDK
+classes read these in user processes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from typing import Any
+from urllib.parse import quote
+
+from azureml_local.context import as_context
+
+PORT_FILE = "service_port"
+PORT_RANGE = (20000, 30000)  # below Linux's ephemeral range (32768-60999): a client socket never takes it
+API_PREFIX = "/pipelines/v1.0"
+
+
+def service_port(ws: Any) -> int:
+    """The workspace's stable service port, chosen on first use and recorded in its folder."""
+    ctx = as_context(ws)
+    path = ctx.folder / PORT_FILE
+    try:
+        return int(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        pass
+    port = _free_port(ctx.workspace_id)
+    tmp = path.with_name(f".{PORT_FILE}.{os.getpid()}")
+    tmp.write_text(str(port))
+    try:
+        os.link(tmp, path)  # first writer wins: concurrent first uses agree on one port
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return int(path.read_text().strip())
+
+
+def _free_port(seed: str) -> int:
+    """A port in PORT_RANGE nothing listens on, starting from one derived from ``seed``."""
+    low, high = PORT_RANGE
+    start = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % (high - low)
+    for offset in range(high - low):
+        port = low + (start + offset) % (high - low)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise OSError(f"No free port in {low}-{high} for the workspace service.")
+
+
+def base_url(ws: Any) -> str:
+    """``http://127.0.0.1:<port>``: where the workspace's service answers."""
+    return f"http://127.0.0.1:{service_port(ws)}"
+
+
+def workspace_path(ws: Any) -> str:
+    """The cloud's ARM path of the workspace inside a pipelines URL."""
+    ctx = as_context(ws)
+    return (f"/subscriptions/{quote(ctx.subscription_id)}/resourceGroups/{quote(ctx.resource_group)}"
+            f"/providers/Microsoft.MachineLearningServices/workspaces/{quote(ctx.workspace_name)}")
+
+
+def pipelines_url(ws: Any) -> str:
+    """``<base>/pipelines/v1.0/subscriptions/.../workspaces/<ws>``: prefix of every pipelines REST URL."""
+    return base_url(ws) + API_PREFIX + workspace_path(ws)
+
+
+def published_pipeline_url(ws: Any, pipeline_id: str) -> str:
+    """``PublishedPipeline.endpoint``: POST here to start the published pipeline."""
+    return f"{pipelines_url(ws)}/PipelineRuns/PipelineSubmit/{pipeline_id}"
+
+
+def pipeline_endpoint_url(ws: Any, endpoint_id: str) -> str:
+    """``PipelineEndpoint.endpoint``: POST here (optionally ``/<version>``) to start its default version."""
+    return f"{pipelines_url(ws)}/PipelineRuns/PipelineEndpointSubmit/Id/{endpoint_id}"
+
+
+def pipeline_endpoint_swagger_url(ws: Any) -> str:
+    """``PipelineEndpoint.swaggerurl``."""
+    return f"{base_url(ws)}/pipelines/swagger/pipelineendpointsubmit/swagger.json"
