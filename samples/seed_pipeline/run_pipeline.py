@@ -7,7 +7,10 @@ uploaded to the default datastore and registered as ``raw_dataset``, an experime
 1. the two-step ``OutputFileDatasetConfig`` pipeline (``data_prep.py`` -> ``train_model.py``),
    submitted, then submitted again (every step reused);
 2. the ``allow_reuse=False`` step (with the seed's stray ``)`` removed);
-3. ``experiment.submit(train_pipeline, regenerate_outputs=True)`` (every step re-runs).
+3. ``experiment.submit(train_pipeline, regenerate_outputs=True)`` (every step re-runs);
+4. the second half (``publish_and_schedule.py``): ``pipeline.publish``, ``run.publish_pipeline``, a REST
+   POST with an authorization header, ``ParameterAssignments`` over REST, a daily schedule (its first
+   run starts at creation) and a data-change schedule.
 
 Run it with ``bash scripts/run_seed.sh`` from the repository root, or ``python run_pipeline.py`` here.
 """
@@ -85,6 +88,7 @@ step2 = PythonScriptStep(name = 'train model',                                  
                          arguments=['--training-data', prepped_data.as_input()])                # Pasamos la ubicación de salida como argumento
 # ---- end of seed block ----------------------------------------------------------------------------
 
+prep_step = step1  # the notes reuse the name step1 for the allow_reuse=False variant below
 train_pipeline = Pipeline(ws, steps=[step1, step2])  # "se asignan al pipeline y se ejecutan como un experimento"
 statuses = [report("first run", experiment.submit(train_pipeline))]
 statuses.append(report("second run (nothing changed: every step is reused)", experiment.submit(train_pipeline)))
@@ -108,6 +112,11 @@ print(f"\nThe allow_reuse=False step {step1.name!r} would pass {step1._arguments
 pipeline_run = experiment.submit(train_pipeline, regenerate_outputs=True)
 # ---- end of seed block ----------------------------------------------------------------------------
 statuses.append(report("third run (regenerate_outputs=True: every step runs again)", pipeline_run))
+
+# ---- the seed's second half: publish, REST, parameters, schedules (publish_and_schedule.py) ----------
+from publish_and_schedule import second_half  # noqa: E402
+
+statuses += second_half(ws, train_pipeline, prep_step, prepped_data)
 
 print("\nAll runs:", ", ".join(statuses))
 sys.exit(0 if all(s == "Finished" for s in statuses) else 1)
