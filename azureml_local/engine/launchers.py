@@ -23,7 +23,7 @@ import subprocess
 from pathlib import Path
 from typing import BinaryIO, Callable, Protocol
 
-from azureml_local.engine import workdir
+from azureml_local.engine import mount_namespace, workdir
 from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.snapshot import materialize
 from azureml_local.processes import kill_process_group
@@ -130,8 +130,7 @@ class LocalProcessLauncher:
             snapshot_dir = Path(job.snapshot_dir)
             workdir.fill_prepared_folders(snapshot_dir, work_dir)
             workdir.prepare_upper(work_dir)
-            argv = workdir.overlay_argv(snapshot_dir, work_dir, ["/bin/sh", "-c", argv] if isinstance(argv, str) else argv)
-            on_exit = lambda: workdir.cleanup(work_dir)  # noqa: E731
+            argv, on_exit = self._overlay(snapshot_dir, work_dir, argv)
         try:
             proc = subprocess.Popen(argv, cwd=work_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True,
@@ -141,3 +140,23 @@ class LocalProcessLauncher:
                 on_exit()
             raise
         return LocalProcess(proc, on_exit)
+
+    @staticmethod
+    def _overlay(snapshot_dir: Path, work_dir: Path, argv: list[str] | str) -> tuple[list[str] | str, Callable[[], None]]:
+        """The argv and the after-exit clean-up of a run over an overlay.
+
+        In the service's own mount namespace the overlay is mounted here and the argv is unchanged;
+        elsewhere (or if that mount fails) the process mounts it itself (``workdir.overlay_argv``).
+        """
+        if mount_namespace.active():
+            try:
+                workdir.mount(snapshot_dir, work_dir)
+            except OSError:
+                pass
+            else:
+                def unmount_and_clean() -> None:
+                    workdir.unmount(work_dir)
+                    workdir.cleanup(work_dir)
+                return argv, unmount_and_clean
+        wrapped = workdir.overlay_argv(snapshot_dir, work_dir, ["/bin/sh", "-c", argv] if isinstance(argv, str) else argv)
+        return wrapped, lambda: workdir.cleanup(work_dir)

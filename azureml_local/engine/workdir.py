@@ -11,6 +11,10 @@ every folder already made in ``wd`` (``./outputs``, bound output and input folde
 snapshot's contents of that folder copied in, and after the exit the overlay's deletion markers
 (whiteouts) are removed: readers of output folders see exactly what the script left there.
 
+Inside the workspace service the overlay is mounted by the service itself, in its private mount
+namespace (``engine/mount_namespace.py``), so a step pays no ``unshare``/``sh``/``mount`` chain:
+:func:`mount` before the launch, :func:`unmount` after the exit.
+
 Without overlay support (probed once per process and file system) the snapshot is copied, as before.
 """
 from __future__ import annotations
@@ -22,6 +26,8 @@ import subprocess
 import threading
 import uuid
 from pathlib import Path
+
+from azureml_local.engine import mount_namespace
 
 # the mount, then the command in the merged view ("$1" options, "$2" the working dir, then argv)
 _MOUNT_AND_EXEC = 'mount -t overlay overlay -o "$1" "$2" && cd "$2" && shift 2 && exec "$@"'
@@ -67,7 +73,9 @@ def overlay_available(folder: Path) -> bool:
 
 
 def _probe(folder: Path) -> bool:
-    if shutil.which("unshare") is None:
+    """Mount a scratch overlay the way runs will get theirs, write through it, check both layers."""
+    in_namespace = mount_namespace.active()
+    if not in_namespace and shutil.which("unshare") is None:
         return False
     probe = folder / f".overlay-probe-{uuid.uuid4().hex[:8]}"
     lower, upper = probe / "lower", probe / "wd"
@@ -75,17 +83,40 @@ def _probe(folder: Path) -> bool:
         lower.mkdir(parents=True)
         prepare_upper(upper)
         (lower / "probe").write_text("lower")
-        argv = overlay_argv(lower, upper, ["/bin/sh", "-c", "echo upper > probe"])
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=10)
-        ok = done.returncode == 0 and (lower / "probe").read_text() == "lower" \
-            and (upper / "probe").read_text().strip() == "upper"
+        ok = _write_through_namespace(lower, upper) if in_namespace else _write_through_chain(lower, upper)
+        ok = ok and (lower / "probe").read_text() == "lower" and (upper / "probe").read_text().strip() == "upper"
     except (OSError, subprocess.SubprocessError):
         ok = False
     finally:
         cleanup(upper)
         shutil.rmtree(probe, ignore_errors=True)
     return ok
+
+
+def _write_through_chain(lower: Path, upper: Path) -> bool:
+    argv = overlay_argv(lower, upper, ["/bin/sh", "-c", "echo upper > probe"])
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          timeout=10).returncode == 0
+
+
+def _write_through_namespace(lower: Path, upper: Path) -> bool:
+    mount(lower, upper)
+    try:
+        seen = (upper / "probe").read_text() == "lower"
+        (upper / "probe").write_text("upper")
+    finally:
+        unmount(upper)
+    return seen
+
+
+def mount(lower: Path, work_dir: Path) -> None:
+    """Mount ``work_dir`` as the overlay of ``lower`` in this process's namespace (service only)."""
+    lower, work_dir = Path(os.path.abspath(lower)), Path(os.path.abspath(work_dir))
+    mount_namespace.mount_overlay(lower, work_dir, _overlay_work(work_dir))
+
+
+def unmount(work_dir: Path) -> None:
+    mount_namespace.unmount(Path(os.path.abspath(work_dir)))
 
 
 def can_overlay(snapshot_dir: Path, work_dir: Path) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from azureml_local.context import WorkspaceContext
+from azureml_local.engine import mount_namespace
 from azureml_local.processes import pid_alive
 from azureml_local.runs import artifacts
 from azureml_local.service.dispatcher import Dispatcher
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     folder = Path(args[0]).resolve()
+    mount_namespace.enter_private_namespace()  # first, while single-threaded: overlays without a process chain
     lock = FileLock(folder / LOCK_FILE)
     if not _acquire(lock, folder):
         return 0  # another live service serves this workspace
