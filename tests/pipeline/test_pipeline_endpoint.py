@@ -102,6 +102,8 @@ def test_sdk_messages(ws, two, caplog):
     with pytest.raises(ValueError, match=r"^PipelineEndpoint already exists with the given name\. Please choose a "
                                          r"unique value\.$"):
         PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=second)
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        PipelineEndpoint.publish(ws, name=None, description="d", pipeline=second)
     with pytest.raises(ValueError, match=r"^pipeline should be either type Pipeline or PublishedPipeline$"):
         PipelineEndpoint.publish(ws, name="other", description="d", pipeline="not a pipeline")
     with pytest.raises(ValueError, match=re.escape(f"Cannot add pipeline , pipeline id {first.id} exists in "
@@ -174,3 +176,15 @@ def test_disabled_version_pipeline_is_refused(ws, two):
     with pytest.raises(ServiceException, match="is Disabled") as info:
         endpoint.submit("exp")
     assert info.value.status_code == 409
+
+
+def test_experiment_submit_deprecated_pipeline_params_and_parent(ws, two, caplog):
+    first, _ = two
+    endpoint = PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=first)
+    parent = endpoint.submit("exp")
+    with caplog.at_level(logging.WARNING):
+        run = Experiment(ws, "exp").submit(endpoint, pipeline_params={"word": "old"}, parent_run_id=parent.id)
+    assert "The 'pipeline_params' argument is deprecated. Please use 'pipeline_parameters' instead." in caplog.text
+    assert "first ['--word', 'old']" in _printed(run)
+    assert ws._context.runs.run(run.id)["parent_run_id"] == parent.id
+    assert _printed(parent)
