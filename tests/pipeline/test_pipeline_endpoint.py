@@ -96,12 +96,14 @@ def test_publish_from_a_pipeline_names_it_as_the_sdk(ws, tmp_path):
     assert published.description == "Description for " + published.name
 
 
-def test_sdk_messages(ws, two, caplog):
+def test_sdk_messages(ws, two, caplog, tmp_path):
     first, second = two
     endpoint = PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=first)
+    tables = ("published_pipelines", "pipeline_endpoints", "pipeline_endpoint_versions")
+    rows_before = [ws._store.query_one(f"SELECT COUNT(*) FROM {t}")[0] for t in tables]
     with pytest.raises(ValueError, match=r"^PipelineEndpoint already exists with the given name\. Please choose a "
                                          r"unique value\.$"):
-        PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=second)
+        PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=_pipeline(ws, tmp_path, "unpublished"))
     with pytest.raises(ValueError, match="name must be a non-empty string"):
         PipelineEndpoint.publish(ws, name=None, description="d", pipeline=second)
     with pytest.raises(ValueError, match=r"^pipeline should be either type Pipeline or PublishedPipeline$"):
@@ -125,6 +127,7 @@ def test_sdk_messages(ws, two, caplog):
     with pytest.raises(ServiceException, match="has no version '5'") as info:
         endpoint.submit("exp", pipeline_version="5")
     assert info.value.status_code == 404
+    assert [ws._store.query_one(f"SELECT COUNT(*) FROM {t}")[0] for t in tables] == rows_before
 
     runs_before = ws._store.query_one("SELECT COUNT(*) FROM runs")[0]
     endpoint.disable()
