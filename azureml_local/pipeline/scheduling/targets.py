@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from azureml_local.exceptions import ServiceException
+from azureml_local.pipeline.publishing import submit as publishing
 from azureml_local.pipeline.publishing.request import SubmitRequest
 
 if TYPE_CHECKING:
@@ -16,14 +17,15 @@ if TYPE_CHECKING:
 
 def check_target(ctx: "WorkspaceContext", pipeline_id: str | None, pipeline_endpoint_id: str | None) -> None:
     """``ServiceException`` (404) unless the published pipeline / pipeline endpoint exists."""
-    if pipeline_id is not None and ctx.published.get_pipeline(pipeline_id) is None:
+    if pipeline_id is not None and (not isinstance(pipeline_id, str) or ctx.published.get_pipeline(pipeline_id) is None):
         raise ServiceException(
-            f"Published pipeline '{pipeline_id}' was not found in workspace '{ctx.workspace_name}', so no "
+            f"(PipelineNotFound) Published pipeline '{pipeline_id}' was not found in workspace '{ctx.workspace_name}', so no "
             "schedule was created. Use the id of a PublishedPipeline (PublishedPipeline.list(ws) lists them).",
             status_code=404)
-    if pipeline_endpoint_id is not None and ctx.published.get_endpoint(pipeline_endpoint_id) is None:
+    if pipeline_endpoint_id is not None and (not isinstance(pipeline_endpoint_id, str)
+                                             or ctx.published.get_endpoint(pipeline_endpoint_id) is None):
         raise ServiceException(
-            f"Pipeline endpoint '{pipeline_endpoint_id}' was not found in workspace '{ctx.workspace_name}', so no "
+            f"(PipelineEndpointNotFound) Pipeline endpoint '{pipeline_endpoint_id}' was not found in workspace '{ctx.workspace_name}', so no "
             "schedule was created. Use the id of a PipelineEndpoint (PipelineEndpoint.list(ws) lists them).",
             status_code=404)
 
@@ -33,8 +35,6 @@ def submit(ctx: "WorkspaceContext", schedule: dict, request: SubmitRequest) -> s
 
     Raises ``SubmissionRejected`` when the target refuses (disabled, gone, bad parameters).
     """
-    from azureml_local.pipeline.publishing import submit as publishing  # written by the published-pipeline side
-
     if schedule["pipeline_endpoint_id"]:
         return publishing.submit_endpoint(ctx, request, endpoint_id=schedule["pipeline_endpoint_id"])
     return publishing.submit_published(ctx, schedule["pipeline_id"], request)
