@@ -102,7 +102,8 @@ def test_update_enable_disable(ws, published, caplog):
     assert "Schedule.get_all(workspace) is being deprecated. Use Schedule.list(workspace) instead." in caplog.text
 
 
-def test_datastore_schedule_str_and_update_checks(ws, published):
+def test_datastore_schedule_str_and_update_checks(ws, landing_pipeline):
+    published = landing_pipeline
     store = Datastore(ws, "workspaceblobstore")
     schedule = Schedule.create(ws, name="on-data", pipeline_id=published.id, experiment_name="e", datastore=store,
                                path_on_datastore="landing", data_path_parameter_name="input_path")
@@ -155,3 +156,26 @@ def test_load_yaml_reads_the_sdk_format(ws, tmp_path: Path):
     (tmp_path / "bad.yaml").write_text("Other: {}\n")
     with pytest.raises(ValueError, match='^Schedule Yaml file must have a "Schedule:" section$'):
         Schedule.load_yaml(ws, str(tmp_path / "bad.yaml"))
+
+
+def test_parameters_that_do_not_fit_the_pipeline_are_refused_at_create(ws, published, landing_pipeline):
+    from azureml.exceptions import UserErrorException
+
+    with pytest.raises(UserErrorException, match="UnknownPipelineParameter.*'speed'"):
+        Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e", recurrence=_weekly(),
+                        pipeline_parameters={"speed": 1})
+    with pytest.raises(UserErrorException, match="InvalidParameterValue"):
+        Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e", recurrence=_weekly(),
+                        pipeline_parameters={"rate": "fast"})
+    with pytest.raises(UserErrorException, match="'rate' is not a DataPath PipelineParameter"):
+        Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e",
+                        datastore=Datastore(ws, "workspaceblobstore"), data_path_parameter_name="rate")
+    with pytest.raises(Exception, match="^Invalid parameter type <class 'list'>$"):
+        Schedule.create(ws, name="s", pipeline_id=published.id, experiment_name="e", recurrence=_weekly(),
+                        pipeline_parameters={"rate": [1]})
+    assert Schedule.list(ws, active_only=False) == []
+    schedule = Schedule.create(ws, name="ok", pipeline_id=landing_pipeline.id, experiment_name="e",
+                               datastore=Datastore(ws, "workspaceblobstore"), data_path_parameter_name="input_path")
+    with pytest.raises(UserErrorException, match="UnknownPipelineParameter"):
+        schedule.update(pipeline_parameters={"nope": 1})
+    schedule.disable()
