@@ -6,6 +6,8 @@
     azureml-local info [--path DIR]          where the workspace in config.json lives, and its backends
     azureml-local service start|status|stop [--path DIR]
                                              the workspace service (and its Azurite)
+    azureml-local schedule list [--path DIR] | history SCHEDULE_ID [--limit N] [--path DIR]
+                                             schedules, their next fire and each fire's run or error
     azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
@@ -17,6 +19,7 @@ import json
 import sys
 
 from azureml_local.exceptions import AzureMLException
+from azureml_local.pipeline.scheduling import report as schedule_report
 from azureml_local.service import control
 from azureml_local.store.azurite import install_azurite, prune_orphans
 from azureml_local.workspace import Workspace
@@ -59,6 +62,18 @@ def cmd_service(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    ctx = _workspace(args.path)._context
+    if args.action == "history":
+        if not args.schedule_id:
+            print("error: schedule history needs a SCHEDULE_ID (see `azureml-local schedule list`)", file=sys.stderr)
+            return 2
+        print(schedule_report.format_history(ctx, args.schedule_id, args.limit))
+    else:
+        print(schedule_report.format_list(ctx))
+    return 0
+
+
 def cmd_prune(args: argparse.Namespace) -> int:
     stopped = prune_orphans()
     print(f"stopped {len(stopped)} orphaned Azurite process(es)" + (f": {stopped}" if stopped else ""))
@@ -83,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     service.add_argument("action", choices=["start", "status", "stop"])
     service.add_argument("--path", default=None)
     service.set_defaults(func=cmd_service)
+    schedule = sub.add_parser("schedule", help="list schedules, or one schedule's fire history")
+    schedule.add_argument("action", choices=["list", "history"])
+    schedule.add_argument("schedule_id", nargs="?")
+    schedule.add_argument("--limit", type=int, default=None)
+    schedule.add_argument("--path", default=None)
+    schedule.set_defaults(func=cmd_schedule)
     sub.add_parser("prune", help="stop Azurite processes whose workspace folder is gone").set_defaults(func=cmd_prune)
     return parser
 
