@@ -8,5 +8,7 @@ _NAMES = {
 
 SURFACE: dict[str, dict[str, str]] = {
     "azureml.pipeline.core": dict(_NAMES),
-    "azureml.pipeline.core.schedule": dict(_NAMES),
+    # the real module also imports PublishedPipeline (some notebooks take it from there)
+    "azureml.pipeline.core.schedule": dict(_NAMES, PublishedPipeline=
+                                           "azureml_local.pipeline.published_pipeline:PublishedPipeline"),
 }
