@@ -10,13 +10,38 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Iterator
 
-_FREQUENCIES = ["Minute", "Hour", "Day", "Week", "Month"]
-_WEEK_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+FREQUENCIES = ("Minute", "Hour", "Day", "Week", "Month")
+WEEK_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})$")
 
 
-class ScheduleRecurrence(object):
+def _start_time_text(start_time: Any) -> Any:
+    """The SDK keeps ``start_time`` as ``YYYY-MM-DDTHH:MM:SS`` text (a string is kept as given)."""
+    if not isinstance(start_time, datetime):
+        return start_time
+    if start_time.tzinfo is not None:
+        raise ValueError('Can not specify tzinfo for start_time, use time_zone instead.')
+    return start_time.strftime('%Y-%m-%dT%H:%M:%S')
+
+
+def _hours_and_minutes(time_of_day: str, hours: Any, minutes: Any) -> tuple[list[int], list[int]]:
+    """``"hh:mm"`` as the one-element ``hours`` and ``minutes`` lists the service takes."""
+    if hours is not None or minutes is not None:
+        raise ValueError('Can not specify time_of_day and hours or minutes.')
+    found = _TIME_OF_DAY.match(time_of_day)
+    if found is None:
+        raise ValueError('time_of_day should be in the format hh:mm.')
+    hour, minute = int(found.group(1)), int(found.group(2))
+    if not 0 <= hour <= 23:
+        raise ValueError("Time of day hour value must be between 0 and 23.")
+    if not 0 <= minute <= 59:
+        raise ValueError("Time of day minute value must be between 0 and 59.")
+    return [hour], [minute]
+
+
+class ScheduleRecurrence:
     """How often and at what times a schedule submits its pipeline (frequency, interval, time zone...)."""
 
     def __init__(self, frequency: str, interval: int, start_time: Any = None, time_zone: "TimeZone | None" = None,
@@ -24,66 +49,44 @@ class ScheduleRecurrence(object):
                  week_days: list[str] | None = None, time_of_day: str | None = None):
         self.frequency = frequency
         self.interval = interval
-        self.start_time = None
-        if start_time is not None:
-            if isinstance(start_time, datetime):
-                if start_time.tzinfo is not None:
-                    raise ValueError('Can not specify tzinfo for start_time, use time_zone instead.')
-                self.start_time = start_time.strftime('%Y-%m-%dT%H:%M:%S')
-            else:
-                self.start_time = start_time
-        self.time_zone = time_zone
-        if self.start_time is not None and self.time_zone is None:
-            self.time_zone = TimeZone.UTC
-
-        self.hours = hours
-        self.minutes = minutes
-
-        if time_of_day is not None and (hours is not None or minutes is not None):
-            raise ValueError('Can not specify time_of_day and hours or minutes.')
-
+        self.start_time = _start_time_text(start_time)
+        # a start time is read in UTC unless a zone is given (the SDK's default)
+        self.time_zone = TimeZone.UTC if time_zone is None and self.start_time is not None else time_zone
+        self.hours, self.minutes = hours, minutes
         if time_of_day is not None:
-            if re.compile('[0-9]{1,2}:[0-9]{2}$').match(time_of_day) is None:
-                raise ValueError('time_of_day should be in the format hh:mm.')
-            hour, minute = time_of_day.split(':')
-            if int(hour) < 0 or int(hour) > 23:
-                raise ValueError("Time of day hour value must be between 0 and 23.")
-            if int(minute) < 0 or int(minute) > 59:
-                raise ValueError("Time of day minute value must be between 0 and 59.")
-            self.hours = [int(hour)]
-            self.minutes = [int(minute)]
+            self.hours, self.minutes = _hours_and_minutes(time_of_day, hours, minutes)
         self.week_days = week_days
 
     def validate(self) -> None:
-        """Validate the schedule recurrence (the SDK's rules and messages)."""
-        if self.frequency not in _FREQUENCIES:
-            raise ValueError("Invalid value for frequency, only one of Minute, Hour, Day, "
-                             "Week, or Month accepted")
+        """Raise ``ValueError`` with the SDK's message for the first rule the recurrence breaks."""
+        problem = next(self._problems(), None)
+        if problem is not None:
+            raise ValueError(problem)
+
+    def _problems(self) -> Iterator[str]:
+        """Every broken rule, in the order the SDK checks them."""
+        if self.frequency not in FREQUENCIES:
+            yield "Invalid value for frequency, only one of Minute, Hour, Day, Week, or Month accepted"
         if self.interval < 1:
-            raise ValueError("Interval must be an integer greater than 0.")
-        if self.frequency not in ["Day", "Week"] and self.hours is not None:
-            raise ValueError("Can only specify hours if frequency is Week or Day.")
-        if self.frequency not in ["Day", "Week"] and self.minutes is not None:
-            raise ValueError("Can only specify minutes if frequency is Week or Day.")
-        if self.frequency != "Week" and self.week_days is not None:
-            raise ValueError("Can only specify week days if frequency is Week.")
-        if self.hours is not None:
-            for hour in self.hours:
-                if hour < 0 or hour > 23:
-                    raise ValueError("Hours must be between 0 and 23.")
-        if self.minutes is not None:
-            for minute in self.minutes:
-                if minute < 0 or minute > 59:
-                    raise ValueError("Minutes must be between 0 and 59.")
-        if self.week_days is not None:
-            for week_day in self.week_days:
-                if week_day not in _WEEK_DAYS:
-                    raise ValueError("Week days must be a list of str, accepted values: Monday, Tuesday, Wednesday, "
-                                     "Thursday, Friday, Saturday, Sunday.")
+            yield "Interval must be an integer greater than 0."
+        daily_or_weekly = self.frequency in ("Day", "Week")
+        if self.hours is not None and not daily_or_weekly:
+            yield "Can only specify hours if frequency is Week or Day."
+        if self.minutes is not None and not daily_or_weekly:
+            yield "Can only specify minutes if frequency is Week or Day."
+        if self.week_days is not None and self.frequency != "Week":
+            yield "Can only specify week days if frequency is Week."
+        if any(not 0 <= hour <= 23 for hour in self.hours or ()):
+            yield "Hours must be between 0 and 23."
+        if any(not 0 <= minute <= 59 for minute in self.minutes or ()):
+            yield "Minutes must be between 0 and 59."
+        if any(day not in WEEK_DAYS for day in self.week_days or ()):
+            yield ("Week days must be a list of str, accepted values: Monday, Tuesday, Wednesday, Thursday, Friday, "
+                   "Saturday, Sunday.")
         if self.time_zone is not None and not isinstance(self.time_zone, TimeZone):
-            raise ValueError("Time zone is not a valid TimeZone enum.")
+            yield "Time zone is not a valid TimeZone enum."
         if self.start_time is not None and self.time_zone is None:
-            raise ValueError('Must specify time_zone if start_time is provided.')
+            yield 'Must specify time_zone if start_time is provided.'
 
     def _to_dict(self) -> dict:
         """The plain form the schedule stores (time zone as its Windows id)."""
