@@ -331,38 +331,17 @@ class Schedule(object):
 
     # -- display ----------------------------------------------------------------------------------
     def _get_base_info_dict(self, show_link: bool) -> OrderedDict:
-        info = OrderedDict([('Name', self.name), ('Id', self.id), ('Status', self.status),
-                            ('Pipeline Id', self.pipeline_id), ('Pipeline Endpoint Id', self.pipeline_endpoint_id)])
+        """What ``str()`` and the CLI show: identity, then when it fires (or what it watches)."""
+        info = OrderedDict(Name=self.name, Id=self.id, Status=self.status)
+        info["Pipeline Id"] = self.pipeline_id
+        info["Pipeline Endpoint Id"] = self.pipeline_endpoint_id
         if self._schedule_type == 'Recurrence':
-            description = "Runs"
-            if self.recurrence.hours is not None or self.recurrence.minutes is not None:
-                times = self._get_list_of_times(self.recurrence.hours, self.recurrence.minutes)
-                description += " at " + ', '.join(map(str, times))
-            if self.recurrence.week_days is not None and self.recurrence.week_days != []:
-                description += " on " + ', '.join(map(str, self.recurrence.week_days))
-            if self.recurrence.interval == 1:
-                description += " every " + str(self.recurrence.frequency)
-            else:
-                description += " every " + str(self.recurrence.interval) + " " + str(self.recurrence.frequency) + "s"
-            info.update([('Recurrence Details', description)])
+            info["Recurrence Details"] = _recurrence_details(self.recurrence)
         else:
-            info.update([('Datastore', self.datastore_name)])
+            info["Datastore"] = self.datastore_name
             if self.path_on_datastore is not None:
-                info.update([('Path on Datastore', self.path_on_datastore)])
+                info["Path on Datastore"] = self.path_on_datastore
         return info
-
-    @staticmethod
-    def _get_list_of_times(hours: list | None, minutes: list | None) -> list[str]:
-        hours = hours or ["00"]
-        minutes = minutes or ["00"]
-        times = []
-        for hour in hours:
-            for minute in minutes:
-                minute_str = str(minute)
-                if minute_str == "0":
-                    minute_str = "00"
-                times.append(str(hour) + ":" + minute_str)
-        return times
 
     def _to_dict_cli(self, verbose: bool = True) -> dict:
         result = self._get_base_info_dict(show_link=False)
@@ -371,11 +350,24 @@ class Schedule(object):
         return result
 
     def __str__(self) -> str:
-        info = self._get_base_info_dict(show_link=False)
-        return "Pipeline({0})".format(',\n'.join(["{}: {}".format(k, v) for k, v in info.items()]))
+        lines = [f"{key}: {value}" for key, value in self._get_base_info_dict(show_link=False).items()]
+        return "Pipeline(" + ",\n".join(lines) + ")"  # the SDK's text, "Pipeline(" included
 
     def __repr__(self) -> str:
         return self.__str__()
+
+
+def _recurrence_details(recurrence: ScheduleRecurrence) -> str:
+    """The SDK's sentence, e.g. ``Runs at 10:30 on Monday every 2 Weeks``."""
+    words = ["Runs"]
+    if recurrence.hours is not None or recurrence.minutes is not None:
+        minutes = ["00" if str(m) == "0" else str(m) for m in recurrence.minutes or ["00"]]
+        words.append("at " + ", ".join(f"{h}:{m}" for h in recurrence.hours or ["00"] for m in minutes))
+    if recurrence.week_days:
+        words.append("on " + ", ".join(map(str, recurrence.week_days)))
+    every = str(recurrence.frequency) if recurrence.interval == 1 else f"{recurrence.interval} {recurrence.frequency}s"
+    words.append("every " + every)
+    return " ".join(words)
 
 
 def submission_of(pipeline_parameters: dict | None, workspace: Any) -> dict:
