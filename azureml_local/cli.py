@@ -4,10 +4,9 @@
     azureml-local init [--name N] [--subscription-id S] [--resource-group R] [--path DIR]
                                              create a local workspace and write .azureml/config.json
     azureml-local info [--path DIR]          where the workspace in config.json lives, and its backends
-    azureml-local service start [--foreground] [--host HOST]  (docs/service.md)
-    azureml-local service port [--path DIR]  the workspace's stable service port (endpoint URLs name it)
-    azureml-local service start|status|stop [--path DIR]
-                                             the workspace service (and its Azurite)
+    azureml-local service start [--foreground] [--host HOST] [--path DIR]
+    azureml-local service status|stop|port [--path DIR]
+                                             the workspace service (REST endpoints, queue, schedules)
     azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
@@ -51,22 +50,6 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exec_foreground(ws, host: str | None) -> int:
-    """Become the service (exec): its log goes to this terminal, Ctrl-C stops it, it never exits idle."""
-    info = control.service_info(ws)
-    if info is not None:
-        print(f"error: the service of this workspace already runs (pid {info['pid']}, {info['url']}); "
-              f"stop it first with `azureml-local service stop`.", file=sys.stderr)
-        return 2
-    folder = ws._context.folder.resolve()
-    command = control.service_command(folder, host, foreground=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.chdir(folder)
-    os.execv(command[0], command)
-    return 0  # not reached
-
-
 def cmd_service(args: argparse.Namespace) -> int:
     ws = _workspace(args.path)
     if args.action == "stop":
@@ -85,6 +68,22 @@ def cmd_service(args: argparse.Namespace) -> int:
         control.start_service(ws, host=args.host)
     print(json.dumps(control.service_status(ws), indent=2, default=str))
     return 0
+
+
+def _exec_foreground(ws, host: str | None) -> int:
+    """Become the service (exec): its log goes to this terminal, Ctrl-C stops it, it never exits idle."""
+    info = control.service_info(ws)
+    if info is not None:
+        print(f"error: the service of this workspace already runs (pid {info['pid']}, {info['url']}); "
+              f"stop it first with `azureml-local service stop`.", file=sys.stderr)
+        return 2
+    folder = ws._context.folder.resolve()
+    command = control.service_command(folder, host, foreground=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(folder)
+    os.execv(command[0], command)
+    return 0  # not reached
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
