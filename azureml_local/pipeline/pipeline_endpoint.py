@@ -143,7 +143,7 @@ class PipelineEndpoint:
     @property
     def endpoint(self) -> str:
         """The REST URL (append ``/<version>`` for a version); reading it starts the workspace service if needed."""
-        service_control.ensure_service(self._workspace)
+        service_control.ensure_listening(self._workspace)
         return self._endpoint
 
     @property

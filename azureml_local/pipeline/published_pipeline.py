@@ -149,9 +149,9 @@ class PublishedPipeline:
 
     @property
     def endpoint(self) -> str:
-        """The REST URL to POST to; reading it starts the workspace service when none runs, so the URL answers."""
+        """The REST URL to POST to; reading it starts the workspace service when none runs and waits until its port takes connections, so a POST right after is not refused."""
         if self.workspace is not None:
-            service_control.ensure_service(self.workspace)
+            service_control.ensure_listening(self.workspace)
         return self._endpoint
 
     @property
