@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from azureml.core import Datastore
+import azureml.core
+from azureml.data import OutputFileDatasetConfig
 from azureml.core.authentication import InteractiveLoginAuthentication
 from azureml.pipeline.core import Pipeline, PipelineRun
 from azureml.pipeline.steps import PythonScriptStep
@@ -26,7 +27,7 @@ def follow(ws: Any, experiment_name: str, run_id: str, title: str) -> str:
     return status
 
 
-def second_half(ws: Any, train_pipeline: Pipeline, step1: Any, prepped_data: Any) -> list[str]:
+def second_half(ws: Any, train_pipeline: Pipeline, raw_ds: Any) -> list[str]:
     """Publish, POST, parameters over REST, a daily and a data-change schedule; returns the runs' statuses."""
     statuses = []
     pipeline = train_pipeline  # the notes publish "pipeline": the training pipeline built above
@@ -68,17 +69,25 @@ def second_half(ws: Any, train_pipeline: Pipeline, step1: Any, prepped_data: Any
     # ---- end of seed block --------------------------------------------------------------------------
     statuses.append(follow(ws, "run_training_pipeline", run_id, "REST run of the published pipeline"))
 
-    # ---- seed block: a pipeline parameter (verbatim but for the notes' "..." and script name) ---------
+    # ---- seed block: a pipeline parameter (the notes' "..." written out; train_model.py, an input) ------
     from azureml.pipeline.core.graph import PipelineParameter
 
     reg_param = PipelineParameter(name='reg_rate', default_value=0.01)
 
+    prepped_data = OutputFileDatasetConfig('prepped')
+    step1 = PythonScriptStep(name = 'prepare data',
+                             source_directory = 'scripts',
+                             script_name = 'data_prep.py',
+                             compute_target = 'aml-cluster',
+                             arguments = ['--raw-ds', raw_ds.as_named_input('raw_data'),
+                                          '--out_folder', prepped_data])
+
     step2 = PythonScriptStep(name = 'train model',
                              source_directory = 'scripts',
-                             script_name = 'train_model.py',  # the notes say data_prep.py, which has no --reg
+                             script_name = 'train_model.py',  # the notes say data_prep.py, which reads no --reg
                              compute_target = 'aml-cluster',
                              # Pass parameter as script argument
-                             arguments=['--in_folder', prepped_data.as_input(),
+                             arguments=['--in_folder', prepped_data.as_input(),  # the notes: prepped_data
                                         '--reg', reg_param])
     # ---- end of seed block --------------------------------------------------------------------------
     parameter_pipeline = Pipeline(ws, steps=[step1, step2])
@@ -113,8 +122,9 @@ def second_half(ws: Any, train_pipeline: Pipeline, step1: Any, prepped_data: Any
 
     # the notes' data-change schedule watches a 'blob_data' datastore: register one (a container of Azurite)
     default = ws.get_default_datastore()
-    Datastore.register_azure_blob_container(ws, datastore_name='blob_data', container_name='blob-data',
-                                            account_name=default.account_name, account_key=default.account_key)
+    azureml.core.Datastore.register_azure_blob_container(
+        ws, datastore_name='blob_data', container_name='blob-data', account_name=default.account_name,
+        account_key=default.account_key, create_if_not_exists=True)
     published_pipeline_id = published_pipeline.id
 
     # ---- seed block: a data-change schedule (verbatim) ----------------------------------------------

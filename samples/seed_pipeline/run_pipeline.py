@@ -88,7 +88,6 @@ step2 = PythonScriptStep(name = 'train model',                                  
                          arguments=['--training-data', prepped_data.as_input()])                # Pasamos la ubicación de salida como argumento
 # ---- end of seed block ----------------------------------------------------------------------------
 
-prep_step = step1  # the notes reuse the name step1 for the allow_reuse=False variant below
 train_pipeline = Pipeline(ws, steps=[step1, step2])  # "se asignan al pipeline y se ejecutan como un experimento"
 statuses = [report("first run", experiment.submit(train_pipeline))]
 statuses.append(report("second run (nothing changed: every step is reused)", experiment.submit(train_pipeline)))
@@ -116,7 +115,7 @@ statuses.append(report("third run (regenerate_outputs=True: every step runs agai
 # ---- the seed's second half: publish, REST, parameters, schedules (publish_and_schedule.py) ----------
 from publish_and_schedule import second_half  # noqa: E402
 
-statuses += second_half(ws, train_pipeline, prep_step, prepped_data)
+statuses += second_half(ws, train_pipeline, raw_ds)
 
 print("\nAll runs:", ", ".join(statuses))
 sys.exit(0 if all(s == "Finished" for s in statuses) else 1)
