@@ -82,5 +82,7 @@ def mount_overlay(lower: Path, upper: Path, scratch: Path) -> None:
 
 
 def unmount(path: Path) -> None:
-    """Detach the overlay at ``path`` (lazily: a process the script left behind keeps its view)."""
-    _check(_c().umount2(os.fsencode(path), MNT_DETACH), f"umount {path}")
+    """Unmount the overlay at ``path``; detach it lazily when a process the script left behind still uses it."""
+    target = os.fsencode(path)
+    if _c().umount2(target, 0) != 0:
+        _check(_c().umount2(target, MNT_DETACH), f"umount {path}")

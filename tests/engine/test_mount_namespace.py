@@ -103,3 +103,22 @@ def test_entering_refuses_once_threads_run():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+LINGERING = """import subprocess, sys
+subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(1)'], start_new_session=True)  # cwd: the overlay
+open('outputs/result.txt', 'w').write('result')
+"""
+
+
+@overlay_only
+def test_a_process_left_in_the_working_directory_does_not_block_the_unmount(tmp_path):
+    """A busy mount is detached lazily: the run still ends at once and its folder is clean outside."""
+    snap, work_dir = _snapshot(tmp_path), tmp_path / "runs" / "r1" / "wd"
+    (snap / "train.py").write_text(LINGERING)
+    done = subprocess.run([sys.executable, "-c", DRIVER, str(snap), str(work_dir)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0 and result["still_mounted"] is False
+    assert _files(work_dir) == {"outputs/result.txt": "result"}
