@@ -7,7 +7,6 @@ built-in definitions (not rows) and cannot be overwritten.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +98,8 @@ def _curated(name: str) -> "Environment | None":
 
 def _content_hash(definition: dict[str, Any]) -> str:
     body = {k: v for k, v in definition.items() if k not in ("name", "version", "assetId")}
+    import hashlib  # stdlib, ~5 ms: only registering an environment pays for it
+
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 

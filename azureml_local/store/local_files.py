@@ -8,7 +8,6 @@ target is left as it was.
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -22,6 +21,8 @@ def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """Yield a binary file handle whose content replaces ``target`` only when the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # stdlib, ~7 ms with its random/shutil imports: only writers pay for it
+
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
