@@ -60,3 +60,121 @@ def test_data_dependency_steps(notebook_folder):
     assert "/test_data/Titanic.csv" in text  # train.py printed the mounted DataReference file
     for name in ("processed_data1", "processed_data2", "processed_data3"):  # the get_outputs() cell
         assert f"\tname: {name}\n\tdatastore: workspaceblobstore\n" in text
+
+
+def _runs(ws, experiment: str) -> list:
+    from azureml.core import Experiment
+
+    return list(Experiment(ws, experiment).get_runs())
+
+
+def _schedules(ws) -> dict:
+    from azureml.pipeline.core import Schedule
+
+    return {s.name: s for s in Schedule.list(ws, active_only=False)}
+
+
+def test_datapath_and_pipelineparameter(notebook_folder):
+    """DataPath parameter from the SDK and over REST (DataPathAssignments), then a datastore schedule."""
+    folder, ws = notebook_folder
+    text = execute("aml-pipelines-showcasing-datapath-and-pipelineparameter.ipynb", folder).text()
+    from azureml.pipeline.core import PublishedPipeline
+
+    # three runs of train_with_datapath.py: defaults, SDK parameters, REST assignments (all waited for)
+    assert [r.get_status() for r in _runs(ws, "showcasing-datapath")] == ["Finished", "Finished"]
+    (rest_run,) = _runs(ws, "MyRestPipeline")
+    assert rest_run.get_status() == "Finished"
+    for n in (1, 2, 3):
+        assert f"Sample string argument  : sample_string{n}" in text
+        assert f"sample_datapath{n}" in text
+    (published,) = [p for p in PublishedPipeline.list(ws) if p.name == "DataPath_Pipeline"]
+    assert published.continue_on_step_failure is True
+    schedule = _schedules(ws)["Datastore_trigger_schedule"]
+    assert (schedule.status, schedule.pipeline_id, schedule.datastore_name, schedule.path_on_datastore,
+            schedule.data_path_parameter_name) == ("Disabled", published.id, "workspaceblobstore",
+                                                   "sample_datapath_for_folder", "input_datapath")
+
+
+def _train_failed_without_input(run) -> None:
+    """publish_run_train/train.py needs --input_data (upstream opens os.path.join(None)): the step fails,
+    on Azure as here; these notebooks never wait for their runs, so the notebook itself passes."""
+    assert run.wait_for_completion(show_output=False, raise_on_error=False) == "Failed"
+    (step,) = run.get_steps()
+    assert "TypeError" in step.get_details_with_logs()["error"]["error"]["message"]
+
+
+def test_pipeline_drafts(notebook_folder):
+    folder, ws = notebook_folder
+    execute("aml-pipelines-how-to-use-pipeline-drafts.ipynb", folder)
+    from azureml.pipeline.core import PipelineDraft, PublishedPipeline
+
+    (draft,) = PipelineDraft.list(ws)
+    assert (draft.name, draft.description, draft.experiment_name, draft.tags) == (
+        "UpdatedPipelineDraft", "has updated train step", "pipeline_draft_sample", {"dev": "true"})
+    (run,) = _runs(ws, "pipeline_draft_sample")
+    assert [s.name for s in run.get_steps()] == ["New_Training_Step"]
+    _train_failed_without_input(run)
+    assert [p.name for p in PublishedPipeline.list(ws)] == ["UpdatedPipelineDraft"]
+
+
+def test_versioned_pipeline_endpoints(notebook_folder):
+    """Endpoint published from a Pipeline, a second version added and made default, renamed, then
+    submitted over REST by name and version, by submit() with and without a version, by Experiment.submit."""
+    folder, ws = notebook_folder
+    execute("aml-pipelines-setup-versioned-pipeline-endpoints.ipynb", folder)
+    from azureml.pipeline.core import PipelineEndpoint
+
+    endpoint = PipelineEndpoint.get(workspace=ws, name="NewName")
+    versions = {v.version: v.pipeline.id for v in endpoint.list_versions()}
+    assert sorted(versions) == ["0", "1"] and endpoint.get_default_version() == "1"
+    runs = {name: _runs(ws, name) for name in ("default_pipeline", "NewName", "submit_endpoint_sample")}
+    assert [len(r) for r in runs.values()] == [1, 2, 1]
+    assert runs["submit_endpoint_sample"][0].get_tags()["endpoint_tag"] == "1"
+    for run in sum(runs.values(), []):
+        _train_failed_without_input(run)
+
+
+def test_schedule_for_published_pipeline(notebook_folder):
+    """Recurrence, datastore and pipeline-endpoint schedules; disabled, re-enabled, updated, listed."""
+    folder, ws = notebook_folder
+    execute("aml-pipelines-setup-schedule-for-a-published-pipeline.ipynb", folder)
+    from azureml.pipeline.core import PipelineEndpoint, PublishedPipeline
+
+    endpoint = PipelineEndpoint.get(workspace=ws, name="ScheduledPipelineEndpoint")
+    published = {p.id for p in PublishedPipeline.list(ws)}
+    assert len(published) == 2 and endpoint.get_pipeline().id in published
+    schedules = _schedules(ws)
+    assert sorted(schedules) == ["My_Endpoint_Schedule", "My_Schedule", "My_Updated_Schedule"]
+    updated, on_data, on_endpoint = (schedules[n] for n in sorted(schedules)[::-1][:1] + ["My_Schedule",
+                                                                                         "My_Endpoint_Schedule"])
+    assert (updated.status, updated.recurrence.frequency, updated.recurrence.interval,
+            updated.description) == ("Disabled", "Hour", 2, "Updated_Schedule_Run")
+    assert (on_data.status, on_data.datastore_name, on_data.polling_interval) == ("Disabled", "workspaceblobstore", 5)
+    # the notebook leaves the endpoint schedule active (its last cell disables the recurrence one again)
+    assert (on_endpoint.status, on_endpoint.pipeline_endpoint_id) == ("Active", endpoint.id)
+    on_endpoint.disable(wait_for_provisioning=True)
+
+
+def test_publish_and_run_using_rest_endpoint(notebook_folder):
+    """Publish from a Pipeline and from a PipelineRun, then POST with a parameter; the Titanic URL
+    dataset is served from a local file through <home>/url_map.json (no network in CI)."""
+    import json
+    import os
+
+    folder, ws = notebook_folder
+    titanic = folder.parent / "Titanic.csv"
+    titanic.write_text(TITANIC)
+    home = Path(os.environ["AZUREML_LOCAL_HOME"])
+    (home / "url_map.json").write_text(json.dumps({"https://dprepdata.blob.core.windows.net/demo/Titanic.csv":
+                                                   str(titanic)}))
+    execute("aml-pipelines-publish-and-run-using-rest-endpoint.ipynb", folder)
+    from azureml.pipeline.core import PublishedPipeline
+
+    names = sorted(p.name for p in PublishedPipeline.list(ws))
+    assert names == ["My_New_Pipeline", "My_New_Pipeline2"]
+    (sdk_run,) = _runs(ws, "Pipeline_experiment_sample")
+    (rest_run,) = _runs(ws, "My_Pipeline1")
+    for run in (sdk_run, rest_run):
+        _finished(run)
+    compare = next(s for s in rest_run.get_steps() if s.name == "compare.py")
+    assert "Argument 4: 45" in compare.get_details_with_logs()["logFiles"]["azureml-logs/70_driver_log.txt"]

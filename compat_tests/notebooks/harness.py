@@ -2,7 +2,8 @@
 
 The kernel is an ipykernel on this project's interpreter (``sys.executable``: the ``.venv``
 the tests run in), described by a kernel spec written into the test's temp folder so that no
-kernel installed elsewhere on the machine is picked. It starts in a fresh folder holding a
+kernel installed elsewhere on the machine is picked (nothing needs installing: ``ipykernel`` is
+in the test extras), with its connection file and IPython/Jupyter folders there too. It starts in a fresh folder holding a
 copy of the vendored notebook folder (``official/intro-to-pipelines``) and a ``config.json``
 for a local workspace, and inherits the test's environment, so ``AZUREML_LOCAL_HOME`` (the
 test's isolated home) and the session's Azurite reach it. The root conftest's fixture stops
@@ -82,7 +83,8 @@ def _kernel_manager(root: Path) -> AsyncKernelManager:
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "azureml-local (.venv)", "language": "python"}))
     specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
-    return AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
+    return AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs,
+                              connection_file=str(root / "kernel-connection.json"))
 
 
 def execute(name: str, folder: Path, timeout: int = CELL_TIMEOUT) -> ExecutedNotebook:
@@ -90,7 +92,9 @@ def execute(name: str, folder: Path, timeout: int = CELL_TIMEOUT) -> ExecutedNot
     path = folder / name
     notebook = nbformat.read(path, as_version=4)
     env = dict(os.environ)
-    env["IPYTHONDIR"] = str(folder.parent / "ipython")  # no profile or history in the user's home
+    for var, sub in (("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jupyter/config"),
+                     ("JUPYTER_DATA_DIR", "jupyter/data"), ("JUPYTER_RUNTIME_DIR", "jupyter/runtime")):
+        env[var] = str(folder.parent / sub)  # nothing read from or written to the user's home
     env["MPLBACKEND"] = "agg"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger warning on frozen modules
     client = NotebookClient(notebook, km=_kernel_manager(folder.parent), timeout=timeout,
