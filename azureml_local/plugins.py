@@ -37,6 +37,11 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml_local.pipeline.steps.estimator:MMLBaseEstimator":
             "azureml_local.script_run_config:submit_estimator",
         "azureml_local.pipeline.pipeline:Pipeline": "azureml_local.pipeline.pipeline:_submit_pipeline",
+        "azureml_local.pipeline.published_pipeline:PublishedPipeline":
+            "azureml_local.pipeline.published_pipeline:_submit_published_pipeline",
+        "azureml_local.pipeline.pipeline_endpoint:PipelineEndpoint":
+            "azureml_local.pipeline.pipeline_endpoint:_submit_pipeline_endpoint",
+        "azureml_local.pipeline.pipeline_draft:PipelineDraft": "azureml_local.pipeline.pipeline_draft:_submit_draft",
     },
     "run_classes": {
         "azureml.scriptrun": "azureml_local.script_run:ScriptRun",

@@ -153,10 +153,16 @@ class Pipeline:
 
     def publish(self, name: str | None = None, description: str | None = None, version: str | None = None,
                 continue_on_step_failure: bool | None = None) -> Any:
-        """Store this pipeline as a PublishedPipeline: not available yet (published pipelines come later)."""
-        raise NotImplementedError(
-            "Pipeline.publish is not available yet in azureml-local: publishing arrives with published "
-            "pipelines and endpoints. Submit the pipeline with Experiment.submit(pipeline) meanwhile.")
+        """Store this pipeline as a PublishedPipeline: its definition and step snapshots as they are now."""
+        from azureml_local.pipeline.published_pipeline import PublishedPipeline  # light: publishing rows
+        from azureml_local.pipeline.publishing.submit import publish_definition
+
+        self._check_acyclic()
+        definition = self._definition()
+        self._finalize(definition)
+        row = publish_definition(self._workspace._context, definition, name, description, version,
+                                 continue_on_step_failure)
+        return PublishedPipeline._from_row(self._workspace, row)
 
     @staticmethod
     def load_yaml(workspace: Any, filename: str, _workflow_provider: Any = None, _service_endpoint: Any = None) -> Any:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from azureml_local.engine.recovery import recover_if_orphaned
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException, ServiceException
 from azureml_local.experiment import Experiment
+from azureml_local.pipeline.publishing.submit import publish_definition
 from azureml_local.pipeline.step_run import StepRun, _INTERRUPTED, poll_delays
 from azureml_local.run import Run
 from azureml_local.status import ACTIVE_STATES, PIPELINE_RUNNING_STATES, is_terminal, pipeline_status
@@ -125,9 +126,20 @@ class PipelineRun(Run):
         for key in kwargs:
             if key != "enable_email_notification":
                 raise ValueError("parameter %s is not recognized for method PipelineRun.publish_pipeline " % key)
-        raise NotImplementedError(
-            "PipelineRun.publish_pipeline is not available yet in azureml-local: publishing arrives with "
-            "published pipelines and endpoints. Use Pipeline.publish() once that lands.")
+        from azureml_local.pipeline.published_pipeline import PublishedPipeline  # cycle: PublishedPipeline.submit returns PipelineRuns
+
+        ctx = self._workspace._context
+        row = ctx.pipeline_runs.get(self.id)
+        if row is None:
+            raise ServiceException(f"Pipeline run with id {self.id} was not found in this workspace.", status_code=404)
+        definition = json.loads(row["definition"])
+        submitted = json.loads(row["parameters"])
+        for pname, spec in (definition.get("parameters") or {}).items():
+            if spec.get("type") == "dataset" and pname in submitted:  # the cloud keeps the run's dataset values
+                spec["default"] = submitted[pname]
+        published = publish_definition(ctx, definition, name, description, version, continue_on_step_failure,
+                                       source_run_id=self.id)
+        return PublishedPipeline._from_row(self._workspace, published)
 
     def save(self, path: str | None = None) -> None:
         raise NotImplementedError("PipelineRun.save (pipeline YAML) is not supported by azureml-local.")
