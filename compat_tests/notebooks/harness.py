@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -32,6 +33,7 @@ from nbclient.exceptions import CellExecutionError
 OFFICIAL = Path(__file__).resolve().parent / "official"
 NOTEBOOKS = OFFICIAL / "intro-to-pipelines"
 KERNEL = "azureml-local-venv"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours of IPython tracebacks
 CELL_TIMEOUT = 300  # seconds a single cell may take (a cell that waits for a pipeline run)
 WORKSPACE = {"name": "notebooks", "subscription_id": "00000000-0000-0000-0000-000000000000",
              "resource_group": "local-rg"}
@@ -103,7 +105,7 @@ def execute(name: str, folder: Path, timeout: int = CELL_TIMEOUT) -> ExecutedNot
     try:
         client.execute(cleanup_kc=True, env=env)
     except CellExecutionError as exc:
-        raise NotebookFailed(f"{name}: {_failed_cell(notebook)}\n{exc}") from None
+        raise NotebookFailed(f"{name}: {_failed_cell(notebook)}\n{_ANSI.sub('', str(exc))}") from None
     finally:
         nbformat.write(notebook, folder / (path.stem + ".executed.ipynb"))
     return ExecutedNotebook(notebook, folder, time.monotonic() - started)
