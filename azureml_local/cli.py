@@ -4,8 +4,9 @@
     azureml-local init [--name N] [--subscription-id S] [--resource-group R] [--path DIR]
                                              create a local workspace and write .azureml/config.json
     azureml-local info [--path DIR]          where the workspace in config.json lives, and its backends
-    azureml-local service start|status|stop [--path DIR]
-                                             the workspace service (and its Azurite)
+    azureml-local service start [--foreground] [--host HOST] [--path DIR]
+    azureml-local service status|stop|port [--path DIR]
+                                             the workspace service (REST endpoints, queue, schedules)
     azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from azureml_local.exceptions import AzureMLException
 from azureml_local.service import control
+from azureml_local.service.urls import is_loopback, service_port
 from azureml_local.store.azurite import install_azurite, prune_orphans
 from azureml_local.workspace import Workspace
 
@@ -53,10 +56,34 @@ def cmd_service(args: argparse.Namespace) -> int:
         control.stop_workspace_processes(ws)
         print("stopped")
         return 0
+    if args.action == "port":
+        print(service_port(ws))
+        return 0
+    if args.action == "start" and args.foreground:
+        return _exec_foreground(ws, args.host)
     if args.action == "start":
-        control.start_service(ws)
+        if args.host and not is_loopback(args.host):
+            print(f"warning: the service will listen on {args.host}, not on loopback (docs/service.md)",
+                  file=sys.stderr)
+        control.start_service(ws, host=args.host)
     print(json.dumps(control.service_status(ws), indent=2, default=str))
     return 0
+
+
+def _exec_foreground(ws, host: str | None) -> int:
+    """Become the service (exec): its log goes to this terminal, Ctrl-C stops it, it never exits idle."""
+    info = control.service_info(ws)
+    if info is not None:
+        print(f"error: the service of this workspace already runs (pid {info['pid']}, {info['url']}); "
+              f"stop it first with `azureml-local service stop`.", file=sys.stderr)
+        return 2
+    folder = ws._context.folder.resolve()
+    command = control.service_command(folder, host, foreground=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(folder)
+    os.execv(command[0], command)
+    return 0  # not reached
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
@@ -79,9 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="show the workspace of config.json")
     info.add_argument("--path", default=None)
     info.set_defaults(func=cmd_info)
-    service = sub.add_parser("service", help="start, status or stop of the workspace service")
-    service.add_argument("action", choices=["start", "status", "stop"])
+    service = sub.add_parser("service", help="start, status, stop or port of the workspace service")
+    service.add_argument("action", choices=["start", "status", "stop", "port"])
     service.add_argument("--path", default=None)
+    service.add_argument("--foreground", action="store_true",
+                         help="start: run in this terminal (Ctrl-C stops it; no idle exit); used by docker/")
+    service.add_argument("--host", default=None,
+                         help="start: address to listen on (default $AZUREML_LOCAL_SERVICE_HOST or 127.0.0.1)")
     service.set_defaults(func=cmd_service)
     sub.add_parser("prune", help="stop Azurite processes whose workspace folder is gone").set_defaults(func=cmd_prune)
     return parser

@@ -1,13 +1,14 @@
 """The workspace service's ASGI app: FastAPI app factory and lifespan.
 
-One event loop per workspace hosts everything long-lived: the dispatcher task now; the REST
-API, the scheduler and Studio next, each as a router under ``service/routes/`` and, when it
-needs one, a task started in :func:`lifespan`. Routes only parse, call a component and
-serialise; the logic lives in the components (``dispatcher.py``, the stores).
+One event loop per workspace hosts everything long-lived: the dispatcher task, the scheduler
+task and the HTTP routers under ``service/routes/`` (``system``: /health, /wake; ``pipelines``:
+the pipelines REST API). Routes only parse, call a component and serialise; the logic lives in
+the components (``dispatcher.py``, ``pipeline/publishing/submit.py``, the stores).
 
-Every request carries a bearer token of this workspace (``service/auth.py``): the port is on
-loopback, which every local user shares. FastAPI is imported only here and in ``routes/``,
-so user processes (``import azureml.core``) never load it.
+Every request carries a bearer token of this workspace or this home (``service/auth.py``): the
+port is on loopback, which every local user shares. Every error is answered Azure-shaped
+(``service/rest/errors.py``). FastAPI is imported only here, in ``routes/`` and in
+``rest/errors.py``, so user processes (``import azureml.core``) never load it.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, AsyncIterator
 from fastapi import Depends, FastAPI
 
 from azureml_local.service.auth import require_token
-from azureml_local.service.routes import system
+from azureml_local.service.rest import errors
+from azureml_local.service.routes import pipelines, system
 from azureml_local.service.scheduler import Scheduler
 
 if TYPE_CHECKING:
@@ -46,5 +48,7 @@ def create_app(ctx: "WorkspaceContext", dispatcher: "Dispatcher") -> FastAPI:
     app.state.ctx = ctx
     app.state.dispatcher = dispatcher
     protected = [Depends(require_token)]
+    errors.install(app)
     app.include_router(system.router, dependencies=protected)
+    app.include_router(pipelines.router, dependencies=protected)
     return app

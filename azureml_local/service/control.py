@@ -17,12 +17,14 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from azureml_local.context import as_context
 from azureml_local.exceptions import ProjectSystemException
 from azureml_local.home import local_home
 from azureml_local.processes import pid_alive, terminate
-from azureml_local.service.info import INFO_FILE, STARTING_FILE, read_info, write_private
+from azureml_local.service.info import INFO_FILE, STARTING_FILE, is_live, on_this_host, read_info, write_private
+from azureml_local.service.urls import service_port
 from azureml_local.tokens import issue_token
 
 SERVICE_MODULE = "azureml_local.service"
@@ -33,9 +35,7 @@ _REQUEST_TIMEOUT = 5.0
 def service_info(ws: Any) -> dict | None:
     """``service.json`` of a live service (None when none runs)."""
     info = read_info(as_context(ws).folder)
-    if info and pid_alive(info.get("pid")):
-        return info
-    return None
+    return info if is_live(info) else None
 
 
 def ensure_service(ws: Any, wait: bool = False, timeout: float = 10.0) -> dict | None:
@@ -55,33 +55,66 @@ def ensure_service(ws: Any, wait: bool = False, timeout: float = 10.0) -> dict |
     return info
 
 
-def start_service(ws: Any, timeout: float = 30.0) -> dict:
-    """``azureml-local service start``: the running service's ``service.json`` (started if needed)."""
-    info = ensure_service(ws, wait=True, timeout=timeout)
+def start_service(ws: Any, timeout: float = 30.0, host: str | None = None) -> dict:
+    """``azureml-local service start``: the running service's ``service.json`` (started if needed).
+
+    ``host`` (default ``AZUREML_LOCAL_SERVICE_HOST`` or 127.0.0.1) applies to a service started
+    here; a running one keeps its own (``service.json`` names it). A service that exits while
+    starting (its port is taken) fails this at once, quoting its log.
+    """
+    ctx = as_context(ws)
+    info = service_info(ctx)
+    proc = None if info is not None else _start(ctx, host)
+    deadline = time.monotonic() + timeout
+    while info is None and time.monotonic() < deadline:
+        if proc is not None and proc.poll() not in (None, 0):
+            break  # it exited with an error (0: another service won the lock; keep waiting for it)
+        time.sleep(0.02)
+        info = service_info(ctx)
     if info is None:
-        log = as_context(ws).folder / "service.log"
-        raise ProjectSystemException(f"The workspace service did not start within {timeout:.0f} s. Its log is "
-                                     f"{log}; fix what it reports and run `azureml-local service start` again.")
+        log = ctx.folder / "service.log"
+        why = _last_error(log) or f"it did not start within {timeout:.0f} s"
+        raise ProjectSystemException(f"The workspace service did not start: {why}\nIts log is {log}; fix what it "
+                                     f"reports and run `azureml-local service start` again.")
     return info
 
 
-def _start(ctx: Any) -> None:
+def _last_error(log: Path) -> str | None:
+    """The last ``ERROR`` line the service wrote to its log (why it exited)."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    return next((line for line in reversed(lines) if "ERROR:" in line), None)
+
+
+def _start(ctx: Any, host: str | None = None) -> subprocess.Popen | None:
     """Spawn the service detached; ``service.starting`` (its pid) stops a burst of submits spawning many."""
     folder = ctx.folder.resolve()
     marker = folder / STARTING_FILE
     try:
         starting_pid = int(marker.read_text())
         if pid_alive(starting_pid) and time.time() - marker.stat().st_mtime < _STARTING_GRACE:
-            return  # a service is starting right now; it will pick up the queue
+            return None  # a service is starting right now; it will pick up the queue
     except (FileNotFoundError, ValueError):
         pass
     env = {k: v for k, v in os.environ.items() if not k.startswith("AZUREML_") or k.startswith("AZUREML_LOCAL")}
     env["AZUREML_LOCAL_HOME"] = str(local_home().resolve())
     with open(folder / "service.log", "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", SERVICE_MODULE, str(folder)], cwd=folder, env=env,
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
-                                close_fds=True)
+        proc = subprocess.Popen(service_command(folder, host), cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=log, start_new_session=True, close_fds=True)
     write_private(marker, str(proc.pid))
+    return proc
+
+
+def service_command(folder: Path, host: str | None = None, foreground: bool = False) -> list[str]:
+    """The service's command line (``service_processes`` recognises it by its first four words)."""
+    command = [sys.executable, "-m", SERVICE_MODULE, str(folder)]
+    if host:
+        command += ["--host", host]
+    if foreground:
+        command.append("--foreground")
+    return command
 
 
 def request(ws: Any, method: str, path: str, info: dict | None = None) -> tuple[int, Any]:
@@ -103,7 +136,8 @@ def request(ws: Any, method: str, path: str, info: dict | None = None) -> tuple[
 def _send(info: dict, method: str, path: str, token: str | None) -> tuple[int, Any]:
     import http.client
 
-    conn = http.client.HTTPConnection("127.0.0.1", int(info["port"]), timeout=_REQUEST_TIMEOUT)
+    host = urlsplit(info.get("url") or "").hostname or "127.0.0.1"
+    conn = http.client.HTTPConnection(host, int(info["port"]), timeout=_REQUEST_TIMEOUT)
     try:
         conn.request(method, path, headers={"Authorization": f"Bearer {token or ''}", "Content-Length": "0"})
         response = conn.getresponse()
@@ -140,7 +174,8 @@ def service_status(ws: Any) -> dict[str, Any]:
         except (OSError, ValueError):
             health = None
     return {"running": info is not None, "responding": health is not None, "pid": info and info.get("pid"),
-            "url": info and info.get("url"), "started": info and info.get("started"),
+            "url": info and info.get("url"), "host": info and info.get("host"), "port": service_port(ctx),
+            "started": info and info.get("started"),
             "queued_runs": health["queued"] if health else ctx.queue.queued_count(),
             "active_runs": health["active"] if health else 0, "workspace_folder": str(ctx.folder)}
 
@@ -148,6 +183,10 @@ def service_status(ws: Any) -> dict[str, Any]:
 def stop_service(ws: Any, timeout: float = 10.0) -> bool:
     """Stop the service (SIGTERM: it fails what it runs; SIGKILL after ``timeout``); True if one ran."""
     info = service_info(ws)
+    if info is not None and not on_this_host(info):
+        raise ProjectSystemException(f"The service of this workspace runs on host {info.get('hostname')!r} (a "
+                                     f"container?), not here: stop it there, e.g. `docker compose --profile "
+                                     f"service stop` (docs/service.md).")
     return info is not None and terminate(int(info["pid"]), timeout)
 
 

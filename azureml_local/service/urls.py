@@ -8,6 +8,7 @@ classes read these in user processes.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import socket
 from typing import Any
@@ -18,6 +19,8 @@ from azureml_local.context import as_context
 PORT_FILE = "service_port"
 PORT_RANGE = (20000, 30000)  # below Linux's ephemeral range (32768-60999): a client socket never takes it
 API_PREFIX = "/pipelines/v1.0"
+HOST_ENV = "AZUREML_LOCAL_SERVICE_HOST"  # where the service listens (default loopback)
+DEFAULT_HOST = "127.0.0.1"
 
 
 def service_port(ws: Any) -> int:
@@ -55,8 +58,29 @@ def _free_port(seed: str) -> int:
     raise OSError(f"No free port in {low}-{high} for the workspace service.")
 
 
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``: only this machine's users can connect."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def client_host(host: str) -> str:
+    """Where a client on this machine connects to a service listening on ``host`` (loopback for a wildcard)."""
+    if host in ("0.0.0.0", "", "::"):
+        return DEFAULT_HOST
+    return f"[{host}]" if ":" in host else host
+
+
 def base_url(ws: Any) -> str:
-    """``http://127.0.0.1:<port>``: where the workspace's service answers."""
+    """``http://127.0.0.1:<port>``: where the workspace's service answers.
+
+    Always loopback: a service listening on 0.0.0.0 (``--host``, docker) answers there too, and a
+    URL handed out must not depend on how the service that happens to run was started.
+    """
     return f"http://127.0.0.1:{service_port(ws)}"
 
 
