@@ -60,7 +60,17 @@ def queued_pipeline_run(workspace: Any, experiment_name: str, run_id: str) -> An
     return PipelineRun._for_id(workspace, experiment_name, run_id)
 
 
-def _check_experiment(workspace: Any, experiment_name: str) -> None:
+def save_definition(definition: dict, name: str, path: str | None) -> None:
+    """``save(path)`` of published pipelines and drafts: the definition as JSON, ``<folder>/<name>.yml`` for a folder."""
+    if not path:
+        path = os.getcwd()
+    if os.path.isdir(path):
+        path = os.path.join(path, name + ".yml")
+    with open(path, "w") as out:
+        json.dump(definition, out, indent=2)
+
+
+def check_experiment(workspace: Any, experiment_name: str) -> None:
     """The SDK builds the Experiment first: a bad name raises its UserErrorException before any request."""
     Experiment(workspace, experiment_name, _create_in_cloud=False)
 
@@ -165,7 +175,7 @@ class PublishedPipeline:
                _workflow_provider: Any = None, _service_endpoint: Any = None, parent_run_id: str | None = None,
                continue_on_step_failure: bool | None = None) -> Any:
         """Start a run of this published pipeline; prints the SDK's two lines and returns the PipelineRun."""
-        _check_experiment(workspace, experiment_name)
+        check_experiment(workspace, experiment_name)
         request = sdk_request(workspace, experiment_name, pipeline_parameters, parent_run_id, continue_on_step_failure)
         run_id = call_service(submit_published, workspace._context, self.id, request)
         print("Submitted PipelineRun", run_id)
@@ -228,12 +238,7 @@ class PublishedPipeline:
 
         The SDK writes ModuleStep YAML; azureml-local writes its JSON definition (valid YAML).
         """
-        if not path:
-            path = os.getcwd()
-        if os.path.isdir(path):
-            path = os.path.join(path, (self.name or self.id) + ".yml")
-        with open(path, "w") as out:
-            json.dump(self.get_graph(), out, indent=2)
+        save_definition(self.get_graph(), self.name or self.id, path)
 
     # -- display --------------------------------------------------------------------------------
     def _get_base_info_dict(self, show_link: bool = False) -> OrderedDict:
