@@ -7,6 +7,8 @@
     azureml-local service start [--foreground] [--host HOST] [--path DIR]
     azureml-local service status|stop|port [--path DIR]
                                              the workspace service (REST endpoints, queue, schedules)
+    azureml-local schedule list [--path DIR] | history SCHEDULE_ID [--limit N] [--path DIR]
+                                             schedules, their next fire and each fire's run or error
     azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
@@ -19,6 +21,7 @@ import os
 import sys
 
 from azureml_local.exceptions import AzureMLException
+from azureml_local.pipeline.scheduling import report as schedule_report
 from azureml_local.service import control
 from azureml_local.service.urls import is_loopback, service_port
 from azureml_local.store.azurite import install_azurite, prune_orphans
@@ -86,6 +89,18 @@ def _exec_foreground(ws, host: str | None) -> int:
     return 0  # not reached
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    ctx = _workspace(args.path)._context
+    if args.action == "history":
+        if not args.schedule_id:
+            print("error: schedule history needs a SCHEDULE_ID (see `azureml-local schedule list`)", file=sys.stderr)
+            return 2
+        print(schedule_report.format_history(ctx, args.schedule_id, args.limit))
+    else:
+        print(schedule_report.format_list(ctx))
+    return 0
+
+
 def cmd_prune(args: argparse.Namespace) -> int:
     stopped = prune_orphans()
     print(f"stopped {len(stopped)} orphaned Azurite process(es)" + (f": {stopped}" if stopped else ""))
@@ -114,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     service.add_argument("--host", default=None,
                          help="start: address to listen on (default $AZUREML_LOCAL_SERVICE_HOST or 127.0.0.1)")
     service.set_defaults(func=cmd_service)
+    schedule = sub.add_parser("schedule", help="list schedules, or one schedule's fire history")
+    schedule.add_argument("action", choices=["list", "history"])
+    schedule.add_argument("schedule_id", nargs="?")
+    schedule.add_argument("--limit", type=int, default=None)
+    schedule.add_argument("--path", default=None)
+    schedule.set_defaults(func=cmd_schedule)
     sub.add_parser("prune", help="stop Azurite processes whose workspace folder is gone").set_defaults(func=cmd_prune)
     return parser
 

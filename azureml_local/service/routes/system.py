@@ -20,6 +20,7 @@ def health(request: Request) -> dict[str, Any]:
 
 @router.post("/wake", status_code=202)
 async def wake(request: Request) -> dict[str, bool]:
-    """A run was queued: let the dispatcher claim it now."""
+    """A run was queued (let the dispatcher claim it now) or a schedule changed (re-plan its next fire)."""
     request.app.state.dispatcher.wake()
+    request.app.state.scheduler.wake()
     return {"woken": True}
