@@ -9,6 +9,7 @@ what the harness provides beforehand is listed in docs/compat-pipeline-notebooks
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -81,12 +82,15 @@ def test_datapath_and_pipelineparameter(notebook_folder):
     from azureml.pipeline.core import PublishedPipeline
 
     # three runs of train_with_datapath.py: defaults, SDK parameters, REST assignments (all waited for)
-    assert [r.get_status() for r in _runs(ws, "showcasing-datapath")] == ["Finished", "Finished"]
-    (rest_run,) = _runs(ws, "MyRestPipeline")
-    assert rest_run.get_status() == "Finished"
-    for n in (1, 2, 3):
+    runs = _runs(ws, "showcasing-datapath")[::-1] + _runs(ws, "MyRestPipeline")
+    assert [r.get_status() for r in runs] == ["Finished"] * 3
+    assert [json.loads(r.get_properties()["azureml.parameters"]) for r in runs] == [
+        {}, {"input_string": "sample_string2", "input_datapath": {"datastore": "workspaceblobstore",
+                                                                  "path": "sample_datapath2"}},
+        {"input_string": "sample_string3", "input_datapath": {"datastore": "workspaceblobstore",
+                                                              "path": "sample_datapath3"}}]
+    for n in (1, 2, 3):  # the step's own output, streamed by wait_for_completion()
         assert f"Sample string argument  : sample_string{n}" in text
-        assert f"sample_datapath{n}" in text
     (published,) = [p for p in PublishedPipeline.list(ws) if p.name == "DataPath_Pipeline"]
     assert published.continue_on_step_failure is True
     schedule = _schedules(ws)["Datastore_trigger_schedule"]
@@ -109,11 +113,12 @@ def test_pipeline_drafts(notebook_folder):
     from azureml.pipeline.core import PipelineDraft, PublishedPipeline
 
     (draft,) = PipelineDraft.list(ws)
-    assert (draft.name, draft.description, draft.experiment_name, draft.tags) == (
-        "UpdatedPipelineDraft", "has updated train step", "pipeline_draft_sample", {"dev": "true"})
+    assert (draft.name, draft.description, draft.tags, draft.properties) == (
+        "UpdatedPipelineDraft", "has updated train step", {"dev": "true"}, {"train": "value"})
     (run,) = _runs(ws, "pipeline_draft_sample")
-    assert [s.name for s in run.get_steps()] == ["New_Training_Step"]
+    assert draft.last_submitted_pipeline_run_id == run.id
     _train_failed_without_input(run)
+    assert [s.name for s in run.get_steps()] == ["New_Training_Step"]  # the updated pipeline ran
     assert [p.name for p in PublishedPipeline.list(ws)] == ["UpdatedPipelineDraft"]
 
 
