@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -135,8 +136,21 @@ def _wait_for_runs(schedule, count: int, timeout: float = 60.0) -> list:
                          f"expected {count} within {timeout:.0f} s")
 
 
-def test_schedule_blocks(published):
+@pytest.fixture
+def driven_clock(tmp_path, monkeypatch):
+    """The schedules' clock, driven through AZUREML_LOCAL_CLOCK_FILE (set before any service starts)."""
+    from azureml_local.clock import CLOCK_FILE_ENV, FileClock
+
+    clock = FileClock(tmp_path / "clock")
+    clock.set(datetime.now(timezone.utc).replace(microsecond=0))
+    monkeypatch.setenv(CLOCK_FILE_ENV, str(clock.path))
+    return clock
+
+
+def test_schedule_blocks(published, driven_clock):
+    """The daily schedule fires at creation; the datastore one starts one run per new blob under its path."""
     from azureml.core import Datastore
+    from azureml.pipeline.core import Schedule
 
     ws = published["ws"]
     ns = _run(block_containing(BLOCK_PUBLISH), published)
@@ -158,9 +172,24 @@ def test_schedule_blocks(published):
     on_data = ns["pipeline_schedule"]
     assert (on_data.name, on_data.status, on_data.datastore_name, on_data.path_on_datastore,
             on_data.polling_interval) == ("Reactive Training", "Active", "blob_data", "data/training", 5)
+
+    store = Datastore(ws, "blob_data")
+    for n, name in enumerate(["week1.csv", "week2.csv"], start=1):
+        Path(name).write_text("col1,col2,col3\n1,2,3\n")
+        store.upload_files([name], target_path="data/training", overwrite=True, show_progress=False)
+        Path("nested").mkdir(exist_ok=True)
+        Path("nested", name).write_text("ignored\n")  # a subfolder of the path is not watched
+        store.upload_files([str(Path("nested", name))], target_path="data/training/nested", overwrite=True,
+                           show_progress=False)
+        driven_clock.set(driven_clock.now() + timedelta(minutes=5))  # one polling interval
+        runs = _wait_for_runs(on_data, n)
+        assert len(runs) == n and runs[0].experiment.name == "Training_Pipeline"
+        assert runs[0].wait_for_completion(show_output=False) == "Finished"
+    driven_clock.set(driven_clock.now() + timedelta(minutes=5))  # nothing new: no run
+    time.sleep(2)
+    assert len(on_data.get_pipeline_runs()) == 2 and len(daily.get_pipeline_runs()) == 1
+
     daily.disable()
     on_data.disable()
-    from azureml.pipeline.core import Schedule
-
     assert {s.name: s.status for s in Schedule.list(ws, active_only=False)} == {
         "Daily Training": "Disabled", "Reactive Training": "Disabled"}
