@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,10 @@ def test_versioned_pipeline_endpoints(notebook_folder):
     runs = {name: _runs(ws, name) for name in ("default_pipeline", "NewName", "submit_endpoint_sample")}
     assert [len(r) for r in runs.values()] == [1, 2, 1]
     assert runs["submit_endpoint_sample"][0].get_tags()["endpoint_tag"] == "1"
+    # which version each submission ran: REST by name + version 0, submit(version "0") then submit()
+    # (the default, "1"; get_runs lists the newest first), Experiment.submit(..., pipeline_version="0")
+    ran = [r.get_properties()["azureml.pipelineid"] for r in sum(runs.values(), [])]
+    assert ran == [versions["0"], versions["1"], versions["0"], versions["0"]]
     for run in sum(runs.values(), []):
         _train_failed_without_input(run)
 
@@ -155,9 +160,22 @@ def test_schedule_for_published_pipeline(notebook_folder):
     assert (updated.status, updated.recurrence.frequency, updated.recurrence.interval,
             updated.description) == ("Disabled", "Hour", 2, "Updated_Schedule_Run")
     assert (on_data.status, on_data.datastore_name, on_data.polling_interval) == ("Disabled", "workspaceblobstore", 5)
-    # the notebook leaves the endpoint schedule active (its last cell disables the recurrence one again)
+    # the notebook leaves the endpoint schedule active (its last cell disables the recurrence one again);
+    # created without a start_time, it starts its first run at creation, on the endpoint's default version
     assert (on_endpoint.status, on_endpoint.pipeline_endpoint_id) == ("Active", endpoint.id)
+    (fired,) = _wait_for(on_endpoint.get_pipeline_runs)
+    assert fired.experiment.name == "Schedule-run-sample"
+    assert fired.get_properties()["azureml.pipelineid"] == endpoint.get_pipeline().id
     on_endpoint.disable(wait_for_provisioning=True)
+    _train_failed_without_input(fired)
+
+
+def _wait_for(listing, timeout: float = 30.0) -> list:
+    """``listing()`` once it is not empty (a schedule fires from the service, a moment after creation)."""
+    deadline = time.monotonic() + timeout
+    while not (found := listing()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
 
 
 def test_publish_and_run_using_rest_endpoint(notebook_folder):
@@ -175,11 +193,18 @@ def test_publish_and_run_using_rest_endpoint(notebook_folder):
     execute("aml-pipelines-publish-and-run-using-rest-endpoint.ipynb", folder)
     from azureml.pipeline.core import PublishedPipeline
 
-    names = sorted(p.name for p in PublishedPipeline.list(ws))
-    assert names == ["My_New_Pipeline", "My_New_Pipeline2"]
+    from azureml.core import Dataset
+
+    pipelines = {p.name: p for p in PublishedPipeline.list(ws)}
+    assert sorted(pipelines) == ["My_New_Pipeline", "My_New_Pipeline2"]
+    assert (pipelines["My_New_Pipeline2"].version, pipelines["My_New_Pipeline2"].continue_on_step_failure) == (
+        "0.1", True)
     (sdk_run,) = _runs(ws, "Pipeline_experiment_sample")
     (rest_run,) = _runs(ws, "My_Pipeline1")
     for run in (sdk_run, rest_run):
         _finished(run)
+    assert rest_run.get_properties()["azureml.pipelineid"] == pipelines["My_New_Pipeline"].id
+    # processed_data3.register_on_complete("compare_result"): one version per finished compare step
+    assert Dataset.get_by_name(ws, "compare_result").version == 2
     compare = next(s for s in rest_run.get_steps() if s.name == "compare.py")
     assert "Argument 4: 45" in compare.get_details_with_logs()["logFiles"]["azureml-logs/70_driver_log.txt"]
