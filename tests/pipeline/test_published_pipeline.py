@@ -137,3 +137,19 @@ def test_save_writes_the_definition(ws, pipeline, tmp_path):
     published = pipeline.publish(name="demo")
     published.save(str(tmp_path))
     assert '"name": "show"' in (tmp_path / "demo.yml").read_text()
+
+
+def test_reading_the_endpoint_starts_the_service(ws, pipeline):
+    import time
+
+    from azureml_local.service import control as service_control, urls
+
+    published = pipeline.publish(name="demo")
+    service_control.stop_service(ws)
+    assert service_control.service_info(ws) is None
+    url = PublishedPipeline.get(ws, published.id).endpoint  # e.g. after a reboot: the URL must answer again
+    deadline = time.monotonic() + 30
+    while service_control.service_info(ws) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert service_control.service_info(ws) is not None  # (the service binding the URL's port is i8-rest's part)
+    assert url.startswith(urls.base_url(ws) + "/pipelines/v1.0/")

@@ -15,10 +15,12 @@ import pytest
 def _sqlite(tmp_path: Path) -> SimpleNamespace:
     from azureml_local.store.db import Database
     from azureml_local.store.pipeline_runs import PipelineRunStore
+    from azureml_local.store.published import PublishedStore
     from azureml_local.store.runs import RunStore
 
     db = Database(tmp_path / "store.db")
-    return SimpleNamespace(runs=RunStore(db), pipeline_runs=PipelineRunStore(db), close=db.close)
+    return SimpleNamespace(runs=RunStore(db), pipeline_runs=PipelineRunStore(db), published=PublishedStore(db),
+                           close=db.close)
 
 
 @pytest.fixture(params=["sqlite"])
