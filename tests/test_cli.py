@@ -26,3 +26,30 @@ def test_service_status_and_stop(capsys):
     assert main(["service", "status"]) == 0
     assert '"running": false' in capsys.readouterr().out
     assert main(["service", "stop"]) == 0
+
+
+def test_service_port_is_the_workspace_stable_port(capsys):
+    from azureml.core import Workspace
+    from azureml_local.service import urls
+
+    assert main(["init", "--name", "svc-port"]) == 0
+    capsys.readouterr()
+    assert main(["service", "port"]) == 0
+    port = int(capsys.readouterr().out.strip())
+    assert port == urls.service_port(Workspace.from_config())
+    assert main(["service", "port"]) == 0
+    assert int(capsys.readouterr().out.strip()) == port  # stable
+
+
+def test_service_start_with_a_host_warns_and_status_names_it(capsys):
+    assert main(["init", "--name", "svc-host"]) == 0
+    capsys.readouterr()
+    try:
+        assert main(["service", "start", "--host", "0.0.0.0"]) == 0
+        captured = capsys.readouterr()
+        assert "not on loopback" in captured.err
+        status = json.loads(captured.out)
+        assert status["running"] and status["host"] == "0.0.0.0"
+        assert status["url"] == f"http://127.0.0.1:{status['port']}"
+    finally:
+        assert main(["service", "stop"]) == 0

@@ -2,25 +2,23 @@
 
 Checks only the JSON shape, the way the cloud's deserialiser does: property names match
 case-insensitively, unknown properties are ignored, ``ParameterAssignments`` values may be strings
-or JSON scalars (the SDK sends strings; the public docs' examples send numbers). Whether a
-parameter exists or a value fits its type is the submit component's business
-(``pipeline/publishing/submit.py``), which knows the pipeline. Every rejection is a
-:class:`SubmissionRejected` with status 400 (415 for a body that is not JSON), so nothing is
-recorded. Plain Python: no FastAPI here.
+or JSON scalars (the SDK sends strings; the public docs' examples send numbers). Whether the
+experiment name is valid, a parameter exists, a value fits its type or a datastore/dataset
+assignment names something real is the submit component's business
+(``pipeline/publishing/submit.py`` and ``assignments.py``), which knows the pipeline. Every
+rejection is a :class:`SubmissionRejected` (400 ``InvalidRequestBody``; 413; 415 for a body not
+declared JSON), so nothing is recorded. Plain Python: no FastAPI here.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from azureml_local.exceptions import UserErrorException
-from azureml_local.experiment_names import check_experiment_name
 from azureml_local.pipeline.publishing.request import SubmissionRejected, SubmitRequest
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 JSON_TYPES = ("application/json",)  # and any application/*+json (the SDK sends application/json-patch+json)
-INVALID = "InvalidRequestContent"
-_DATASET_KINDS = ("LiteralValue", "DataSetReference", "SavedDataSetReference")
+INVALID = "InvalidRequestBody"  # the code the submit component uses for a malformed body too
 
 
 def check_content_type(content_type: str | None) -> None:
@@ -62,23 +60,16 @@ def submission_from_dict(data: dict, parent_run_id: str | None = None) -> Submit
     def get(name: str) -> Any:
         return fields.get(name.lower())
 
-    experiment_name = get("ExperimentName")
-    if experiment_name is None or experiment_name == "":
-        raise _invalid("ExperimentName is required: the experiment the pipeline run is recorded in, e.g. "
-                       '{"ExperimentName": "my-experiment"}.')
-    experiment_name = _string("ExperimentName", experiment_name)
-    try:
-        check_experiment_name(experiment_name)
-    except UserErrorException as exc:
-        raise SubmissionRejected(400, "BadArgument", exc.message) from exc
+    experiment_name = get("ExperimentName")  # missing or invalid: the submit's InvalidExperimentName
+    experiment_name = "" if experiment_name is None else _string("ExperimentName", experiment_name)
     return SubmitRequest(
         experiment_name=experiment_name,
         description=_optional_string("Description", get("Description")),
         run_source=_optional_string("RunSource", get("RunSource")) or "SDK",
         run_type=_optional_string("RunType", get("RunType")) or "SDK",
         parameter_assignments=_parameters(get("ParameterAssignments")),
-        data_path_assignments=_data_paths(get("DataPathAssignments")),
-        dataset_assignments=_datasets(get("DataSetDefinitionValueAssignments")),
+        data_path_assignments=_object("DataPathAssignments", get("DataPathAssignments")),
+        dataset_assignments=_object("DataSetDefinitionValueAssignments", get("DataSetDefinitionValueAssignments")),
         continue_on_step_failure=_optional_bool("ContinueRunOnStepFailure", get("ContinueRunOnStepFailure")),
         tags=_string_map("tags", get("tags")),
         properties=_string_map("Properties", get("Properties")),
@@ -146,33 +137,4 @@ def _string_map(name: str, value: Any) -> dict[str, str]:
         if isinstance(item, (dict, list)):
             raise _invalid(f"{name}['{key}'] must be a string, not a JSON {_json_type(item)}.")
         out[key] = "" if item is None else (json.dumps(item) if isinstance(item, bool) else str(item))
-    return out
-
-
-def _data_paths(value: Any) -> dict[str, dict]:
-    """Names -> ``{"DataStoreName": str, "RelativePath": str}`` (``LegacyDataPath``)."""
-    out = {}
-    for key, item in _object("DataPathAssignments", value).items():
-        if not isinstance(item, dict):
-            raise _invalid(f"DataPathAssignments['{key}'] must be an object "
-                           f'{{"DataStoreName": ..., "RelativePath": ...}}, not a JSON {_json_type(item)}.')
-        fields = {str(k).lower(): v for k, v in item.items()}
-        store, path = fields.get("datastorename"), fields.get("relativepath")
-        if not isinstance(store, str) or not store or not isinstance(path, str):
-            raise _invalid(f"DataPathAssignments['{key}'] needs DataStoreName and RelativePath strings "
-                           f"(got {json.dumps(item)}).")
-        out[key] = {"DataStoreName": store, "RelativePath": path}
-    return out
-
-
-def _datasets(value: Any) -> dict[str, dict]:
-    """Names -> one of ``LiteralValue`` / ``DataSetReference`` / ``SavedDataSetReference`` (objects)."""
-    out = {}
-    for key, item in _object("DataSetDefinitionValueAssignments", value).items():
-        kinds = {k: v for k, v in item.items() if k in _DATASET_KINDS and v is not None} \
-            if isinstance(item, dict) else {}
-        if len(kinds) != 1 or not isinstance(next(iter(kinds.values())), dict):
-            raise _invalid(f"DataSetDefinitionValueAssignments['{key}'] must be an object with exactly one of "
-                           f"{', '.join(_DATASET_KINDS)} (an object), got {json.dumps(item)}.")
-        out[key] = kinds
     return out

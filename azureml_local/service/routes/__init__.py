@@ -1,5 +1,6 @@
-"""HTTP routers of the workspace service, one module per area (``system`` now; REST areas next).
+"""HTTP routers of the workspace service, one module per area (``system``, ``pipelines``).
 
-Each router only parses the request, calls a component held on ``app.state`` and returns
-its answer; ``service/app.py`` mounts them behind the bearer-token dependency.
+Each router only parses the request, calls a component held on ``app.state`` (or a ctx-level
+function) and serialises its answer; ``service/app.py`` mounts them behind the bearer-token
+dependency and installs the Azure-shaped error handlers (``service/rest/errors.py``).
 """
