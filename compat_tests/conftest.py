@@ -15,3 +15,7 @@ def ws(local_home: Path):
     Path("config.json").write_text(json.dumps({"subscription_id": "sub-compat", "resource_group": "rg-compat",
                                                "workspace_name": "compat"}))
     return Workspace.from_config()
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "slow(reason): a test that waits in real time on purpose (the reason says why)")

@@ -46,3 +46,37 @@ def _no_process_left_behind(azurite_session, tmp_path_factory: pytest.TempPathFa
             terminate(pid, timeout=5)
         listing = "\n".join(f"  pid {pid} [{kind}] {cmdline}" for pid, kind, cmdline in found)
         pytest.fail(f"The tests left {len(found)} process(es) running under {root}:\n{listing}", pytrace=False)
+
+
+# -- published pipelines to schedule (tests/pipeline/scheduling, tests/service/test_scheduler.py) --
+@pytest.fixture
+def published(ws, tmp_path: Path):
+    """A published one-step pipeline whose step prints its arguments (a ``rate`` parameter)."""
+    from azureml.pipeline.core import Pipeline, PipelineParameter
+    from azureml.pipeline.steps import PythonScriptStep
+
+    folder = tmp_path / "scheduled"
+    folder.mkdir()
+    (folder / "show.py").write_text("import sys\nprint('ARGV', sys.argv[1:])\n")
+    rate = PipelineParameter("rate", default_value=0.5)
+    step = PythonScriptStep("show.py", name="show", source_directory=str(folder), compute_target="local",
+                            arguments=["--rate", rate], allow_reuse=False)
+    return Pipeline(ws, steps=[step]).publish(name="scheduled", description="for schedules")
+
+
+@pytest.fixture
+def landing_pipeline(ws, tmp_path: Path):
+    """A published pipeline with a DataPath parameter ``input_path`` whose step prints the file it got."""
+    from azureml.data.datapath import DataPath, DataPathComputeBinding
+    from azureml.pipeline.core import Pipeline, PipelineParameter
+    from azureml.pipeline.steps import PythonScriptStep
+
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "read.py").write_text("import sys\nprint('GOT', open(sys.argv[1]).read())\n")
+    store = ws.get_default_datastore()
+    path = PipelineParameter("input_path", default_value=DataPath(store, "landing/seed.csv"))
+    path_input = (path, DataPathComputeBinding(mode="download"))
+    step = PythonScriptStep("read.py", name="read", source_directory=str(folder), compute_target="local",
+                            arguments=[path_input], inputs=[path_input], allow_reuse=False)
+    return Pipeline(ws, steps=[step]).publish(name="on-landing")

@@ -18,7 +18,7 @@ from azureml_local.data.datastore import Datastore
 from azureml_local.pipeline.pipeline_run import PipelineRun
 from azureml_local.pipeline.schedule_recurrence import ScheduleRecurrence, TimeZone
 from azureml_local.pipeline.scheduling import manage
-from azureml_local.pipeline.scheduling.firing import SCHEDULE_ID_PROPERTY
+from azureml_local.pipeline.publishing.submit import SCHEDULE_ID_PROPERTY
 from azureml_local.service import control as service_control
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from azureml_local.pipeline.publishing.request import SubmissionRejected, SubmitRequest
+from azureml_local.pipeline.publishing.submit import SCHEDULE_ID_PROPERTY
 from azureml_local.pipeline.scheduling import blobs, targets
 from azureml_local.pipeline.scheduling.manage import next_poll
 from azureml_local.pipeline.scheduling.recurrence import instants_after, next_instant
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 MISSED_FIRES_LIMIT = 3  # per schedule, fires made up after the service was down
 SCAN_LIMIT = 100_000  # instants looked at per schedule and pass (a one-minute schedule: ~70 days)
-SCHEDULE_ID_PROPERTY = "azureml.scheduleId"
 
 
 def run_pass(ctx: "WorkspaceContext", now: datetime) -> tuple[list[str], datetime | None]:

@@ -15,13 +15,14 @@ from azureml_local.exceptions import ServiceException
 from azureml_local.experiment_names import check_experiment_name
 from azureml_local.pipeline.scheduling import blobs
 from azureml_local.pipeline.scheduling.recurrence import parse_start
-from azureml_local.pipeline.scheduling.targets import check_target
+from azureml_local.pipeline.scheduling.targets import check_assignments, check_target
 from azureml_local.store.schedules import iso
 
 if TYPE_CHECKING:
     from azureml_local.context import WorkspaceContext
 
 DEFAULT_POLLING_MINUTES = 5
+SUBMISSION_KEYS = ("parameter_assignments", "data_path_assignments", "dataset_assignments")
 NO_TRIGGER_MESSAGE = ("A schedule needs a trigger: pass recurrence=ScheduleRecurrence(...) for a time schedule "
                       "or datastore=<an AzureBlobDatastore> for a data-change schedule.")
 
@@ -48,11 +49,14 @@ def create_schedule(ctx: "WorkspaceContext", *, name: str, experiment_name: str,
     check_target(ctx, pipeline_id, pipeline_endpoint_id)
     if recurrence is None and datastore_name is None:
         raise ValueError(NO_TRIGGER_MESSAGE)
+    submission = {key: dict((submission or {}).get(key) or {}) for key in SUBMISSION_KEYS}
+    check_assignments(ctx, pipeline_id, pipeline_endpoint_id, submission,
+                      data_path_parameter_name if recurrence is None else None)
     now = utc_now()
     row: dict[str, Any] = {
         "id": str(uuid.uuid4()), "name": name, "description": description, "pipeline_id": pipeline_id,
         "pipeline_endpoint_id": pipeline_endpoint_id, "experiment_name": experiment_name, "status": "Active",
-        "continue_on_step_failure": continue_on_step_failure, "submission": submission or {},
+        "continue_on_step_failure": continue_on_step_failure, "submission": submission,
         "anchor_utc": iso(now), "created_utc": iso(now)}
     baseline: list[tuple[str, str]] = []
     if recurrence is not None:
@@ -77,6 +81,11 @@ def update_schedule(ctx: "WorkspaceContext", schedule_id: str, **changes: Any) -
     """
     current = get_schedule(ctx, schedule_id)
     changes = {k: v for k, v in changes.items() if v is not None}
+    if "submission" in changes or "data_path_parameter_name" in changes:
+        submission = {key: dict((changes.get("submission", current["submission"]) or {}).get(key) or {})
+                      for key in SUBMISSION_KEYS}
+        check_assignments(ctx, current["pipeline_id"], current["pipeline_endpoint_id"], submission,
+                          changes.get("data_path_parameter_name"))
     now = utc_now()
     fields = dict(changes)
     reenabled = changes.get("status") == "Active" and current["status"] != "Active"
