@@ -159,7 +159,9 @@ class PipelineEndpoint:
     def publish(workspace: Any, name: str, description: str, pipeline: Any, _workflow_provider: Any = None,
                 _service_endpoint: Any = None) -> "PipelineEndpoint":
         """Create an endpoint whose version "0" is ``pipeline`` (a Pipeline is published first)."""
-        if name is not None and workspace._context.published.get_endpoint_by_name(name) is not None:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("The PipelineEndpoint name must be a non-empty string: endpoints are found by name.")
+        if workspace._context.published.get_endpoint_by_name(name) is not None:
             raise ValueError("PipelineEndpoint already exists with the given name. Please choose a unique value.")
         if type(pipeline) not in [Pipeline, PublishedPipeline]:
             raise ValueError("pipeline should be either type Pipeline or PublishedPipeline")

@@ -113,8 +113,3 @@ def test_output_of_a_previous_run_as_input(ws, tmp_path):
     (inp,) = pipeline._definition(snapshot=False)["steps"][0]["inputs"]
     assert inp["kind"] == "datastore_path" and inp["path"] == previous.path_on_datastore
     assert pipeline.submit("chain").wait_for_completion(show_output=False) == "Finished"
-
-
-def test_publish_says_it_is_not_available_yet(pipeline):
-    with pytest.raises(NotImplementedError, match="Pipeline.publish is not available yet in azureml-local"):
-        pipeline.publish("name")

@@ -96,12 +96,16 @@ def test_publish_from_a_pipeline_names_it_as_the_sdk(ws, tmp_path):
     assert published.description == "Description for " + published.name
 
 
-def test_sdk_messages(ws, two, caplog):
+def test_sdk_messages(ws, two, caplog, tmp_path):
     first, second = two
     endpoint = PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=first)
+    tables = ("published_pipelines", "pipeline_endpoints", "pipeline_endpoint_versions")
+    rows_before = [ws._store.query_one(f"SELECT COUNT(*) FROM {t}")[0] for t in tables]
     with pytest.raises(ValueError, match=r"^PipelineEndpoint already exists with the given name\. Please choose a "
                                          r"unique value\.$"):
-        PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=second)
+        PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=_pipeline(ws, tmp_path, "unpublished"))
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        PipelineEndpoint.publish(ws, name=None, description="d", pipeline=second)
     with pytest.raises(ValueError, match=r"^pipeline should be either type Pipeline or PublishedPipeline$"):
         PipelineEndpoint.publish(ws, name="other", description="d", pipeline="not a pipeline")
     with pytest.raises(ValueError, match=re.escape(f"Cannot add pipeline , pipeline id {first.id} exists in "
@@ -123,6 +127,7 @@ def test_sdk_messages(ws, two, caplog):
     with pytest.raises(ServiceException, match="has no version '5'") as info:
         endpoint.submit("exp", pipeline_version="5")
     assert info.value.status_code == 404
+    assert [ws._store.query_one(f"SELECT COUNT(*) FROM {t}")[0] for t in tables] == rows_before
 
     runs_before = ws._store.query_one("SELECT COUNT(*) FROM runs")[0]
     endpoint.disable()
@@ -174,3 +179,15 @@ def test_disabled_version_pipeline_is_refused(ws, two):
     with pytest.raises(ServiceException, match="is Disabled") as info:
         endpoint.submit("exp")
     assert info.value.status_code == 409
+
+
+def test_experiment_submit_deprecated_pipeline_params_and_parent(ws, two, caplog):
+    first, _ = two
+    endpoint = PipelineEndpoint.publish(ws, name="ep", description="d", pipeline=first)
+    parent = endpoint.submit("exp")
+    with caplog.at_level(logging.WARNING):
+        run = Experiment(ws, "exp").submit(endpoint, pipeline_params={"word": "old"}, parent_run_id=parent.id)
+    assert "The 'pipeline_params' argument is deprecated. Please use 'pipeline_parameters' instead." in caplog.text
+    assert "first ['--word', 'old']" in _printed(run)
+    assert ws._context.runs.run(run.id)["parent_run_id"] == parent.id
+    assert _printed(parent)
