@@ -1,9 +1,10 @@
 """Start, wake, inspect and stop a workspace's service from user processes.
 
 ``ensure_service`` starts the service on demand (detached: it outlives the submitting
-process), ``wake`` tells it a run was queued (``POST /wake``), ``service_status`` and
-``stop_service`` back ``azureml-local service status|stop``, ``stop_workspace_processes``
-is ``Workspace.delete``'s. Standard library only (``http.client``, imported when a request is
+process), ``ensure_listening`` also waits until its port takes connections (endpoint URLs),
+``wake`` tells it a run was queued (``POST /wake``), ``service_status`` and ``stop_service``
+back ``azureml-local service status|stop``, ``stop_workspace_processes`` is
+``Workspace.delete``'s. Standard library only (``http.client``, imported when a request is
 actually sent): user processes never load the service's web stack.
 
 All take an SDK ``Workspace`` or a ``WorkspaceContext``.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -53,6 +55,26 @@ def ensure_service(ws: Any, wait: bool = False, timeout: float = 10.0) -> dict |
                 time.sleep(0.02)
                 info = service_info(ctx)
     return info
+
+
+def ensure_listening(ws: Any, timeout: float = 15.0) -> None:
+    """Start the service if none runs and return once its port takes connections.
+
+    For code that hands out an endpoint URL to be POSTed at once (``requests.post(published.endpoint,
+    ...)``): the service binds its port first thing, so from then on a request waits in the listen
+    queue until the app serves it instead of being refused. Costs nothing when a service runs.
+    """
+    ctx = as_context(ws)
+    if ensure_service(ctx) is not None:
+        return
+    port = service_port(ctx)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and service_info(ctx) is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.01)
 
 
 def start_service(ws: Any, timeout: float = 30.0, host: str | None = None) -> dict:

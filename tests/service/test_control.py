@@ -135,3 +135,22 @@ def test_cli_service_start_status_stop(ws, capsys: pytest.CaptureFixture) -> Non
     assert main(["service", "stop"]) == 0
     assert capsys.readouterr().out.strip() == "stopped"
     assert not pid_alive(started["pid"])
+
+
+def test_ensure_listening_makes_a_cold_endpoint_url_answer_at_once(ws, tmp_path: Path) -> None:
+    import requests
+
+    from azureml.core.authentication import InteractiveLoginAuthentication
+    from azureml_local.service import urls
+    from rest_helpers import publish_echo
+
+    published = publish_echo(ws, tmp_path / "echo")
+    control.stop_service(ws)
+    assert control.service_info(ws) is None
+    control.ensure_listening(ws)  # what handing out an endpoint URL should call
+    response = requests.post(urls.published_pipeline_url(ws, published.id), json={"ExperimentName": "cold"},
+                             headers=InteractiveLoginAuthentication().get_authentication_header(), timeout=60)
+    assert response.status_code == 200, response.text
+    started = time.monotonic()
+    control.ensure_listening(ws)  # a running service: returns at once
+    assert time.monotonic() - started < 0.5

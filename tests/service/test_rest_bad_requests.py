@@ -19,6 +19,7 @@ import requests
 
 from azureml.core import Workspace
 from azureml.core.authentication import InteractiveLoginAuthentication
+from azureml.pipeline.core import PipelineEndpoint
 from azureml_local.service import urls
 from azureml_local.tokens import HOME_AUDIENCE, issue_home_token, issue_token
 from rest_helpers import publish_echo, row_counts, start
@@ -81,10 +82,10 @@ def _auth_cases(ws, url: str) -> list[Case]:
     ]
 
 
-def _routing_cases(ws, url: str, endpoint: dict, disabled_url: str) -> list[Case]:
+def _routing_cases(ws, url: str, endpoint, disabled_url: str) -> list[Case]:
     body = {"ExperimentName": "routing"}
     base = urls.pipelines_url(ws)
-    by_id = urls.pipeline_endpoint_url(ws, endpoint["id"])
+    by_id = endpoint.endpoint
     return [
         Case("another subscription", 404, "ResourceNotFound", url.replace("/subscriptions/sub-1/",
                                                                            "/subscriptions/sub-9/"), body),
@@ -96,6 +97,8 @@ def _routing_cases(ws, url: str, endpoint: dict, disabled_url: str) -> list[Case
         Case("unknown published pipeline", 404, "PipelineNotFound", f"{base}/PipelineRuns/PipelineSubmit/nope", body),
         Case("disabled published pipeline", 409, "PipelineNotActive", disabled_url, body),
         Case("unknown endpoint id", 404, "PipelineEndpointNotFound", urls.pipeline_endpoint_url(ws, "nope"), body),
+        Case("disabled endpoint", 409, "PipelineEndpointNotActive",
+             f"{base}/PipelineRuns/PipelineEndpointSubmit/Name?name=off-endpoint", body),
         Case("unknown endpoint name", 404, "PipelineEndpointNotFound",
              f"{base}/PipelineRuns/PipelineEndpointSubmit/Name?name=nope", body),
         Case("endpoint by name without ?name=", 400, "BadArgument", f"{base}/PipelineRuns/PipelineEndpointSubmit/Name",
@@ -183,7 +186,8 @@ def test_at_least_30_bad_requests_get_their_4xx_and_create_nothing(ws, tmp_path:
     published = publish_echo(ws, tmp_path / "echo")
     disabled = publish_echo(ws, tmp_path / "off", name="off")
     disabled.disable()
-    endpoint = ws._context.published.create_endpoint("echo-endpoint", "REST tests", published.id)
+    endpoint = PipelineEndpoint.publish(ws, "echo-endpoint", "REST tests", published)
+    PipelineEndpoint.publish(ws, "off-endpoint", "disabled", published).disable()
     start(ws)
     cases = (_auth_cases(ws, published.endpoint) + _routing_cases(ws, published.endpoint, endpoint, disabled.endpoint)
              + _body_cases(published.endpoint))

@@ -14,7 +14,7 @@ import requests
 
 from azureml.core import Experiment
 from azureml.core.authentication import InteractiveLoginAuthentication
-from azureml.pipeline.core import PipelineRun
+from azureml.pipeline.core import PipelineEndpoint, PipelineRun
 from azureml_local.service import urls
 from rest_helpers import publish_echo, row_counts, start
 
@@ -82,11 +82,11 @@ def test_the_sdk_request_shape_string_values_and_any_key_case(ws, tmp_path: Path
 def test_pipeline_endpoint_by_id_version_query_and_name(ws, tmp_path: Path) -> None:
     first = publish_echo(ws, tmp_path / "one", name="v-one", marker="one")
     second = publish_echo(ws, tmp_path / "two", name="v-two", marker="two")
-    store = ws._context.published
-    endpoint = store.create_endpoint("my-endpoint", "two versions", first.id)
-    store.add_endpoint_version(endpoint["id"], second.id)  # version "1"; the default stays "0"
+    endpoint = PipelineEndpoint.publish(ws, "my-endpoint", "two versions", first)
+    endpoint.add(second)  # version "1"; the default stays "0"
     start(ws)
-    by_id = urls.pipeline_endpoint_url(ws, endpoint["id"])
+    by_id = endpoint.endpoint
+    assert by_id == urls.pipeline_endpoint_url(ws, endpoint.id)
     by_name = f"{urls.pipelines_url(ws)}/PipelineRuns/PipelineEndpointSubmit/Name?name=my-endpoint"
     expected = {by_id: first.id, f"{by_id}/1": second.id, f"{by_id}?pipelineVersion=1": second.id,
                 f"{by_id}/1?pipelineVersion=1": second.id, f"{by_id}/0": first.id,
@@ -97,7 +97,7 @@ def test_pipeline_endpoint_by_id_version_query_and_name(ws, tmp_path: Path) -> N
         assert response.status_code == 200, (url, response.text)
         entity = response.json()
         assert entity["PipelineId"] == pipeline_id, url
-        assert entity["Properties"]["azureml.pipelineEndpointId"] == endpoint["id"]
+        assert entity["Properties"]["azureml.pipelineEndpointId"] == endpoint.id
         runs[url] = entity["Id"]
     run = PipelineRun(ws.experiments["endpoint-exp"], runs[f"{by_id}/1"])
     run.wait_for_completion(show_output=False)
