@@ -124,6 +124,8 @@ def _body_cases(url: str) -> list[Case]:
         ("no Content-Type", 415, "UnsupportedMediaType", *raw(b'{"ExperimentName": "x"}', None)),
         ("latin-1 charset", 415, "UnsupportedMediaType",
          *raw(b'{"ExperimentName": "x"}', "application/json; charset=iso-8859-1")),
+        ("body over 4 MiB", 413, "RequestEntityTooLarge",
+         *raw(b'{"ExperimentName": "x", "Description": "' + b"x" * (4 * 1024 * 1024) + b'"}')),
     ]
     out = [Case(name, status, code, url, data, headers) for name, status, code, data, headers in cases]
     for name, status, code, body in [

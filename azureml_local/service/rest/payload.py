@@ -34,6 +34,21 @@ def check_content_type(content_type: str | None) -> None:
                                  f"{content_type or 'undeclared'!r}. With curl: -H 'Content-Type: application/json'.")
 
 
+def check_length(content_length: str | None) -> None:
+    """413 before reading a body declared larger than :data:`MAX_BODY_BYTES`."""
+    try:
+        declared = int(content_length or 0)
+    except ValueError:
+        return  # not a number: the server's HTTP parser has already answered
+    if declared > MAX_BODY_BYTES:
+        raise _too_large(declared)
+
+
+def _too_large(size: int) -> SubmissionRejected:
+    return SubmissionRejected(413, "RequestEntityTooLarge",
+                              f"The request body has {size} bytes; at most {MAX_BODY_BYTES} are accepted.")
+
+
 def parse_submission(content_type: str | None, body: bytes, parent_run_id: str | None = None) -> SubmitRequest:
     """The :class:`SubmitRequest` a submit's headers and body describe; SubmissionRejected otherwise."""
     if not body.strip():
@@ -41,8 +56,7 @@ def parse_submission(content_type: str | None, body: bytes, parent_run_id: str |
                        '{"ExperimentName": "my-experiment", "ParameterAssignments": {"p": 1}}.')
     check_content_type(content_type)
     if len(body) > MAX_BODY_BYTES:
-        raise SubmissionRejected(413, "RequestEntityTooLarge",
-                                 f"The request body has {len(body)} bytes; at most {MAX_BODY_BYTES} are accepted.")
+        raise _too_large(len(body))
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:

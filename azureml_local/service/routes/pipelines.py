@@ -27,7 +27,7 @@ from azureml_local.pipeline.publishing import submit
 from azureml_local.pipeline.publishing.request import SubmissionRejected, SubmitRequest
 from azureml_local.service.rest.entities import pipeline_run_entity
 from azureml_local.service.rest.errors import ApiError
-from azureml_local.service.rest.payload import parse_submission
+from azureml_local.service.rest.payload import check_length, parse_submission
 
 if TYPE_CHECKING:
     from azureml_local.context import WorkspaceContext
@@ -55,6 +55,7 @@ def this_workspace(request: Request, subscription_id: str, resource_group: str,
 
 async def submission(request: Request, parentRunId: str | None = Query(None)) -> SubmitRequest:  # noqa: N803
     """The request's body as a :class:`SubmitRequest` (400/413/415 when it is not one)."""
+    check_length(request.headers.get("content-length"))
     return parse_submission(request.headers.get("content-type"), await request.body(), parentRunId)
 
 
