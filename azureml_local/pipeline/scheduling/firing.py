@@ -117,11 +117,15 @@ def next_wake(ctx: "WorkspaceContext") -> datetime | None:
     """The earliest instant a schedule is due next (None: no Active schedule)."""
     wakes = []
     for schedule in ctx.schedules.list(active_only=True):
-        if schedule["schedule_type"] == "Recurrence":
-            instant = next_instant(schedule["recurrence"], from_iso(schedule["anchor_utc"]),
-                                   from_iso(schedule["fired_through_utc"]))
-        else:
-            instant = from_iso(schedule["next_poll_utc"])
+        try:
+            if schedule["schedule_type"] == "Recurrence":
+                instant = next_instant(schedule["recurrence"], from_iso(schedule["anchor_utc"]),
+                                       from_iso(schedule["fired_through_utc"]))
+            else:
+                instant = from_iso(schedule["next_poll_utc"])
+        except Exception:  # noqa: BLE001 - reported; the other schedules still get planned
+            traceback.print_exc()
+            continue
         if instant is not None:
             wakes.append(instant)
     return min(wakes, default=None)
