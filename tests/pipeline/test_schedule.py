@@ -179,3 +179,15 @@ def test_parameters_that_do_not_fit_the_pipeline_are_refused_at_create(ws, publi
     with pytest.raises(UserErrorException, match="UnknownPipelineParameter"):
         schedule.update(pipeline_parameters={"nope": 1})
     schedule.disable()
+
+
+def test_create_for_pipeline_endpoint(ws, published):
+    from azureml.pipeline.core import PipelineEndpoint
+
+    endpoint = PipelineEndpoint.publish(ws, name="ep-for-schedule", description="d", pipeline=published)
+    schedule = Schedule.create_for_pipeline_endpoint(ws, name="ep-weekly", pipeline_endpoint_id=endpoint.id,
+                                                     experiment_name="e", recurrence=_weekly())
+    assert (schedule.pipeline_id, schedule.pipeline_endpoint_id) == (None, endpoint.id)
+    assert f"Pipeline Id: None,\nPipeline Endpoint Id: {endpoint.id}," in str(schedule)
+    assert [s.id for s in Schedule.get_schedules_for_pipeline_endpoint_id(ws, endpoint.id)] == [schedule.id]
+    schedule.disable()

@@ -53,7 +53,7 @@ def test_moving_the_driven_clock_fires_at_once(ws, published, clock):
     moved = time.monotonic()
     clock.set(T0 + timedelta(minutes=30))
     assert len(_runs(schedule, 1)) == 1
-    assert time.monotonic() - moved < 2.0  # file re-read every 0.05 s, then one pass: no 5 s rescan wait
+    assert time.monotonic() - moved < 3.0  # file re-read every 0.05 s, then one pass: no 5 s rescan wait
     [fire] = ws._context.schedules.history(schedule.id)
     assert (fire["due_utc"], fire["state"]) == ("2026-03-02T12:30:00.000000Z", "Submitted")
 
@@ -65,7 +65,7 @@ def test_a_new_schedule_reaches_the_running_service_by_its_wake(ws, published, c
     schedule = Schedule.create(ws, name="now", pipeline_id=published.id, experiment_name="sched",
                                recurrence=ScheduleRecurrence(frequency="Day", interval=1))  # first run: at creation
     assert len(_runs(schedule, 1)) == 1
-    assert time.monotonic() - created < 3.0  # POST /wake re-plans at once (the rescan is 5 s)
+    assert time.monotonic() - created < 4.0  # POST /wake re-plans at once (the rescan is 5 s)
 
 
 def test_a_fire_missed_while_the_service_was_stopped_happens_once_after_restart(ws, published, clock):

@@ -154,3 +154,24 @@ def test_datastore_schedule_fires_once_per_new_or_changed_blob_directly_under_it
     history = ctx.schedules.history(schedule["id"])
     assert sorted((f["blob_name"], f["state"]) for f in history) == [
         ("landing/a.csv", "Submitted"), ("landing/a.csv", "Submitted"), ("landing/b.csv", "Submitted")]
+
+
+def test_an_endpoint_schedule_starts_the_endpoints_default_version(ws, published, clock):
+    from azureml.pipeline.core import PipelineEndpoint, Schedule
+
+    endpoint = PipelineEndpoint.publish(ws, name="scheduled-endpoint", description="d", pipeline=published)
+    ctx = ws._context
+    recurrence = {"frequency": "Day", "interval": 1, "start_time": "2026-03-02T13:00:00", "time_zone": None,
+                  "hours": None, "minutes": None, "week_days": None}
+    schedule = manage.create_schedule(ctx, name="via-endpoint", experiment_name="sched",
+                                      pipeline_endpoint_id=endpoint.id, recurrence=recurrence,
+                                      submission={"parameter_assignments": {"rate": 2.0}})
+    [run_id] = firing.run_pass(ctx, T0 + timedelta(hours=1))[0]
+    props = ctx.runs.properties(run_id)
+    assert props["azureml.pipelineEndpointId"] == endpoint.id and props["azureml.pipelineEndpointVersion"] == "0"
+    assert props["azureml.scheduleId"] == schedule["id"] and _params(ctx, run_id) == {"rate": 2.0}
+    assert [s.id for s in Schedule.get_schedules_for_pipeline_endpoint_id(ws, endpoint.id)] == [schedule["id"]]
+    assert [s.id for s in Schedule.list(ws, pipeline_endpoint_id=endpoint.id)] == [schedule["id"]]
+    endpoint.disable()
+    firing.run_pass(ctx, T0 + timedelta(days=1, hours=1))
+    assert ctx.schedules.history(schedule["id"])[0]["error"].startswith("PipelineEndpointNotActive")
