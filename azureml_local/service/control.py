@@ -85,6 +85,8 @@ def start_service(ws: Any, timeout: float = 30.0, host: str | None = None) -> di
     starting (its port is taken) fails this at once, quoting its log.
     """
     ctx = as_context(ws)
+    log = ctx.folder / "service.log"
+    logged = log.stat().st_size if log.exists() else 0
     info = service_info(ctx)
     proc = None if info is not None else _start(ctx, host)
     deadline = time.monotonic() + timeout
@@ -94,17 +96,18 @@ def start_service(ws: Any, timeout: float = 30.0, host: str | None = None) -> di
         time.sleep(0.02)
         info = service_info(ctx)
     if info is None:
-        log = ctx.folder / "service.log"
-        why = _last_error(log) or f"it did not start within {timeout:.0f} s"
+        why = _last_error(log, logged) or f"it did not start within {timeout:.0f} s"
         raise ProjectSystemException(f"The workspace service did not start: {why}\nIts log is {log}; fix what it "
                                      f"reports and run `azureml-local service start` again.")
     return info
 
 
-def _last_error(log: Path) -> str | None:
-    """The last ``ERROR`` line the service wrote to its log (why it exited)."""
+def _last_error(log: Path, offset: int) -> str | None:
+    """The last ``ERROR`` line the service wrote to its log after ``offset`` (why it exited)."""
     try:
-        lines = log.read_text(errors="replace").splitlines()
+        with open(log, "rb") as fh:
+            fh.seek(offset)
+            lines = fh.read().decode(errors="replace").splitlines()
     except OSError:
         return None
     return next((line for line in reversed(lines) if "ERROR:" in line), None)

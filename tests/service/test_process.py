@@ -99,6 +99,15 @@ def test_an_active_published_pipeline_keeps_the_service_up(ws, tmp_path: Path,
     assert wait_gone(info["pid"], timeout=60)
 
 
+def test_a_deleted_workspace_folder_ends_the_service_despite_an_active_pipeline(ws, tmp_path: Path) -> None:
+    import shutil
+
+    publish_echo(ws, tmp_path / "echo")
+    info = start(ws)
+    shutil.rmtree(ws._local_folder)
+    assert wait_gone(info["pid"], timeout=20)
+
+
 def test_foreground_runs_in_the_terminal_never_exits_idle_and_stops_on_ctrl_c(ws, tmp_path: Path) -> None:
     ws.write_config(path=str(tmp_path))
     env = {**os.environ, "AZUREML_LOCAL_SERVICE_IDLE_SECONDS": "0.3"}
