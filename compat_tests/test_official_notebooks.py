@@ -5,11 +5,14 @@ fresh folder with a local workspace's ``config.json``, runs every cell with nbcl
 kernel of this project's interpreter (``compat_tests/notebooks/harness.py``), then reads
 back from the workspace what the notebook should have left behind. No cell is edited;
 what the harness provides beforehand is listed in docs/compat-pipeline-notebooks.md.
+The SDK names a test reads back with are imported after the notebook ran, so a name the
+project lacks shows up as the notebook's failing cell, not as an import error of the test.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -34,7 +37,8 @@ def _finished(run) -> None:
 
 def test_vendored_files_are_unedited():
     """Every vendored file has the git blob id the README records for the upstream commit."""
-    recorded = dict(re.findall(r"^\| `([^`]+)` \| `([0-9a-f]{40})` \|$", (OFFICIAL / "README.md").read_text(), re.M))
+    readme = (OFFICIAL / "README.md").read_text()
+    recorded = dict(re.findall(r"^\| `([^`]+)` \| `([0-9a-f]{40})` \|$", readme, re.M))
     present = {p.relative_to(NOTEBOOKS).as_posix(): p for p in NOTEBOOKS.rglob("*") if p.is_file()}
     assert sorted(present) == sorted(recorded)
     for name, path in present.items():
@@ -144,6 +148,14 @@ def test_versioned_pipeline_endpoints(notebook_folder):
         _train_failed_without_input(run)
 
 
+def _wait_for(listing, timeout: float = 30.0) -> list:
+    """``listing()`` once it is not empty (a schedule fires from the service, a moment after creation)."""
+    deadline = time.monotonic() + timeout
+    while not (found := listing()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
 def test_schedule_for_published_pipeline(notebook_folder):
     """Recurrence, datastore and pipeline-endpoint schedules; disabled, re-enabled, updated, listed."""
     folder, ws = notebook_folder
@@ -155,8 +167,8 @@ def test_schedule_for_published_pipeline(notebook_folder):
     assert len(published) == 2 and endpoint.get_pipeline().id in published
     schedules = _schedules(ws)
     assert sorted(schedules) == ["My_Endpoint_Schedule", "My_Schedule", "My_Updated_Schedule"]
-    updated, on_data, on_endpoint = (schedules[n] for n in sorted(schedules)[::-1][:1] + ["My_Schedule",
-                                                                                         "My_Endpoint_Schedule"])
+    updated, on_data, on_endpoint = (schedules[n] for n in ("My_Updated_Schedule", "My_Schedule",
+                                                            "My_Endpoint_Schedule"))
     assert (updated.status, updated.recurrence.frequency, updated.recurrence.interval,
             updated.description) == ("Disabled", "Hour", 2, "Updated_Schedule_Run")
     assert (on_data.status, on_data.datastore_name, on_data.polling_interval) == ("Disabled", "workspaceblobstore", 5)
@@ -170,20 +182,9 @@ def test_schedule_for_published_pipeline(notebook_folder):
     _train_failed_without_input(fired)
 
 
-def _wait_for(listing, timeout: float = 30.0) -> list:
-    """``listing()`` once it is not empty (a schedule fires from the service, a moment after creation)."""
-    deadline = time.monotonic() + timeout
-    while not (found := listing()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return found
-
-
 def test_publish_and_run_using_rest_endpoint(notebook_folder):
     """Publish from a Pipeline and from a PipelineRun, then POST with a parameter; the Titanic URL
     dataset is served from a local file through <home>/url_map.json (no network in CI)."""
-    import json
-    import os
-
     folder, ws = notebook_folder
     titanic = folder.parent / "Titanic.csv"
     titanic.write_text(TITANIC)
@@ -191,9 +192,8 @@ def test_publish_and_run_using_rest_endpoint(notebook_folder):
     (home / "url_map.json").write_text(json.dumps({"https://dprepdata.blob.core.windows.net/demo/Titanic.csv":
                                                    str(titanic)}))
     execute("aml-pipelines-publish-and-run-using-rest-endpoint.ipynb", folder)
-    from azureml.pipeline.core import PublishedPipeline
-
     from azureml.core import Dataset
+    from azureml.pipeline.core import PublishedPipeline
 
     pipelines = {p.name: p for p in PublishedPipeline.list(ws)}
     assert sorted(pipelines) == ["My_New_Pipeline", "My_New_Pipeline2"]

@@ -3,9 +3,9 @@
 The kernel is an ipykernel on this project's interpreter (``sys.executable``: the ``.venv``
 the tests run in), described by a kernel spec written into the test's temp folder so that no
 kernel installed elsewhere on the machine is picked (nothing needs installing: ``ipykernel`` is
-in the test extras), with its connection file and IPython/Jupyter folders there too. It starts in a fresh folder holding a
-copy of the vendored notebook folder (``official/intro-to-pipelines``) and a ``config.json``
-for a local workspace, and inherits the test's environment, so ``AZUREML_LOCAL_HOME`` (the
+in the test extras), with its connection file and IPython/Jupyter folders there too. It starts
+in a fresh folder holding a copy of the vendored notebook folder (``official/intro-to-pipelines``)
+and a ``config.json`` for a local workspace, and inherits the test's environment, so ``AZUREML_LOCAL_HOME`` (the
 test's isolated home) and the session's Azurite reach it. The root conftest's fixture stops
 the workspace services the notebook started once the test ends.
 
@@ -28,7 +28,7 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 OFFICIAL = Path(__file__).resolve().parent / "official"
 NOTEBOOKS = OFFICIAL / "intro-to-pipelines"
@@ -106,6 +106,8 @@ def execute(name: str, folder: Path, timeout: int = CELL_TIMEOUT) -> ExecutedNot
         client.execute(cleanup_kc=True, env=env)
     except CellExecutionError as exc:
         raise NotebookFailed(f"{name}: {_failed_cell(notebook)}\n{_ANSI.sub('', str(exc))}") from None
+    except (CellTimeoutError, DeadKernelError) as exc:  # a cell ran over `timeout`, or the kernel died
+        raise NotebookFailed(f"{name}: {type(exc).__name__}: {exc}") from None
     finally:
         nbformat.write(notebook, folder / (path.stem + ".executed.ipynb"))
     return ExecutedNotebook(notebook, folder, time.monotonic() - started)
