@@ -17,7 +17,8 @@ from azureml_local.context import as_context
 from azureml_local.data.datastore import Datastore
 from azureml_local.pipeline.pipeline_run import PipelineRun
 from azureml_local.pipeline.schedule_recurrence import ScheduleRecurrence, TimeZone
-from azureml_local.pipeline.scheduling import manage
+from azureml_local.clock import utc_now
+from azureml_local.pipeline.scheduling import firing, manage
 from azureml_local.pipeline.publishing.submit import SCHEDULE_ID_PROPERTY
 from azureml_local.service import control as service_control
 
@@ -179,6 +180,7 @@ class Schedule(object):
             submission=submission_of(pipeline_parameters, workspace), datastore_name=datastore_name,
             polling_interval=polling_interval, data_path_parameter_name=data_path_parameter_name,
             continue_on_step_failure=continue_on_step_failure, path_on_datastore=path_on_datastore)
+        firing.fire_if_due(ctx, row["id"], utc_now())  # no start_time: the first run starts at creation
         service_control.wake(ctx)  # starts the service when none runs; an Active schedule keeps it up
         schedule = Schedule._from_row(workspace, row)
         if wait_for_provisioning:
@@ -218,6 +220,8 @@ class Schedule(object):
             data_path_parameter_name=data_path_parameter_name, continue_on_step_failure=continue_on_step_failure,
             path_on_datastore=path_on_datastore)
         self._refresh(row)
+        if recurrence is not None:  # a new recurrence without start_time fires now, as at creation
+            firing.fire_if_due(ctx, self._id, utc_now())
         service_control.wake(ctx)
         if wait_for_provisioning:
             self._wait_for_provisioning(timeout_seconds=wait_timeout)

@@ -191,3 +191,20 @@ def test_create_for_pipeline_endpoint(ws, published):
     assert f"Pipeline Id: None,\nPipeline Endpoint Id: {endpoint.id}," in str(schedule)
     assert [s.id for s in Schedule.get_schedules_for_pipeline_endpoint_id(ws, endpoint.id)] == [schedule.id]
     schedule.disable()
+
+
+def test_without_start_time_the_first_run_starts_at_creation_even_if_disabled_at_once(ws, published):
+    """As in Azure (and the official schedule notebook's My_Schedule): create starts the first run itself."""
+    import time
+
+    schedule = Schedule.create(ws, name="now", pipeline_id=published.id, experiment_name="at-creation",
+                               recurrence=ScheduleRecurrence(frequency="Hour", interval=1),
+                               pipeline_parameters={"rate": 0.25})
+    schedule.disable()
+    first = schedule.get_last_pipeline_run()
+    assert first is not None and first.get_properties()["azureml.scheduleId"] == schedule.id
+    assert first.wait_for_completion(show_output=False) == "Finished"
+    [step_run] = list(first.get_steps())
+    assert "['--rate', '0.25']" in step_run.get_stdout_log()
+    time.sleep(1.5)  # a scheduler pass in the running service must not fire the same instant again
+    assert [r.id for r in schedule.get_pipeline_runs()] == [first.id]

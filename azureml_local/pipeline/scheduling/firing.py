@@ -78,10 +78,26 @@ def claim_blob_fires(ctx: "WorkspaceContext", schedule: dict, now: datetime) -> 
     return ctx.schedules.claim_blob_fires(schedule["id"], found, iso(now), next_poll(schedule["polling_interval"], now))
 
 
-def submit_claimed(ctx: "WorkspaceContext") -> list[str]:
-    """Submit every claimed fire; returns the ids of the runs started."""
+def fire_if_due(ctx: "WorkspaceContext", schedule_id: str, now: datetime) -> list[str]:
+    """Fire one time schedule's due instants now, in the calling process; returns the runs started.
+
+    ``Schedule.create`` calls it: without a start time the first run starts at creation, as in Azure,
+    whether or not a service is up yet (and even if the schedule is disabled a moment later). The claim
+    is the same as the scheduler's, so the service never fires that instant again.
+    """
+    schedule = ctx.schedules.get(schedule_id)
+    if schedule is None or schedule["status"] != "Active" or schedule["schedule_type"] != "Recurrence":
+        return []
+    claim_time_fires(ctx, schedule, now)
+    return submit_claimed(ctx, schedule_id)
+
+
+def submit_claimed(ctx: "WorkspaceContext", schedule_id: str | None = None) -> list[str]:
+    """Submit every claimed fire (of one schedule, when given); returns the ids of the runs started."""
     started = []
     for fire in ctx.schedules.claimed():
+        if schedule_id is not None and fire["schedule_id"] != schedule_id:
+            continue
         schedule = ctx.schedules.get(fire["schedule_id"])
         try:
             with ctx.db.transaction():  # the run and the fire's mark commit together
