@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from azureml_local.exceptions import ServiceException
+from azureml_local.pipeline.entity_text import entity_text
 from azureml_local.pipeline.pipeline import Pipeline
 from azureml_local.pipeline.published_pipeline import (PublishedPipeline, check_experiment, call_service,
                                                        queued_pipeline_run, sdk_request)
@@ -311,7 +312,7 @@ class PipelineEndpoint:
     def __str__(self) -> str:
         info = OrderedDict([("Name", self.name), ("Id", self.id), ("Description", self.description),
                             ("Pipelines", [(v.version, v.pipeline) for v in self.list_versions()])])
-        return "PipelineEndpoint({0})".format(",\n".join("{}: {}".format(k, v) for k, v in info.items()))
+        return entity_text("PipelineEndpoint", info)
 
     def __repr__(self) -> str:
         return self.__str__()

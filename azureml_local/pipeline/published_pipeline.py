@@ -16,6 +16,7 @@ from typing import Any, Callable, TypeVar
 from azureml_local.exceptions import ServiceException
 from azureml_local.experiment import Experiment
 from azureml_local.pipeline.builder_io import is_a, is_dataset
+from azureml_local.pipeline.entity_text import entity_text
 from azureml_local.pipeline.pipeline_run import PipelineRun
 from azureml_local.pipeline.publishing.request import SubmissionRejected, SubmitRequest
 from azureml_local.pipeline.publishing.submit import submit_published
@@ -257,8 +258,7 @@ class PublishedPipeline:
         return f"<table style=\"width:100%\"><tr>{head}</tr><tr>{cells}</tr></table>"
 
     def __str__(self) -> str:
-        info = self._get_base_info_dict(show_link=False)
-        return "Pipeline({0})".format(",\n".join("{}: {}".format(k, v) for k, v in info.items()))
+        return entity_text("Pipeline", self._get_base_info_dict(show_link=False))
 
     def __repr__(self) -> str:
         return self.__str__()

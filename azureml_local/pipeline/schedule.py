@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from azureml_local.context import as_context
 from azureml_local.data.datastore import Datastore
 from azureml_local.pipeline.pipeline_run import PipelineRun
+from azureml_local.pipeline.entity_text import entity_text
 from azureml_local.pipeline.schedule_recurrence import ScheduleRecurrence, TimeZone
 from azureml_local.clock import utc_now
 from azureml_local.pipeline.scheduling import firing, manage
@@ -354,8 +355,7 @@ class Schedule(object):
         return result
 
     def __str__(self) -> str:
-        lines = [f"{key}: {value}" for key, value in self._get_base_info_dict(show_link=False).items()]
-        return "Pipeline(" + ",\n".join(lines) + ")"  # the SDK's text, "Pipeline(" included
+        return entity_text("Pipeline", self._get_base_info_dict(show_link=False))  # "Pipeline(", as in the SDK
 
     def __repr__(self) -> str:
         return self.__str__()
