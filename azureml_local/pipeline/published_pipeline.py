@@ -33,10 +33,10 @@ def call_service(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise ServiceException(f"({exc.code}) {exc.message}", status_code=exc.status) from None
 
 
-def sdk_request(workspace: Any, experiment_name: str, pipeline_parameters: dict | None,
-                parent_run_id: str | None = None, continue_on_step_failure: bool | None = None) -> SubmitRequest:
-    """The body the SDK sends (``_AevaGraphProvider._get_parameter_assignments``): scalars as ``str(value)``,
-    DataPaths as DataPathAssignments, datasets as SavedDataSetReference; anything else is refused."""
+def sdk_assignments(workspace: Any, pipeline_parameters: dict | None) -> dict[str, dict]:
+    """``pipeline_parameters`` as the SDK sends them (``_AevaGraphProvider._get_parameter_assignments``):
+    scalars as ``str(value)``, DataPaths as DataPathAssignments, datasets as SavedDataSetReference;
+    anything else is refused. Keys are the ``SubmitRequest`` field names (schedules store the same dict)."""
     params, datapaths, datasets = {}, {}, {}
     for name, value in (pipeline_parameters or {}).items():
         value = getattr(value, "default_value", value) if is_a(value, "PipelineParameter") else value
@@ -49,10 +49,15 @@ def sdk_request(workspace: Any, experiment_name: str, pipeline_parameters: dict 
             params[name] = str(value)
         else:
             raise Exception("Invalid parameter type {0}".format(str(type(value))))
+    return {"parameter_assignments": params, "data_path_assignments": datapaths, "dataset_assignments": datasets}
+
+
+def sdk_request(workspace: Any, experiment_name: str, pipeline_parameters: dict | None,
+                parent_run_id: str | None = None, continue_on_step_failure: bool | None = None) -> SubmitRequest:
+    """The body the SDK sends for a submit of ``pipeline_parameters`` to ``experiment_name``."""
     return SubmitRequest(experiment_name=experiment_name, description=experiment_name, run_source="SDK",
-                         run_type="SDK", parameter_assignments=params, data_path_assignments=datapaths,
-                         dataset_assignments=datasets, continue_on_step_failure=continue_on_step_failure,
-                         parent_run_id=parent_run_id)
+                         run_type="SDK", continue_on_step_failure=continue_on_step_failure,
+                         parent_run_id=parent_run_id, **sdk_assignments(workspace, pipeline_parameters))
 
 
 def queued_pipeline_run(workspace: Any, experiment_name: str, run_id: str) -> Any:

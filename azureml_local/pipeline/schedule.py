@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from azureml_local.context import as_context
 from azureml_local.data.datastore import Datastore
 from azureml_local.pipeline.pipeline_run import PipelineRun
+from azureml_local.pipeline.published_pipeline import sdk_assignments
 from azureml_local.pipeline.entity_text import entity_text
 from azureml_local.pipeline.schedule_recurrence import ScheduleRecurrence, TimeZone
 from azureml_local.clock import utc_now
@@ -178,7 +179,7 @@ class Schedule(object):
             ctx, name=name, experiment_name=experiment_name, pipeline_id=pipeline_id,
             pipeline_endpoint_id=pipeline_endpoint_id,
             recurrence=recurrence._to_dict() if recurrence is not None else None, description=description,
-            submission=submission_of(pipeline_parameters, workspace), datastore_name=datastore_name,
+            submission=sdk_assignments(workspace, pipeline_parameters), datastore_name=datastore_name,
             polling_interval=polling_interval, data_path_parameter_name=data_path_parameter_name,
             continue_on_step_failure=continue_on_step_failure, path_on_datastore=path_on_datastore)
         firing.fire_if_due(ctx, row["id"], utc_now())  # no start_time: the first run starts at creation
@@ -216,7 +217,7 @@ class Schedule(object):
         row = manage.update_schedule(
             ctx, self._id, name=name, description=description,
             recurrence=recurrence._to_dict() if recurrence is not None else None,
-            submission=submission_of(pipeline_parameters, self._workspace) if pipeline_parameters is not None
+            submission=sdk_assignments(self._workspace, pipeline_parameters) if pipeline_parameters is not None
             else None, status=status, datastore_name=datastore_name, polling_interval=polling_interval,
             data_path_parameter_name=data_path_parameter_name, continue_on_step_failure=continue_on_step_failure,
             path_on_datastore=path_on_datastore)
@@ -372,21 +373,3 @@ def _recurrence_details(recurrence: ScheduleRecurrence) -> str:
     every = str(recurrence.frequency) if recurrence.interval == 1 else f"{recurrence.interval} {recurrence.frequency}s"
     words.append("every " + every)
     return " ".join(words)
-
-
-def submission_of(pipeline_parameters: dict | None, workspace: Any) -> dict:
-    """Pipeline parameters in their REST shapes: scalars, ``DataPath`` -> ``{DataStoreName, RelativePath}``,
-    datasets -> ``{"SavedDataSetReference": {"Id"}}``; anything else: the SDK's ``Exception``."""
-    scalars: dict[str, Any] = {}
-    data_paths: dict[str, dict] = {}
-    datasets: dict[str, dict] = {}
-    for name, value in (pipeline_parameters or {}).items():
-        if hasattr(value, "datastore_name") and hasattr(value, "path_on_datastore"):
-            data_paths[name] = {"DataStoreName": value.datastore_name, "RelativePath": value.path_on_datastore}
-        elif type(value) in (str, int, float, bool):
-            scalars[name] = value
-        elif hasattr(value, "_ensure_saved"):
-            datasets[name] = {"SavedDataSetReference": {"Id": value._ensure_saved(workspace)}}
-        else:
-            raise Exception('Invalid parameter type {0}'.format(str(type(value))))
-    return {"parameter_assignments": scalars, "data_path_assignments": data_paths, "dataset_assignments": datasets}
