@@ -50,7 +50,10 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
     },
     "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
-                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
+                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")} | {
+        "AdlaStep": "azureml_local.pipeline.execution.usql_step:run_usql_step",
+        "ModuleStep": "azureml_local.pipeline.execution.module_step:run_module_step",
+    },
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}
 _lock = threading.Lock()
