@@ -145,6 +145,11 @@ class WorkspaceContext:
         """Schedules, their fire history and datastore watermarks (``store/schedules.py``)."""
         return self._store_of("schedules", "ScheduleStore")
 
+    @property
+    def modules(self) -> Any:
+        """Modules and their published versions (``store/modules.py``)."""
+        return self._store_of("modules", "ModuleStore")
+
     def _store_of(self, module: str, cls: str) -> Any:
         store = self._stores.get(module)
         if store is None:

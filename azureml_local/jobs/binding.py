@@ -11,6 +11,7 @@ input over a producer's output is handed to the script as the id of the saved Ta
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -72,6 +73,9 @@ def bind_outputs(bctx: BindContext, spec: dict, work_dir: Path, b: Bindings) -> 
                           "mode": out.get("mode", "mount"), "upload": _upload_options(out),
                           "partition_format": out.get("partition_format"),
                           "pipeline_output_name": out.get("pipeline_output_name")}
+        if out.get("is_directory") is False:  # one file, written at <folder>/<name> (its consumers read that file)
+            outputs[oname]["file"] = oname
+            local = os.path.join(local, oname)
         b.outputs[oname] = local
         if kind == "output_file_dataset":
             b.file_dataset_outputs.add(oname)
@@ -100,6 +104,8 @@ def bind_inputs(bctx: BindContext, spec: dict, run_dir: Path, b: Bindings) -> No
                 b.input_modes[iname] = "direct"
             else:
                 b.inputs[iname] = handoff.choose(out).fetch(ws, producer, out, run_dir / "inputs" / iname)
+                if out.get("file"):
+                    b.inputs[iname] = os.path.join(b.inputs[iname], out["file"])
             if out.get("kind") == "output_file_dataset" or tabular or inp.get("as_dataset"):
                 b.dataset_inputs.add(iname)
         elif kind == "dataset":

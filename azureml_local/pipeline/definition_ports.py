@@ -135,6 +135,8 @@ def output_def(value: Any, default_datastore: str) -> dict:
         or getattr(pipeline_data, "path_on_compute", None),
         "overwrite": getattr(pipeline_data, "_output_overwrite", None),
         "pipeline_output_name": getattr(pipeline_data, "_pipeline_output_name", None),
+        # is_directory=False: the step writes one file at its output path (docs/modules.md)
+        "is_directory": getattr(pipeline_data, "_is_directory", getattr(pipeline_data, "is_directory", None)),
         "as_dataset": is_a(value, "PipelineOutputAbstractDataset") or bool(
             getattr(pipeline_data, "_is_output_promoted_to_dataset", False)),
         "tabular": None, "register": register,
