@@ -18,7 +18,7 @@ SURFACE: dict[str, dict[str, str]] = {
     "azureml.pipeline.steps": dict(_ADLA, **_MODULE_STEP),
     "azureml.pipeline.steps.adla_step": dict(_ADLA),
     "azureml.pipeline.steps.module_step": dict(_MODULE_STEP),
-    "azureml.pipeline.core": dict(_MODULE, **_PORTS),
-    "azureml.pipeline.core.module": dict(_MODULE),
+    "azureml.pipeline.core": dict(_MODULE),
+    "azureml.pipeline.core.module": dict(_MODULE, **_PORTS),
     "azureml.pipeline.core.graph": dict(_PORTS),
 }

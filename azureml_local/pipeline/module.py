@@ -12,8 +12,10 @@ from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any
 
+from azureml_local.engine import snapshot as engine_snapshot
 from azureml_local.pipeline.graph import PipelineParameter
 from azureml_local.pipeline.module_ports import InputPortDef, OutputPortDef, ParamDef
+from azureml_local.pipeline.steps.adla_step import adla_metadata
 
 _log = logging.getLogger(__name__)
 
@@ -109,8 +111,6 @@ class Module:
             **(_extra or {}),
         }
         if content_path:
-            from azureml_local.engine import snapshot as engine_snapshot  # hashing only when publishing
-
             content, folder = engine_snapshot.snapshot(self._workspace, content_path)
             definition.update(snapshot_id=content, snapshot_dir=str(folder) if folder is not None else None)
         row = _store(self._workspace).add_version(self._id, version, description, definition, category)
@@ -148,8 +148,6 @@ class Module:
                             hash_paths: list | None = None, category: str | None = None,
                             arguments: list | None = None) -> "ModuleVersion":
         """Publish a U-SQL script as a version (run by the local U-SQL engine, as AdlaStep)."""
-        from azureml_local.pipeline.steps.adla_step import adla_metadata
-
         metadata = adla_metadata(self._workspace, script_name, compute_target, degree_of_parallelism, priority,
                                  runtime_version)
         compute_name = metadata.pop("compute_name")
@@ -241,7 +239,7 @@ class Module:
 class ModuleVersion:
     """One published version of a module: its interface, status and what runs."""
 
-    def __init__(self, workspace: Any, module_entity: Any, version: str | None, _module_version_provider: Any):
+    def __init__(self, workspace: Any, module_entity: Any, version: str | None, _module_version_provider: Any = None):
         self._workspace = workspace
         self._entity = module_entity
         self._version = version
