@@ -147,6 +147,8 @@ def _unary(cur: Cursor, scope: Scope) -> Typed:
         cur.accept_op("?")
         cur.expect_op(")")
         inner = _unary(cur, scope)
+        if short == "int" and inner[1] == "double":  # C# casts to integral types truncate
+            return f"CAST(trunc({inner[0]}) AS {duck})", short
         return f"CAST({inner[0]} AS {duck})", short
     return _postfix(cur, scope, _primary(cur, scope))
 
@@ -305,6 +307,15 @@ def _static_call(cur: Cursor, scope: Scope, tok: Token) -> Typed | None:
 def constant(cur: Cursor, variables: dict[str, tuple[Any, "str | None"]]) -> tuple[Any, "str | None"]:
     """The value of a DECLARE's right-hand side: literals, declared variables, ``+`` of them, ``-number``."""
     line = cur.tok.line
+    value, short = constant_sum(cur, variables)
+    if not (cur.tok.is_op(";") or cur.tok.kind == "eof"):
+        raise UsqlError("DECLARE supports constant values only (literals, declared variables and +); "
+                        f"found {describe(cur.tok)}", line)
+    return value, short
+
+
+def constant_sum(cur: Cursor, variables: dict[str, tuple[Any, "str | None"]]) -> tuple[Any, "str | None"]:
+    """Constant terms joined by ``+`` (string concatenation when either side is a string)."""
     value, short = _constant_term(cur, variables)
     while cur.tok.is_op("+"):
         cur.next()
@@ -313,9 +324,6 @@ def constant(cur: Cursor, variables: dict[str, tuple[Any, "str | None"]]) -> tup
             value, short = ("" if value is None else str(value)) + ("" if right is None else str(right)), "string"
         else:
             value = value + right
-    if not (cur.tok.is_op(";") or cur.tok.kind == "eof"):
-        raise UsqlError("DECLARE supports constant values only (literals, declared variables and +); "
-                        f"found {describe(cur.tok)}", line)
     return value, short
 
 

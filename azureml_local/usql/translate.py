@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azureml_local.usql import UsqlError
-from azureml_local.usql.expressions import Scope, constant, parse_expression
+from azureml_local.usql.expressions import Scope, constant, constant_sum, parse_expression
 from azureml_local.usql.lexer import Cursor, Token, describe, tokenize
 from azureml_local.usql.types import parse_type, quote_ident, sql_literal
 
@@ -244,11 +244,11 @@ class _Translator:
         return path
 
     def path_value(self) -> str:
-        tok = self.cur.next()
-        if tok.kind == "string":
-            return tok.value
-        if tok.kind == "var" and tok.value in self.plan.variables and isinstance(self.plan.variables[tok.value][0], str):
-            return self.plan.variables[tok.value][0]
+        tok = self.cur.tok
+        if tok.kind in ("string", "var"):
+            value, _ = constant_sum(self.cur, self.plan.variables)
+            if isinstance(value, str):
+                return value
         raise UsqlError(f"expected a path (a string literal or a declared string variable), found {describe(tok)}",
                         tok.line)
 
@@ -450,6 +450,8 @@ class _Translator:
                 sql, short = parse_expression(cur, scope)
                 name = None
                 if cur.accept_kw("AS"):
+                    if cur.tok.is_kw("FROM"):
+                        raise UsqlError("expected a column alias after AS, found FROM", cur.tok.line)
                     name = cur.expect_ident("a column alias after AS").value
                 elif start.kind == "ident" and sql.endswith(quote_ident(cur.tokens[cur.pos - 1].value)):
                     name = cur.tokens[cur.pos - 1].value
