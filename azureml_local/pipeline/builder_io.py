@@ -65,7 +65,9 @@ def producer_of(obj: Any) -> Any:
         if found is None and base is not None:
             return producer_of(base)
         return found
-    return getattr(obj, "_producer", None) or getattr(obj, "_local_producer", None)
+    found = getattr(obj, "_producer", None) or getattr(obj, "_local_producer", None)
+    clone = getattr(obj, "_cloned_source", None)  # a ModuleStep output: the step produces the port's copy
+    return producer_of(clone) if found is None and clone is not None else found
 
 
 def same_origin(a: Any, b: Any) -> bool:

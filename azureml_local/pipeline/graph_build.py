@@ -209,7 +209,8 @@ def _output_name_in(producer: PipelineStep, value: Any) -> str:
         return target.name
     if is_a(source, "PipelineOutputAbstractDataset"):
         return source._output_name
-    return source._output_name
+    clone = getattr(source, "_cloned_source", None)  # a ModuleStep output: the port's copy is what is produced
+    return (clone if getattr(source, "_producer", None) is None and clone is not None else source)._output_name
 
 
 def _walk_steps(collection: Any):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from azureml_local.pipeline import definition as definition_mod, graph_datasources, reuse
+from azureml_local.pipeline import definition as definition_mod, graph_datasources, pipeline_yaml, reuse
 from azureml_local.pipeline.builder_io import datastore_name
 from azureml_local.pipeline.graph_build import GraphBuilder
 from azureml_local.pipeline.graph_params import check_submitted
@@ -166,7 +166,9 @@ class Pipeline:
 
     @staticmethod
     def load_yaml(workspace: Any, filename: str, _workflow_provider: Any = None, _service_endpoint: Any = None) -> Any:
-        raise NotImplementedError("Pipeline.load_yaml (ModuleStep pipelines) is not supported by azureml-local yet.")
+        """A Pipeline from the SDK's pipeline YAML (ModuleStep, PythonScriptStep and AdlaStep steps)."""
+        steps, description = pipeline_yaml.load_steps(workspace, filename)
+        return Pipeline(workspace=workspace, steps=steps, description=description)
 
 
 def _default_datastore_name(workspace: Any, default_datastore: Any) -> str:
