@@ -137,3 +137,37 @@ def test_compute_target_must_be_adla(ws, tmp_path):
     step = AdlaStep(script_name="x.usql", source_directory=str(tmp_path), compute_target="nosuchadla")
     with pytest.raises(ValueError, match="^error in getting adla compute: "):
         Pipeline(workspace=ws, steps=[step])
+
+
+def test_adla_module_version_runs_in_a_module_step(ws, adla, tmp_path):
+    """``Module.publish_adla_script`` + ``ModuleStep``: the version's U-SQL runs on the local engine."""
+    from azureml.core import Datastore, Experiment
+    from azureml.data.data_reference import DataReference
+    from azureml.pipeline.core import Pipeline, PipelineData
+    from azureml.pipeline.core.graph import InputPortDef, OutputPortDef
+    from azureml.pipeline.core.module import Module
+    from azureml.pipeline.steps import ModuleStep
+
+    (tmp_path / "usql").mkdir()
+    (tmp_path / "usql" / "totals.usql").write_text(SCRIPT.replace("@@sales_data@@", "@@sales@@"))
+    (tmp_path / "sales.csv").write_text(SALES)
+    store = Datastore(ws, "workspaceblobstore")
+    store.upload_files([str(tmp_path / "sales.csv")], target_path="adla_module", overwrite=True, show_progress=False)
+    module = Module.create(ws, "RegionTotals", "U-SQL totals per region")
+    version = module.publish_adla_script("totals.usql", "v1", inputs=[InputPortDef(name="sales")],
+                                         outputs=[OutputPortDef(name="totals", is_directory=True)],
+                                         params={"minimum": 3}, compute_target=adla, version="1",
+                                         source_directory=str(tmp_path / "usql"))
+    assert {p.name: p.default_value for p in version.interface.parameters}["AnalyticsAccountName"] == "myadla"
+    sales = DataReference(datastore=store, data_reference_name="sales_ref", path_on_datastore="adla_module/sales.csv")
+    totals = PipelineData("totals_out", datastore=store)
+    step = ModuleStep(module=module, inputs_map={"sales": sales}, outputs_map={"totals": totals})
+    run = Experiment(ws, "adla_module").submit(Pipeline(workspace=ws, steps=[step]))
+    assert run.wait_for_completion(show_output=False) == "Finished", run.get_details().get("error")
+    (step_run,) = run.get_steps()
+    log = "".join(step_run.get_details_with_logs()["logFiles"].values())
+    assert "OUTPUT 2 row(s)" in log  # WEST 3+4, EAST 5 (2 is below the minimum); NORTH has none
+    output = step_run.get_output_data("totals")
+    assert output.download(str(tmp_path / "dl")) == 1
+    (path,) = [p for p in (tmp_path / "dl").rglob("totals") if p.is_file()]
+    assert path.read_text().splitlines() == ['"Region","Total","Orders"', '"WEST",7,2', '"EAST",5,1']
