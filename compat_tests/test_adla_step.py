@@ -171,3 +171,28 @@ def test_adla_module_version_runs_in_a_module_step(ws, adla, tmp_path):
     assert output.download(str(tmp_path / "dl")) == 1
     (path,) = [p for p in (tmp_path / "dl").rglob("totals") if p.is_file()]
     assert path.read_text().splitlines() == ['"Region","Total","Orders"', '"WEST",7,2', '"EAST",5,1']
+
+
+def test_pipeline_parameter_in_params_is_templated_with_the_run_value(ws, adla, tmp_path):
+    from azureml.core import Experiment
+
+    _pipeline(ws, adla, tmp_path)  # writes the script and uploads the data
+    run = Experiment(ws, "adla_param").submit(_pipeline_with_parameter(ws, adla, tmp_path),
+                                              pipeline_parameters={"minimum": 5})
+    assert run.wait_for_completion(show_output=False) == "Finished", run.get_details().get("error")
+    (step,) = [s for s in run.get_steps() if s.name == "totals_per_region"]
+    assert "OUTPUT 1 row(s)" in "".join(step.get_details_with_logs()["logFiles"].values())  # only EAST's 5
+
+
+def _pipeline_with_parameter(ws, adla, tmp_path):
+    from azureml.data.data_reference import DataReference
+    from azureml.core import Datastore
+    from azureml.pipeline.core import Pipeline, PipelineData, PipelineParameter
+    from azureml.pipeline.steps import AdlaStep
+
+    store = Datastore(ws, "workspaceblobstore")
+    sales = DataReference(datastore=store, data_reference_name="sales_data", path_on_datastore="adla_sample/sales.csv")
+    step = AdlaStep(name="totals_per_region", script_name="totals.usql", source_directory=str(tmp_path / "usql"),
+                    inputs=[sales], outputs=[PipelineData("totals", datastore=store)],
+                    params={"minimum": PipelineParameter("minimum", default_value=2)}, compute_target="testadl")
+    return Pipeline(workspace=ws, steps=[step])
