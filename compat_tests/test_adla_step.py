@@ -129,6 +129,19 @@ def test_constructor_validation(ws, adla):
     assert AdlaStep(script_name="x.usql", compute_target=adla).name == "x.usql"
 
 
+def test_adla_compute_get_and_missing(ws, adla):
+    """The notebook's idiom: ``AdlaCompute(ws, name)`` finds the attached record, else ComputeTargetException."""
+    from azureml.core.compute import AdlaCompute
+    from azureml.exceptions import ComputeTargetException
+
+    found = AdlaCompute(ws, "testadl")
+    assert found.cluster_resource_id == ("/subscriptions/sub-compat/resourceGroups/rg-adla/providers/"
+                                         "Microsoft.DataLakeAnalytics/accounts/myadla")
+    assert found.provisioning_state == "Succeeded"
+    with pytest.raises(ComputeTargetException):
+        AdlaCompute(ws, "other")
+
+
 def test_compute_target_must_be_adla(ws, tmp_path):
     from azureml.pipeline.core import Pipeline
     from azureml.pipeline.steps import AdlaStep
