@@ -22,10 +22,20 @@ def test_a_step_without_a_kind_is_a_script_step():
 
 def test_unknown_kind_names_itself_and_the_known_ones():
     with pytest.raises(ValueError) as info:
-        executors.executor_for({"kind": "DataTransferStep"})
+        executors.executor_for({"kind": "NoSuchStep"})
     message = str(info.value)
-    assert "'DataTransferStep'" in message
-    assert "CommandStep, EstimatorStep, ParallelRunStep, PythonScriptStep" in message
+    assert "'NoSuchStep'" in message
+    assert f"Known step types: {', '.join(executors.known_kinds())}." in message
+    assert {"AdlaStep", "CommandStep", "EstimatorStep", "ModuleStep", "ParallelRunStep",
+            "PythonScriptStep"} <= set(executors.known_kinds())
+
+
+def test_adla_and_module_steps_have_their_executors():
+    from azureml_local.pipeline.execution.module_step import run_module_step
+    from azureml_local.pipeline.execution.usql_step import run_usql_step
+
+    assert executors.executor_for({"kind": "AdlaStep"}) is run_usql_step
+    assert executors.executor_for({"kind": "ModuleStep"}) is run_module_step
 
 
 def test_a_subclassed_step_keeps_its_sdk_kind():
