@@ -145,6 +145,11 @@ class WorkspaceContext:
         """Schedules, their fire history and datastore watermarks (``store/schedules.py``)."""
         return self._store_of("schedules", "ScheduleStore")
 
+    @property
+    def mlflow(self) -> Any:
+        """MLflow run parameters, logged models, registered-model headers (``store/mlflow.py``)."""
+        return self._store_of("mlflow", "MlflowStore")
+
     def _store_of(self, module: str, cls: str) -> Any:
         store = self._stores.get(module)
         if store is None:
