@@ -8,6 +8,7 @@ Registered-model headers (description, tags) live in the ``mlflow`` area.
 from __future__ import annotations
 
 import os
+import posixpath
 import tempfile
 from typing import Any
 
@@ -132,8 +133,11 @@ class AzureMLLocalModelRegistryStore(AbstractStore):
                 folder = local_model_path
             else:
                 folder = download_artifacts(artifact_uri=_resolvable(self, source, model_id), dst_path=tmp)
-            files = collect_local_files(os.path.abspath(folder))
-            top = os.path.basename(os.path.normpath(folder))
+            logged = self.ctx.mlflow.logged_model(model_id) if model_id else None
+            # The version's top folder is the logged model's name (``clf/MLmodel``), as Run.register_model gives.
+            top = logged["name"] if logged else os.path.basename(os.path.normpath(folder))
+            files = [(posixpath.join(top, rel.partition("/")[2]), path)
+                     for rel, path in collect_local_files(os.path.abspath(folder))]
             flavors = _flavors(folder)
             framework = next((_FRAMEWORKS[f] for f in flavors if f in _FRAMEWORKS), "Custom")
             experiment = self.ctx.runs.run(run_id)["experiment_name"] if run_id else None

@@ -141,8 +141,7 @@ class AzureMLLocalTrackingStore(AbstractStore):
         _validate_batch_log_data(metrics, params, tags)
         self._row(run_id)
         rows = [(m.key, "scalar", json.dumps(float(m.value)), int(m.step or 0), (m.timestamp or 0) / 1000.0
-                 or time.time()) for m in metrics if not getattr(m, "model_id", None)]
-        # (metrics carrying a model_id are MLflow 3's copies of run metrics for a logged model: not new values)
+                 or time.time()) for m in self._new_metrics(run_id, metrics)]
         try:
             self.ctx.mlflow.log_params(run_id, [(p.key, p.value) for p in params])
         except AzureMLException as exc:
@@ -155,6 +154,17 @@ class AzureMLLocalTrackingStore(AbstractStore):
             self.ctx.runs.update_run(run_id, display_name=name)
         if tag_map:
             self.ctx.runs.set_tags(run_id, tag_map)
+
+    def _new_metrics(self, run_id: str, metrics: list) -> list:
+        """Drop MLflow 3's copies of already logged values (same key, value, step and time) that it re-logs with
+        a ``model_id`` when a model is logged: in the run history they would turn a scalar into a list."""
+        linked = {m.key for m in metrics if getattr(m, "model_id", None)}
+        if not linked:
+            return list(metrics)
+        seen = {(m.key, m.value, m.step, m.timestamp) for key in linked
+                for m in convert.metrics(run_id, self.ctx.runs.metric_entries(run_id, key, kind="scalar"))}
+        return [m for m in metrics if not (getattr(m, "model_id", None)
+                                           and (m.key, float(m.value), m.step or 0, m.timestamp) in seen)]
 
     def delete_tag(self, run_id: str, key: str) -> None:
         if key not in self.ctx.runs.tags(self._row(run_id)["run_id"]):
