@@ -41,6 +41,7 @@ def run_environment(ws: "Workspace", run_id: str, experiment_name: str, experime
         "PYTHONUNBUFFERED": "1",
         # MLflow calls with no configuration land in this run, as in an Azure ML job (docs/mlflow.md).
         "MLFLOW_TRACKING_URI": _tracking_uri(ws._local_folder),
+        "MLFLOW_REGISTRY_URI": _tracking_uri(ws._local_folder),  # also spares MLflow a Spark probe per call
         "MLFLOW_RUN_ID": run_id,
         "MLFLOW_EXPERIMENT_NAME": experiment_name,
         **({"MLFLOW_EXPERIMENT_ID": experiment_id} if experiment_id else {}),

@@ -139,7 +139,8 @@ class AzureMLLocalTrackingStore(AbstractStore):
 
     def log_batch(self, run_id, metrics, params, tags) -> None:
         _validate_batch_log_data(metrics, params, tags)
-        self._row(run_id)
+        if params or tags:
+            self._row(run_id)
         rows = [(m.key, "scalar", json.dumps(float(m.value)), int(m.step or 0), (m.timestamp or 0) / 1000.0
                  or time.time()) for m in self._new_metrics(run_id, metrics)]
         try:
@@ -147,7 +148,11 @@ class AzureMLLocalTrackingStore(AbstractStore):
         except AzureMLException as exc:
             raise MlflowException(str(exc), INVALID_PARAMETER_VALUE) from exc
         if rows:
-            self.ctx.runs.log_metrics(run_id, rows)
+            try:  # metrics only (the hot path): the run is looked up only when the insert fails
+                self.ctx.runs.log_metrics(run_id, rows)
+            except Exception:
+                self._row(run_id)
+                raise
         tag_map = {t.key: t.value for t in tags}
         name = tag_map.pop(convert.RUN_NAME, None)
         if name:
