@@ -122,3 +122,18 @@ def test_unknown_run_is_mlflow_not_found(tracked) -> None:
     with pytest.raises(MlflowException) as info:
         mlflow.get_run("no-such-run")
     assert info.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_logging_to_an_unknown_run_is_not_found_and_writes_nothing(tracked) -> None:
+    client = mlflow.MlflowClient()
+    with pytest.raises(MlflowException) as info:
+        client.log_metric("no-such-run", "m", 1.0)
+    assert info.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+    with pytest.raises(MlflowException):
+        client.log_param("no-such-run", "p", "1")
+
+
+def test_a_uri_without_a_workspace_says_what_to_do(tracked, tmp_path) -> None:
+    mlflow.set_tracking_uri(f"azureml-local://{tmp_path}/nothing-here")
+    with pytest.raises(MlflowException, match="ws.get_mlflow_tracking_uri"):
+        mlflow.search_experiments()
