@@ -26,6 +26,19 @@ def _logged_model(row: Any) -> dict | None:
     return out
 
 
+def _merged_tags(conn: Any, table: str, key_column: str, key: str, set_tags: dict | None,
+                 remove_tags: Iterable[str]) -> str | None:
+    """The row's tags JSON with ``set_tags`` applied and ``remove_tags`` dropped; None when no such row."""
+    row = conn.execute(f"SELECT tags FROM {table} WHERE {key_column}=?", (key,)).fetchone()
+    if row is None:
+        return None
+    tags = json.loads(row["tags"])
+    tags.update(set_tags or {})
+    for name in remove_tags:
+        tags.pop(name, None)
+    return json.dumps(tags)
+
+
 class MlflowStore:
     """Run parameters, logged models and registered-model headers."""
 
@@ -85,16 +98,11 @@ class MlflowStore:
     def update_logged_model(self, model_id: str, *, status: str | None = None, set_tags: dict | None = None,
                             remove_tags: Iterable[str] = (), deleted: bool | None = None) -> None:
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT tags FROM mlflow_logged_models WHERE model_id=?", (model_id,)).fetchone()
-            if row is None:
-                return
-            tags = json.loads(row["tags"])
-            tags.update(set_tags or {})
-            for key in remove_tags:
-                tags.pop(key, None)
-            conn.execute("UPDATE mlflow_logged_models SET tags=?, updated_ms=?, status=COALESCE(?, status),"
-                         " deleted=COALESCE(?, deleted) WHERE model_id=?",
-                         (json.dumps(tags), _now_ms(), status, None if deleted is None else int(deleted), model_id))
+            tags = _merged_tags(conn, "mlflow_logged_models", "model_id", model_id, set_tags, remove_tags)
+            if tags is not None:
+                conn.execute("UPDATE mlflow_logged_models SET tags=?, updated_ms=?, status=COALESCE(?, status),"
+                             " deleted=COALESCE(?, deleted) WHERE model_id=?",
+                             (tags, _now_ms(), status, None if deleted is None else int(deleted), model_id))
 
     # -- registered-model headers --------------------------------------------------------------
     def create_registered_model(self, name: str, description: str | None, tags: dict) -> dict | None:
@@ -125,16 +133,11 @@ class MlflowStore:
     def update_registered_model(self, name: str, *, description: str | None = None, set_tags: dict | None = None,
                                 remove_tags: Iterable[str] = ()) -> None:
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT tags FROM mlflow_registered_models WHERE name=?", (name,)).fetchone()
-            if row is None:
-                return
-            tags = json.loads(row["tags"])
-            tags.update(set_tags or {})
-            for key in remove_tags:
-                tags.pop(key, None)
-            conn.execute("UPDATE mlflow_registered_models SET tags=?, updated_ms=?,"
-                         " description=COALESCE(?, description) WHERE name=?",
-                         (json.dumps(tags), _now_ms(), description, name))
+            tags = _merged_tags(conn, "mlflow_registered_models", "name", name, set_tags, remove_tags)
+            if tags is not None:
+                conn.execute("UPDATE mlflow_registered_models SET tags=?, updated_ms=?,"
+                             " description=COALESCE(?, description) WHERE name=?",
+                             (tags, _now_ms(), description, name))
 
     def delete_registered_model(self, name: str) -> None:
         with self.db.transaction() as conn:
