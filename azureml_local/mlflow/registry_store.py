@@ -139,11 +139,14 @@ class AzureMLLocalModelRegistryStore(AbstractStore):
             files = [(posixpath.join(top, rel.partition("/")[2]), path)
                      for rel, path in collect_local_files(os.path.abspath(folder))]
             flavors = _flavors(folder)
-            framework = next((_FRAMEWORKS[f] for f in flavors if f in _FRAMEWORKS), "Custom")
+            flavor = next((f for f in flavors if f in _FRAMEWORKS), None)
+            framework = _FRAMEWORKS[flavor] if flavor else "Custom"
+            framework_version = (flavors[flavor] or {}).get(f"{flavor}_version") if flavor else None
             experiment = self.ctx.runs.run(run_id)["experiment_name"] if run_id else None
             properties = {_SOURCE: source, _FOLDER: top, **({_MODEL_ID: model_id} if model_id else {})}
             definition = model_store.base_definition(self.ctx, name, description=description, tags=convert.kv(tags),
-                                                     properties=properties, framework=framework, run_id=run_id,
+                                                     properties=properties, framework=framework,
+                                                     framework_version=framework_version, run_id=run_id,
                                                      experiment_name=experiment)
             version = model_store.reserve_version(self.ctx, name, definition)
             try:
@@ -214,9 +217,10 @@ def _resolvable(store: AzureMLLocalModelRegistryStore, source: str, model_id: st
     return source
 
 
-def _flavors(folder: str) -> list[str]:
+def _flavors(folder: str) -> dict:
+    """``{flavor: its MLmodel section}`` (empty when the folder is not an MLflow model)."""
     path = os.path.join(folder, "MLmodel")
     if not os.path.isfile(path):
-        return []
+        return {}
     with open(path) as f:
-        return list((yaml.safe_load(f) or {}).get("flavors", {}))
+        return dict((yaml.safe_load(f) or {}).get("flavors") or {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import mlflow
 import numpy as np
 import pytest
+import sklearn
 from mlflow.exceptions import MlflowException
 from sklearn.linear_model import LogisticRegression
 
@@ -41,6 +42,7 @@ def test_register_model_is_a_workspace_model(tracked) -> None:
     registered = Model(tracked, "churn")
     assert registered.version == 1 and registered.run_id == active.info.run_id
     assert registered.experiment_name == "models" and registered.model_framework == "ScikitLearn"
+    assert registered.model_framework_version == sklearn.__version__
     assert [m.name for m in Model.list(tracked)] == ["churn"]
     loaded = mlflow.sklearn.load_model("models:/churn/1")
     assert list(loaded.predict(x)) == list(model.predict(x))
