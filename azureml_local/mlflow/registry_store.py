@@ -26,7 +26,6 @@ from azureml_local import model_store
 from azureml_local.mlflow import convert
 from azureml_local.mlflow import uri as uris
 from azureml_local.mlflow.workspaces import open_uri
-from azureml_local.model_files import collect_local_files
 
 _FRAMEWORKS = {"sklearn": "ScikitLearn", "tensorflow": "TensorFlow", "onnx": "Onnx", "pytorch": "PyTorch"}
 _SOURCE, _MODEL_ID, _FOLDER, _STAGE = "mlflow.source", "mlflow.model_id", "mlflow.artifact_path", "mlflow.stage"
@@ -136,8 +135,8 @@ class AzureMLLocalModelRegistryStore(AbstractStore):
             logged = self.ctx.mlflow.logged_model(model_id) if model_id else None
             # The version's top folder is the logged model's name (``clf/MLmodel``), as Run.register_model gives.
             top = logged["name"] if logged else os.path.basename(os.path.normpath(folder))
-            files = [(posixpath.join(top, rel.partition("/")[2]), path)
-                     for rel, path in collect_local_files(os.path.abspath(folder))]
+            files = [(posixpath.join(top, os.path.relpath(path, folder).replace(os.sep, "/")), path)
+                     for path in _walk(folder)]
             flavors = _flavors(folder)
             flavor = next((f for f in flavors if f in _FRAMEWORKS), None)
             framework = _FRAMEWORKS[flavor] if flavor else "Custom"
@@ -215,6 +214,10 @@ def _resolvable(store: AzureMLLocalModelRegistryStore, source: str, model_id: st
         if row is not None:
             return row["artifact_location"]
     return source
+
+
+def _walk(folder: str) -> list[str]:
+    return sorted(os.path.join(root, name) for root, _, names in os.walk(folder) for name in names)
 
 
 def _flavors(folder: str) -> dict:
