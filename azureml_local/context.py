@@ -150,6 +150,11 @@ class WorkspaceContext:
         """Modules and their published versions (``store/modules.py``)."""
         return self._store_of("modules", "ModuleStore")
 
+    @property
+    def mlflow(self) -> Any:
+        """MLflow run parameters, logged models, registered-model headers (``store/mlflow.py``)."""
+        return self._store_of("mlflow", "MlflowStore")
+
     def _store_of(self, module: str, cls: str) -> Any:
         store = self._stores.get(module)
         if store is None:

@@ -27,6 +27,7 @@ from azureml_local.data.datastore_registry import get_default_datastore, list_da
 from azureml_local.environment import Environment
 from azureml_local.exceptions import ComputeTargetException, UserErrorException, WorkspaceException
 from azureml_local.home import _safe, default_subscription, local_home, workspace_folder
+from azureml_local.mlflow import uri as mlflow_uri
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -252,7 +253,9 @@ class Workspace:
         }
 
     def get_mlflow_tracking_uri(self, _with_auth: bool = False) -> str:
-        return (self._folder / "mlruns").as_uri()
+        """``azureml-local://<workspace folder>``: MLflow writes into this workspace's run history
+        through the plugin of ``pip install azureml-local[mlflow]`` (docs/mlflow.md)."""
+        return mlflow_uri.tracking_uri(self._folder)
 
     # -- registries (implemented in their own modules) -----------------------------------
     @property

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from azureml_local.home import local_home
+from azureml_local.mlflow import uri as mlflow_uri
 from azureml_local.tokens import DEFAULT_TTL_SECONDS, issue_token
 
 if TYPE_CHECKING:
@@ -38,6 +39,12 @@ def run_environment(ws: "Workspace", run_id: str, experiment_name: str, experime
         "AZUREML_TARGET_TYPE": target,
         "AZUREML_LOCAL_HOME": _resolved(local_home()),
         "PYTHONUNBUFFERED": "1",
+        # MLflow calls with no configuration land in this run, as in an Azure ML job (docs/mlflow.md).
+        "MLFLOW_TRACKING_URI": _tracking_uri(ws._local_folder),
+        "MLFLOW_REGISTRY_URI": _tracking_uri(ws._local_folder),  # also spares MLflow a Spark probe per call
+        "MLFLOW_RUN_ID": run_id,
+        "MLFLOW_EXPERIMENT_NAME": experiment_name,
+        **({"MLFLOW_EXPERIMENT_ID": experiment_id} if experiment_id else {}),
     }
 
 
@@ -49,3 +56,9 @@ def _resolved(home: Path) -> str:
 @functools.lru_cache(maxsize=16)
 def _resolved_absolute(home: Path) -> str:
     return str(home.resolve())
+
+
+@functools.lru_cache(maxsize=16)
+def _tracking_uri(folder: Path) -> str:
+    """The workspace's MLflow URI (resolved once per folder, like the home)."""
+    return mlflow_uri.tracking_uri(folder)

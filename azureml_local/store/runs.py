@@ -351,6 +351,21 @@ class RunStore:
                          "VALUES (?,?,?,?,?,?,?)", (run_id, name, kind, value_json, step, description or "",
                                                    time.time()))
 
+    def log_metrics(self, run_id: str, rows: Iterable[tuple[str, str, str, int | None, float]]) -> None:
+        """Append ``(name, kind, value_json, step, created epoch seconds)`` entries in one transaction."""
+        with self.db.transaction() as conn:
+            conn.executemany("INSERT INTO run_metrics(run_id, name, kind, value, step, description, created) "
+                             "VALUES (?,?,?,?,?,'',?)", [(run_id, n, k, v, s, c) for n, k, v, s, c in rows])
+
+    def metric_entries(self, run_id: str, name: str | None = None, kind: str | None = None) -> list[dict]:
+        """``{name, kind, value, step, created}`` rows in logging order (values decoded from JSON)."""
+        sql, params = "SELECT name, kind, value, step, created FROM run_metrics WHERE run_id=?", [run_id]
+        for column, value in (("name", name), ("kind", kind)):
+            if value is not None:
+                sql += f" AND {column}=?"
+                params.append(value)
+        return [dict(r, value=json.loads(r["value"])) for r in self.db.query(sql + " ORDER BY id", params)]
+
     def metrics(self, run_id: str, name: str | None = None) -> list[tuple[str, str, Any]]:
         """``(name, kind, value)`` in logging order (values decoded from JSON)."""
         sql, params = "SELECT name, kind, value FROM run_metrics WHERE run_id=?", [run_id]
@@ -375,3 +390,8 @@ class RunStore:
         """``{path: blob name}`` of every artifact of the run, sorted by path."""
         return {r["path"]: r["blob_name"] for r in self.db.query(
             "SELECT path, blob_name FROM run_artifacts WHERE run_id=? ORDER BY path", (run_id,))}
+
+    def artifact_sizes(self, run_id: str) -> dict[str, int]:
+        """``{path: size}`` of every artifact of the run, sorted by path."""
+        return {r["path"]: r["size"] for r in self.db.query(
+            "SELECT path, size FROM run_artifacts WHERE run_id=? ORDER BY path", (run_id,))}

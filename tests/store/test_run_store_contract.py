@@ -159,6 +159,19 @@ def test_metrics_keep_logging_order(backend) -> None:
     assert backend.runs.metrics(_run(backend)) == []
 
 
+def test_metric_batches_keep_step_and_time(backend) -> None:
+    run_id = _run(backend)
+    backend.runs.log_metrics(run_id, [("loss", "scalar", "0.5", 0, 10.0), ("loss", "scalar", "0.25", 1, 11.5)])
+    backend.runs.log_metric(run_id, "note", "scalar", '"text"')
+    backend.runs.log_metric(run_id, "tbl", "table", '{"a": [1]}')
+    entries = backend.runs.metric_entries(run_id, kind="scalar")
+    assert [(e["name"], e["value"], e["step"], e["created"]) for e in entries[:2]] == [
+        ("loss", 0.5, 0, 10.0), ("loss", 0.25, 1, 11.5)]
+    assert [e["name"] for e in entries] == ["loss", "loss", "note"]
+    assert [e["value"] for e in backend.runs.metric_entries(run_id, "note")] == ["text"]
+    assert backend.runs.metrics(run_id, "loss") == [("loss", "scalar", 0.5), ("loss", "scalar", 0.25)]
+
+
 def test_artifacts_index(backend) -> None:
     run_id = _run(backend)
     backend.runs.index_artifacts(run_id, [("outputs/b.txt", "blob-b", 2), ("outputs/a.txt", "blob-a", 1)])
@@ -166,6 +179,7 @@ def test_artifacts_index(backend) -> None:
     assert backend.runs.artifact(run_id, "outputs/b.txt") == {"blob_name": "blob-b2", "size": 3}
     assert backend.runs.artifact(run_id, "missing") is None
     assert backend.runs.artifact_blobs(run_id) == {"outputs/a.txt": "blob-a", "outputs/b.txt": "blob-b2"}
+    assert backend.runs.artifact_sizes(run_id) == {"outputs/a.txt": 1, "outputs/b.txt": 3}
 
 
 # -- listing ------------------------------------------------------------------------------------
