@@ -145,6 +145,11 @@ class WorkspaceContext:
         """Schedules, their fire history and datastore watermarks (``store/schedules.py``)."""
         return self._store_of("schedules", "ScheduleStore")
 
+    @property
+    def webservices(self) -> Any:
+        """Deployed web services: deployment, port, keys, state (``store/webservices.py``)."""
+        return self._store_of("webservices", "WebserviceStore")
+
     def _store_of(self, module: str, cls: str) -> Any:
         store = self._stores.get(module)
         if store is None:
