@@ -178,40 +178,40 @@ class AksServiceDeploymentConfiguration(WebserviceDeploymentConfiguration):
 
     def validate_configuration(self) -> None:
         checks = [
-            (self.cpu_cores is not None and self.cpu_cores <= 0, "cpu_cores must be greater than zero"),
+            (self.cpu_cores is not None and self.cpu_cores <= 0, "cpu_cores must be greater than zero."),
             (self.cpu_cores is not None and self.cpu_cores_limit is not None and self.cpu_cores_limit < self.cpu_cores,
-             "cpu_cores_limit must be greater than or equal to cpu_cores"),
-            (self.memory_gb is not None and self.memory_gb <= 0, "memory_gb must be greater than zero"),
+             "cpu_cores_limit must be greater than or equal to cpu_cores."),
+            (self.memory_gb is not None and self.memory_gb <= 0, "memory_gb must be greater than zero."),
             (self.memory_gb is not None and self.memory_gb_limit is not None and self.memory_gb_limit < self.memory_gb,
-             "memory_gb_limit must be greater than or equal to memory_gb"),
-            (self.gpu_cores is not None and self.gpu_cores < 0, "gpu_cores must be greater than or equal to zero"),
-            *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero")
+             "memory_gb_limit must be greater than or equal to memory_gb."),
+            (self.gpu_cores is not None and self.gpu_cores < 0, "gpu_cores must be greater than or equal to zero."),
+            *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero.")
               for n in ("period_seconds", "initial_delay_seconds", "timeout_seconds", "success_threshold",
                         "failure_threshold")],
             (bool(self.namespace) and not re.match(NAMESPACE_REGEX, self.namespace),
              "namespace must be a valid Kubernetes namespace. Regex for validation is " + NAMESPACE_REGEX),
-            *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero")
+            *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero.")
               for n in ("scoring_timeout_ms", "replica_max_concurrent_requests", "max_request_wait_time",
                         "num_replicas")],
         ]
         if self.autoscale_enabled:
-            checks += [(bool(self.num_replicas), "autoscale enabled and num_replicas provided"),
-                       *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero")
+            checks += [(bool(self.num_replicas), "autoscale enabled and num_replicas provided."),
+                       *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero.")
                          for n in ("autoscale_min_replicas", "autoscale_max_replicas")],
                        (bool(self.autoscale_min_replicas and self.autoscale_max_replicas
                              and self.autoscale_min_replicas > self.autoscale_max_replicas),
-                        "autoscale_min_replicas cannot be greater than autoscale_max_replicas"),
-                       *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero")
+                        "autoscale_min_replicas cannot be greater than autoscale_max_replicas."),
+                       *[(getattr(self, n) is not None and getattr(self, n) <= 0, n + " must be greater than zero.")
                          for n in ("autoscale_refresh_seconds", "autoscale_target_utilization")]]
         else:
             checks += [(self.autoscale_enabled is False and not self.num_replicas,
-                        "autoscale disabled but num_replicas not provided"),
-                       *[(bool(getattr(self, n)), n + " provided without enabling autoscaling")
+                        "autoscale disabled but num_replicas not provided."),
+                       *[(bool(getattr(self, n)), n + " provided without enabling autoscaling.")
                          for n in ("autoscale_min_replicas", "autoscale_max_replicas", "autoscale_refresh_seconds",
                                    "autoscale_target_utilization")]]
         checks.append((bool(self.token_auth_enabled and self.auth_enabled),
-                       "auth_enabled and token_auth_enabled cannot both be true"))
-        error = "".join("Invalid configuration, {}.\n".format(text) for failed, text in checks if failed)
+                       "auth_enabled and token_auth_enabled cannot both be true."))
+        error = "".join("Invalid configuration, {}\n".format(text) for failed, text in checks if failed)
         if error:
             raise WebserviceException(error, logger=module_logger)
 

@@ -80,14 +80,17 @@ class ScoringApp:
         if self.auth_enabled:
             if credential in self.keys:
                 return True
-            row = self.ctx.webservices.get(self.name) or {}  # regenerated keys apply at once
-            self.keys = {row.get("primary_key"), row.get("secondary_key")} - {None, ""}
+            self.refresh_keys(self.ctx.webservices.get(self.name) or {})  # a regenerated key works at once
             return credential in self.keys
         try:
             claims = verify_token(self.ctx, credential)
         except Exception:  # noqa: BLE001 - any invalid token is a 401
             return False
         return claims.get("webservice") == self.name
+
+    def refresh_keys(self, row: dict[str, Any]) -> None:
+        """The keys of the stored row (a replaced key stops working within a watch interval)."""
+        self.keys = {row.get("primary_key"), row.get("secondary_key")} - {None, ""}
 
     def score(self, body: bytes) -> tuple[int, bytes]:
         text = body.decode("utf-8", errors="replace")
@@ -172,7 +175,8 @@ class _Server(ThreadingHTTPServer):
         return
 
 
-def _should_stop(ctx: WorkspaceContext, name: str, generation: int, parent: int) -> str | None:
+def _should_stop(app: ScoringApp, parent: int) -> str | None:
+    ctx, name, generation = app.ctx, app.name, app.generation
     if not ctx.exists():
         return "the workspace folder is gone"
     if os.getppid() != parent:
@@ -182,6 +186,7 @@ def _should_stop(ctx: WorkspaceContext, name: str, generation: int, parent: int)
         return "the service was deleted"
     if row["generation"] != generation:
         return "a newer deployment replaced it"
+    app.refresh_keys(row)
     return None
 
 
@@ -223,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     while True:
         time.sleep(WATCH_SECONDS)
         try:
-            why = _should_stop(ctx, name, generation, parent)
+            why = _should_stop(app, parent)
         except Exception as exc:  # noqa: BLE001 - database gone with its folder
             why = f"its workspace cannot be read ({exc})"
         if why:
