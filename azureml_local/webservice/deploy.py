@@ -61,6 +61,9 @@ def deploy_model(workspace: Any, name: str, models: list, inference_config: Any,
     service_class = _service_class(deployment_config, deployment_target)
     if service_class is AksWebservice and deployment_target is None:
         raise WebserviceException("Must have a deployment target for an AKS web service.")
+    if deployment_target is not None and getattr(deployment_target, "type", None) not in ("AKS", "Kubernetes"):
+        raise WebserviceException("Error, deployment_target must be an AksCompute (or KubernetesCompute) target, "
+                                  "got {!r}.".format(deployment_target))
     deployment_config = deployment_config or service_class.deploy_configuration()
     deployment_config.validate_configuration()
     inference_config.validate_configuration()

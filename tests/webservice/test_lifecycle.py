@@ -1,0 +1,50 @@
+"""Scoring processes belong to the workspace service: they survive the deploying code, stop and come
+back with the service on the same scoring URI, and stop when the workspace folder goes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import requests
+
+from azureml.core import Model, Webservice
+from azureml.core.model import InferenceConfig
+from azureml.core.webservice import AciWebservice
+from azureml_local.service import control
+
+from tests.webservice.conftest import scoring_processes, wait_until
+
+TIMEOUT = 120
+
+
+def _deployed(ws, model, source_dir, name="survivor"):
+    inference = InferenceConfig(entry_script="score.py", source_directory=str(source_dir))
+    service = Model.deploy(ws, name, [model], inference, AciWebservice.deploy_configuration())
+    service.wait_for_deployment(timeout_sec=TIMEOUT)
+    return service
+
+
+def test_restart_with_the_workspace_service_keeps_the_scoring_uri(ws, model, source_dir, local_home: Path):
+    service = _deployed(ws, model, source_dir)
+    uri = service.scoring_uri
+    assert wait_until(lambda: control.service_info(ws) is not None)  # deploying started the workspace service
+    assert control.stop_service(ws)
+    assert wait_until(lambda: not scoring_processes(local_home), timeout=30)  # stopped with it
+    service.update_deployment_state()
+    assert service.state == "Unhealthy"
+
+    control.start_service(ws)
+    again = Webservice(ws, "survivor")
+    again.wait_for_deployment(timeout_sec=TIMEOUT)
+    assert again.scoring_uri == uri
+    assert requests.post(uri, data=json.dumps({"data": [21]})).json() == [42]
+    assert len(scoring_processes(local_home)) == 1
+    again.delete()
+
+
+def test_scoring_process_stops_when_the_workspace_folder_goes(ws, model, source_dir, local_home: Path):
+    _deployed(ws, model, source_dir)
+    assert len(scoring_processes(local_home)) == 1
+    shutil.rmtree(ws._context.folder)
+    assert wait_until(lambda: not scoring_processes(local_home), timeout=60)
