@@ -16,6 +16,7 @@ from azureml_local.model import Model
 from azureml_local.model_config import InferenceConfig
 from azureml_local.model_store import _user
 from azureml_local.service import control
+from azureml_local.service.urls import free_port
 from azureml_local.webservice import layout
 from azureml_local.webservice.aci import AciServiceDeploymentConfiguration, AciWebservice
 from azureml_local.webservice.aks import AksServiceDeploymentConfiguration, AksWebservice
@@ -138,7 +139,7 @@ def _port(ctx: Any, name: str, deployment_config: Any) -> int:
             raise WebserviceException("Error, port {} is used by another web service of this workspace.".format(
                 wanted))
         return wanted
-    return layout.choose_port(f"{ctx.workspace_id}/{name}", taken)
+    return free_port(f"{ctx.workspace_id}/{name}", taken)
 
 
 def package(workspace: Any, models: list, inference_config: Any, generate_dockerfile: bool, image_name: Any,

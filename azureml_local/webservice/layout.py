@@ -1,4 +1,4 @@
-"""Where a deployed service's files live, its stable port, and its scoring process's environment.
+"""Where a deployed service's files live and its scoring process's environment (its port: ``urls.free_port``).
 
 ``<workspace>/webservices/<name>/gen-<generation>/`` holds one deployment: ``app/`` (a copy of
 the source directory), ``azureml-models/<model>/<version>/...`` (the registered files, the SDK's
@@ -6,14 +6,11 @@ container layout) and ``service.log``. Standard library only: the scoring proces
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
-from azureml_local.service.urls import PORT_RANGE
 
 WEBSERVICES_DIR = "webservices"
 MODELS_DIRNAME = "azureml-models"
@@ -40,24 +37,6 @@ def remove_older_generations(folder: Path, name: str, generation: int) -> None:
         suffix = child.name[4:]
         if suffix.isdigit() and int(suffix) < generation:
             shutil.rmtree(child, ignore_errors=True)
-
-
-def choose_port(seed: str, taken: set[int]) -> int:
-    """A port in the workspace service's range that nothing listens on and no other service of the
-    workspace owns; derived from ``seed`` (workspace id + service name) so it is stable when free."""
-    low, high = PORT_RANGE
-    start = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % (high - low)
-    for offset in range(high - low):
-        port = low + (start + offset) % (high - low)
-        if port in taken:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise OSError(f"No free port in {low}-{high} for a web service.")
 
 
 def model_dir(gen_dir: Path, models: list[dict[str, Any]]) -> Path:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from azureml_local.exceptions import WebserviceException
-from azureml_local.model import Model
+from azureml_local.model import Model, _matches
 from azureml_local.processes import pid_alive, terminate
 from azureml_local.service import control
 from azureml_local.tokens import issue_token
@@ -406,15 +406,3 @@ def _observed_state(row: dict[str, Any]) -> str:
 
 def _parse_time(text: str | None) -> datetime | None:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ") if text else None
-
-
-def _matches(values: dict | None, wanted: Any) -> bool:
-    """SDK filter semantics: ``"key"`` must exist, ``["key", "value"]`` must equal."""
-    values = values or {}
-    for item in wanted or []:
-        if isinstance(item, (list, tuple)):
-            if values.get(item[0]) != str(item[1]):
-                return False
-        elif item not in values:
-            return False
-    return True
