@@ -351,9 +351,10 @@ class Model:
     @staticmethod
     def package(workspace: Any, models: list, inference_config: Any = None, generate_dockerfile: bool = False,
                 image_name: str | None = None, image_label: str | None = None) -> Any:
-        from azureml_local.webservice import deploy  # light: as in deploy
+        """A Docker build context of the models and the scoring app (``generate_dockerfile=True``; no registry)."""
+        from azureml_local.webservice import package  # light: as in deploy
 
-        return deploy.package(workspace, models, inference_config, generate_dockerfile, image_name, image_label)
+        return package.package(workspace, models, inference_config, generate_dockerfile, image_name, image_label)
 
     @staticmethod
     def profile(workspace: Any, profile_name: str, models: list, inference_config: Any, input_dataset: Any,

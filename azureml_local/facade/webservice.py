@@ -7,6 +7,7 @@ _RECORDS = ("AutoScaler", "ContainerResourceRequirements", "DataCollection", "Li
 
 SURFACE: dict[str, dict[str, str]] = {
     "azureml.core": {"Webservice": f"{_W}.webservice:Webservice"},
+    "azureml.core.model": {"ModelPackage": f"{_W}.package:ModelPackage"},
     "azureml.core.webservice": {
         "Webservice": f"{_W}.webservice:Webservice",
         "AciWebservice": f"{_W}.aci:AciWebservice",

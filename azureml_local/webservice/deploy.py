@@ -140,10 +140,3 @@ def _port(ctx: Any, name: str, deployment_config: Any) -> int:
                 wanted))
         return wanted
     return free_port(f"{ctx.workspace_id}/{name}", taken)
-
-
-def package(workspace: Any, models: list, inference_config: Any, generate_dockerfile: bool, image_name: Any,
-            image_label: Any) -> Any:
-    raise WebserviceException("Model.package builds a Docker image (or its build context) in the workspace's "
-                              "container registry; azureml-local has no registry or Docker engine. Deploy with "
-                              "Model.deploy(...) (a local scoring service), or LocalWebservice.")
