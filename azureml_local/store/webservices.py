@@ -72,8 +72,9 @@ class WebserviceStore:
                           port=old["port"] if old else row["port"],
                           created_utc=old["created_utc"] if old else now)
             fields = _encode({c: fields.get(c) for c in _COLUMNS})
-            conn.execute(f"INSERT OR REPLACE INTO webservices({', '.join(_COLUMNS)}) "
-                         f"VALUES ({', '.join('?' * len(_COLUMNS))})", [fields[c] for c in _COLUMNS])
+            updates = ", ".join(f"{c}=excluded.{c}" for c in _COLUMNS if c != "name")
+            conn.execute(f"INSERT INTO webservices({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+                         f"ON CONFLICT(name) DO UPDATE SET {updates}", [fields[c] for c in _COLUMNS])
         return self.get(row["name"])
 
     def update(self, name: str, changes: dict, redeploy: bool = False) -> dict | None:

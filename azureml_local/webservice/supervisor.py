@@ -60,6 +60,8 @@ class ScoringSupervisor:
                 "code": "DeploymentFilesMissing", "message": f"The deployment's files are gone ({gen_dir})."})
             return
         remove_older_generations(self.ctx.folder, name, generation)
+        if row["state"] != "Transitioning":  # a restart: Healthy again once its init() has run
+            self.ctx.webservices.set_state(name, generation, "Transitioning")
         with open(log_path(self.ctx.folder, name, generation), "ab") as log:
             proc = subprocess.Popen([sys.executable, "-m", SERVER_MODULE, str(self.ctx.folder), name, str(generation)],
                                     cwd=gen_dir, env=scoring_environment(gen_dir, row), stdin=subprocess.DEVNULL,

@@ -54,9 +54,9 @@ class Webservice(ABC):
                 row["compute_type"] == LOCAL_WEBSERVICE_TYPE) != (cls._webservice_type == LOCAL_WEBSERVICE_TYPE):
             raise WebserviceException("WebserviceNotFound: Webservice with name {} not found in provided "
                                       "workspace".format(name))
+        row = _restarting(workspace, row)
         service = super().__new__(_class_for(row["compute_type"], cls))
         service._initialize(workspace, row)
-        control.ensure_service(workspace)  # its process comes back if the workspace service was stopped
         return service
 
     def __init__(self, workspace: Any, name: str):
@@ -194,7 +194,7 @@ class Webservice(ABC):
         try:
             resp = requests.post(self.scoring_uri, data=input_data, headers=headers)
         except requests.ConnectionError:
-            control.ensure_service(self.workspace)  # the workspace service brings the process back
+            self._initialize(self.workspace, _restarting(self.workspace, self._row))  # the service restarts it
             self._wait_healthy(60.0)
             resp = requests.post(self.scoring_uri, data=input_data, headers=headers)
         if resp.status_code == 200:
@@ -394,6 +394,17 @@ def _class_for(compute_type: str, requested: type) -> type:
 
 def _all_subclasses(cls: type) -> set[type]:
     return set(cls.__subclasses__()).union(s for c in cls.__subclasses__() for s in _all_subclasses(c))
+
+
+def _restarting(workspace: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """Make sure the workspace service runs; a service whose process is gone is Transitioning until its
+    supervisor has started it again (so ``wait_for_deployment`` waits instead of seeing Unhealthy)."""
+    control.ensure_service(workspace)
+    if row["state"] in ("Healthy", "Unhealthy") and not pid_alive(row.get("pid")):
+        store = workspace._context.webservices
+        store.set_state(row["name"], row["generation"], "Transitioning")
+        row = store.get(row["name"]) or row
+    return row
 
 
 def _observed_state(row: dict[str, Any]) -> str:
