@@ -133,3 +133,37 @@ def test_deploy_argument_errors(ws, model, source_dir):
     with pytest.raises(WebserviceException, match="InferenceConfig"):
         Model.deploy(ws, "no-config", [model])
     assert ws._context.webservices.list() == []
+
+
+MULTI = '''
+import json, os
+from azureml.core.model import Model
+
+def init():
+    global factor, offset
+    with open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "doubler", "1", "model.json")) as fh:
+        factor = json.load(fh)["factor"]
+    with open(Model.get_model_path("offset")) as fh:
+        offset = json.load(fh)["offset"]
+
+def run(raw_data):
+    return {"value": json.loads(raw_data)["x"] * factor + offset, "greeting": os.environ["GREETING"]}
+'''
+
+
+def test_several_models_and_environment_variables(ws, model, tmp_path: Path):
+    from azureml.core import Environment
+
+    (tmp_path / "offset.json").write_text('{"offset": 100}')
+    offset = Model.register(ws, model_path=str(tmp_path / "offset.json"), model_name="offset")
+    folder = tmp_path / "multi"
+    folder.mkdir()
+    (folder / "multi.py").write_text(MULTI)
+    env = Environment("scoring")
+    env.environment_variables = {"GREETING": "hello"}
+    inference = InferenceConfig(entry_script="multi.py", source_directory=str(folder), environment=env)
+    service = Model.deploy(ws, "multi-svc", [model, offset], inference)
+    service.wait_for_deployment(timeout_sec=TIMEOUT)
+    assert service.run(json.dumps({"x": 3})) == {"value": 106, "greeting": "hello"}
+    assert sorted(m.name for m in service.models) == ["doubler", "offset"]
+    service.delete()
