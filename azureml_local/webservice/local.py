@@ -92,8 +92,17 @@ class LocalWebservice(Webservice):
         return self._score(input_data)
 
     def wait_for_deployment(self, show_output: bool = False) -> None:
-        """Wait until the scoring process answers (``running``) or raise when it failed."""
-        super().wait_for_deployment(show_output, timeout_sec=None)
+        """Wait until the scoring process answers (``running``); when init() failed, print its log and
+        raise the SDK's "Container has crashed" error."""
+        print("Checking container health...")
+        self._wait_healthy(600.0)  # the SDK gives a container about as long
+        if self._health != "Healthy":
+            self.state = self.STATE_FAILED
+            print("\nContainer Logs:")
+            print(self.get_logs())
+            raise WebserviceException("Error: Container has crashed. Did your init method fail?",
+                                      logger=module_logger)
+        print("Local webservice is {} at {}".format(self.state, self._uri("").rstrip("/")))
 
     def get_logs(self, num_lines: int = 5000, raw: bool = False) -> str:
         return super().get_logs(num_lines)

@@ -206,7 +206,7 @@ class Webservice(ABC):
     def _wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         self.update_deployment_state()
-        while self._health not in ("Healthy", "Failed") and time.monotonic() < deadline:
+        while self._health not in TERMINAL_STATES and time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
             self.update_deployment_state()
 

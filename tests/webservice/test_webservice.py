@@ -167,3 +167,13 @@ def test_several_models_and_environment_variables(ws, model, tmp_path: Path):
     assert service.run(json.dumps({"x": 3})) == {"value": 106, "greeting": "hello"}
     assert sorted(m.name for m in service.models) == ["doubler", "offset"]
     service.delete()
+
+
+def test_local_webservice_failing_init(ws, model, source_dir, capsys):
+    inference = InferenceConfig(entry_script="failing.py", source_directory=str(source_dir))
+    service = Model.deploy(ws, "local-broken", [model], inference, LocalWebservice.deploy_configuration())
+    with pytest.raises(WebserviceException, match="Error: Container has crashed. Did your init method fail?"):
+        service.wait_for_deployment()
+    assert service.state == LocalWebservice.STATE_FAILED
+    assert "the model file is corrupt (raised on purpose)" in capsys.readouterr().out
+    service.delete()
