@@ -48,3 +48,31 @@ def test_scoring_process_stops_when_the_workspace_folder_goes(ws, model, source_
     assert len(scoring_processes(local_home)) == 1
     shutil.rmtree(ws._context.folder)
     assert wait_until(lambda: not scoring_processes(local_home), timeout=60)
+
+
+DEPLOY_AND_EXIT = """
+import sys
+from azureml.core import Model, Workspace
+from azureml.core.model import InferenceConfig
+ws = Workspace.from_config()
+model = Model(ws, "doubler")
+service = Model.deploy(ws, "from-script", [model], InferenceConfig(entry_script="score.py", source_directory=sys.argv[1]))
+service.wait_for_deployment()
+print("URI", service.scoring_uri)
+"""
+
+
+def test_a_service_outlives_the_script_that_deployed_it(ws, model, source_dir, tmp_path: Path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "deploy_and_exit.py"
+    script.write_text(DEPLOY_AND_EXIT)
+    done = subprocess.run([sys.executable, str(script), str(source_dir)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    uri = done.stdout.split("URI ")[1].split()[0]
+    assert requests.post(uri, data=json.dumps({"data": [4]})).json() == [8]  # the script has exited
+    service = Webservice(ws, "from-script")
+    assert service.scoring_uri == uri and service.state == "Healthy"
+    service.delete()
