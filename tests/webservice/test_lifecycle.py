@@ -76,3 +76,18 @@ def test_a_service_outlives_the_script_that_deployed_it(ws, model, source_dir, t
     service = Webservice(ws, "from-script")
     assert service.scoring_uri == uri and service.state == "Healthy"
     service.delete()
+
+
+def test_a_crashed_scoring_process_is_started_again(ws, model, source_dir, local_home: Path):
+    import os
+    import signal
+
+    service = _deployed(ws, model, source_dir, name="crashy")
+    first = service._row["pid"]
+    os.kill(first, signal.SIGKILL)
+    assert wait_until(lambda: (ws._context.webservices.get("crashy")["pid"] or first) != first, timeout=60)
+    again = Webservice(ws, "crashy")
+    again.wait_for_deployment(timeout_sec=TIMEOUT)
+    assert again.scoring_uri == service.scoring_uri
+    assert again.run(json.dumps({"data": [1]})) == [2]
+    again.delete()

@@ -177,3 +177,16 @@ def test_local_webservice_failing_init(ws, model, source_dir, capsys):
     assert service.state == LocalWebservice.STATE_FAILED
     assert "the model file is corrupt (raised on purpose)" in capsys.readouterr().out
     service.delete()
+
+
+def test_overwrite_redeploys_on_the_same_uri(ws, model, source_dir):
+    first = _deploy(ws, model, source_dir, name="twice-svc")
+    first.wait_for_deployment(timeout_sec=TIMEOUT)
+    (source_dir / "tripler.py").write_text(
+        "import json\ndef init():\n    pass\ndef run(raw_data):\n    return [x * 3 for x in json.loads(raw_data)['data']]\n")
+    inference = InferenceConfig(entry_script="tripler.py", source_directory=str(source_dir))
+    second = Model.deploy(ws, "twice-svc", [model], inference, overwrite=True)
+    second.wait_for_deployment(timeout_sec=TIMEOUT)
+    assert second.scoring_uri == first.scoring_uri
+    assert second.run(json.dumps({"data": [2]})) == [6]
+    second.delete()
