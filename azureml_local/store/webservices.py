@@ -86,12 +86,14 @@ class WebserviceStore:
         self.db.execute(f"UPDATE webservices SET {', '.join(sets)} WHERE name=?", [*fields.values(), name])
         return self.get(name)
 
-    def set_state(self, name: str, generation: int, state: str, error: dict | None = None) -> bool:
-        """The scoring process of ``generation`` reports its state (ignored for an older generation)."""
+    def set_state(self, name: str, generation: int, state: str, error: dict | None = None,
+                  pid: int | None = None) -> bool:
+        """The scoring process of ``generation`` reports its state, and ``pid`` with Healthy (so Healthy
+        always names a process, whatever the supervisor has recorded yet); ignored for an older generation."""
         cur = self.db.execute(
-            "UPDATE webservices SET state=?, error=?, updated_utc=? WHERE name=? AND generation=? "
-            "AND state != 'Deleting'",
-            (state, json.dumps(error) if error else None, _now(), name, generation))
+            "UPDATE webservices SET state=?, error=?, pid=COALESCE(?, pid), updated_utc=? WHERE name=? "
+            "AND generation=? AND state != 'Deleting'",
+            (state, json.dumps(error) if error else None, pid, _now(), name, generation))
         return cur.rowcount == 1
 
     def set_pid(self, name: str, generation: int, pid: int | None) -> None:

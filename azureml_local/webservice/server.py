@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Users's init has completed successfully", flush=True)
     server = _Server(sock, make_handler(app))
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5}, daemon=True).start()
-    ctx.webservices.set_state(name, generation, "Healthy")
+    ctx.webservices.set_state(name, generation, "Healthy", pid=os.getpid())
     print(f"Scoring server listening on http://127.0.0.1:{row['port']}", flush=True)
     while True:
         time.sleep(WATCH_SECONDS)

@@ -67,7 +67,7 @@ class ScoringSupervisor:
                                     cwd=gen_dir, env=scoring_environment(gen_dir, row), stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=log, start_new_session=True, close_fds=True)
         self.procs[name] = (generation, proc)
-        self.ctx.webservices.set_pid(name, generation, proc.pid)
+        self.ctx.webservices.set_pid(name, generation, proc.pid)  # the process also records it with Healthy
 
     def stop_all(self) -> None:
         """At the service's shutdown: stop every scoring process it started (rows keep their state)."""
