@@ -155,6 +155,11 @@ class WorkspaceContext:
         """MLflow run parameters, logged models, registered-model headers (``store/mlflow.py``)."""
         return self._store_of("mlflow", "MlflowStore")
 
+    @property
+    def webservices(self) -> Any:
+        """Deployed web services: deployment, port, keys, state (``store/webservices.py``)."""
+        return self._store_of("webservices", "WebserviceStore")
+
     def _store_of(self, module: str, cls: str) -> Any:
         store = self._stores.get(module)
         if store is None:

@@ -1,8 +1,8 @@
 """``azureml.core.Model``: registered model versions (files in blob storage, metadata in the DB).
 
 Same constructor-as-getter, ``register``/``list``/``get_model_path``/``download``
-and messages as the SDK. Web service deployment (``deploy``/``package``/``profile``)
-does not exist locally: those raise with a pointer to loading the model directly.
+and messages as the SDK. ``deploy`` starts a local scoring service (``azureml_local/webservice``);
+``package`` and ``profile`` need Docker / the cloud and raise with what to do instead.
 """
 from __future__ import annotations
 
@@ -338,18 +338,23 @@ class Model:
         model._initialize(workspace, model_payload, expand=False)
         return model
 
-    # -- deployment (not available locally) ---------------------------------------------------------
+    # -- deployment: local scoring services (azureml_local/webservice/, docs/deployment.md) ------------------
     @staticmethod
     def deploy(workspace: Any, name: str, models: list, inference_config: Any = None, deployment_config: Any = None,
                deployment_target: Any = None, overwrite: bool = False, show_output: bool = False) -> Any:
-        raise WebserviceException(
-            "azureml-local does not deploy web services. Load the model with Model.get_model_path(name) "
-            "(or model.download()) and call your scoring script's init()/run() directly.")
+        """Deploy ``models`` as a web service: a local scoring process running the entry script."""
+        from azureml_local.webservice import deploy  # light: the web service classes load on first deploy
+
+        return deploy.deploy_model(workspace, name, models, inference_config, deployment_config, deployment_target,
+                                   overwrite, show_output)
 
     @staticmethod
     def package(workspace: Any, models: list, inference_config: Any = None, generate_dockerfile: bool = False,
                 image_name: str | None = None, image_label: str | None = None) -> Any:
-        raise WebserviceException("azureml-local does not build model packages (no Docker registry here).")
+        """A Docker build context of the models and the scoring app (``generate_dockerfile=True``; no registry)."""
+        from azureml_local.webservice import package  # light: as in deploy
+
+        return package.package(workspace, models, inference_config, generate_dockerfile, image_name, image_label)
 
     @staticmethod
     def profile(workspace: Any, profile_name: str, models: list, inference_config: Any, input_dataset: Any,

@@ -307,6 +307,13 @@ class Workspace:
         return latest
 
     @property
+    def webservices(self) -> dict:
+        """``{name: Webservice}``: the deployed web services (local scoring processes, docs/deployment.md)."""
+        from azureml_local.webservice.webservice import Webservice  # light: deployment stays off `from azureml.core`
+
+        return {service.name: service for service in Webservice.list(self)}
+
+    @property
     def datastores(self) -> dict:
         """``{name: Datastore}``."""
         return list_datastores(self)

@@ -2,7 +2,8 @@
 
     python tools/leftover_processes.py ROOT [--grace SECONDS]
 
-A process counts when it is an ``azureml_local.service`` or an ``azurite-blob`` and ROOT
+A process counts when it is an ``azureml_local.service``, a deployed model's scoring process
+(``azureml_local.webservice.server``) or an ``azurite-blob`` and ROOT
 appears in its command line (workspace folder, ``--location``) or is its working folder.
 Prints them and exits 1 when any is still alive after ``--grace`` seconds (processes told
 to stop at the end of the run get that long to go). Used by ``.ci/run`` after the tests and
@@ -21,6 +22,8 @@ import psutil
 def _kind(cmdline: list[str]) -> str | None:
     if "-m" in cmdline and "azureml_local.service" in cmdline:
         return "azureml_local.service"
+    if "-m" in cmdline and "azureml_local.webservice.server" in cmdline:
+        return "azureml_local.webservice.server"  # a deployed model's scoring process
     if "--blobHost" in cmdline and any("azurite" in arg for arg in cmdline):
         return "azurite-blob"
     return None

@@ -1,4 +1,5 @@
-"""AKS and Kubernetes compute records (no Kubernetes here; web service deployment is out of scope)."""
+"""AKS and Kubernetes compute records (no Kubernetes here: an AksWebservice deployed to one runs as a local
+scoring process, docs/deployment.md)."""
 from __future__ import annotations
 
 from typing import Any
@@ -110,7 +111,7 @@ class AksUpdateConfiguration(ComputeTargetUpdateConfiguration):
 
 
 class AksCompute(_AttachedTarget):
-    """An AKS cluster record (no Kubernetes here; web service deployment is out of scope)."""
+    """An AKS cluster record: the ``deployment_target`` of AksWebservice deployments (local scoring processes)."""
 
     _compute_type = "AKS"
 

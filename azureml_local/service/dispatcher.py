@@ -32,6 +32,7 @@ from azureml_local.processes import kill_process_group
 from azureml_local.status import ACTIVE_STATES
 from azureml_local.service.keep_alive import reasons_to_stay
 from azureml_local.store.runs import error_dict
+from azureml_local.webservice.supervisor import ScoringSupervisor
 
 if TYPE_CHECKING:
     from azureml_local.context import WorkspaceContext
@@ -66,6 +67,7 @@ class Dispatcher:
         self._first_claims: list[str] | None = None  # what the first queue scan claimed
         self._stopping = False
         self._shut_down = False
+        self.scoring = ScoringSupervisor(ctx)  # deployed web services' processes (docs/deployment.md)
 
     # -- control (called on the event loop, wake() from any thread) ------------------------------
     def start(self) -> asyncio.Task:
@@ -122,6 +124,7 @@ class Dispatcher:
                 break
             self._event.clear()  # before the scan: a wake arriving during it makes another pass
             claimed = self.dispatch()
+            self.scoring.tick()
             if self._first_claims is None:
                 self._first_claims = claimed
             self.active = {run_id: t for run_id, t in self.active.items() if t.is_alive()}
@@ -198,6 +201,7 @@ class Dispatcher:
                 traceback.print_exc()
         if self.info is not None:
             self.info.withdraw()
+        self.scoring.stop_all()
         if self.reason == "folder-gone" or not self.ctx.exists():
             self._kill_active_processes()  # their workspace is gone: nothing to record
             return

@@ -1,7 +1,7 @@
 """Why a workspace service must not exit when it has nothing queued.
 
-A published endpoint must answer when called and an enabled schedule must fire, so the service
-stays up while the workspace has either; it still exits when its folder goes or on
+A published endpoint or a deployed web service must answer when called and an enabled schedule
+must fire, so the service stays up while the workspace has any; it still exits when its folder goes or on
 ``azureml-local service stop``.
 """
 from __future__ import annotations
@@ -19,4 +19,6 @@ def reasons_to_stay(ctx: "WorkspaceContext") -> list[str]:
         reasons.append("an enabled schedule")
     if ctx.published.has_active():
         reasons.append("an active published pipeline or pipeline endpoint")
+    if ctx.webservices.has_active():
+        reasons.append("a deployed web service")
     return reasons

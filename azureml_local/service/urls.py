@@ -31,7 +31,7 @@ def service_port(ws: Any) -> int:
         return int(path.read_text().strip())
     except (FileNotFoundError, ValueError):
         pass
-    port = _free_port(ctx.workspace_id)
+    port = free_port(ctx.workspace_id)
     tmp = path.with_name(f".{PORT_FILE}.{os.getpid()}")
     tmp.write_text(str(port))
     try:
@@ -43,12 +43,15 @@ def service_port(ws: Any) -> int:
     return int(path.read_text().strip())
 
 
-def _free_port(seed: str) -> int:
-    """A port in PORT_RANGE nothing listens on, starting from one derived from ``seed``."""
+def free_port(seed: str, taken: "set[int] | frozenset[int]" = frozenset()) -> int:
+    """A port in PORT_RANGE nothing listens on and not in ``taken``, starting from one derived from ``seed``
+    (also the stable port of each deployed web service, ``webservice/layout.py``)."""
     low, high = PORT_RANGE
     start = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % (high - low)
     for offset in range(high - low):
         port = low + (start + offset) % (high - low)
+        if port in taken:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             try:
                 sock.bind(("127.0.0.1", port))
