@@ -71,8 +71,16 @@ class ServiceInfo:
         self.fields = {"pid": os.getpid(), "hostname": socket.gethostname(), **fields}
 
     def publish(self) -> None:
+        """Write ``service.json``; drop ``service.starting`` only when it names this process: a
+        second service spawned meanwhile (it waits on the lock) stays findable, so stopping this
+        one cannot leave that one running unseen."""
         write_private(self.folder / INFO_FILE, json.dumps(self.fields))
-        remove(self.folder / STARTING_FILE)
+        try:
+            starting = int((self.folder / STARTING_FILE).read_text())
+        except (OSError, ValueError):
+            starting = None
+        if starting in (None, self.fields["pid"]):
+            remove(self.folder / STARTING_FILE)
 
     def withdraw(self) -> None:
         """Remove ``service.json`` if it is still this process's (a successor may have replaced it)."""
