@@ -1,0 +1,10 @@
+"""Names shared by the sweep's submit side (SDK classes) and its controller (the service): no imports."""
+RUN_TYPE = "hyperdrive"
+SWEEP_KEY = "_hyperdrive"  # the key of a sweep run's definition holding what its controller needs
+TAG_PREFIX = "_aml_system_"
+BEST_CHILD_METRIC = "best_child_by_primary_metric"  # the row the controller logs on the sweep run
+
+
+def child_flag(name: str) -> str:
+    """The command-line flag of a hyperparameter: its name as written when it starts with '-', else ``--name``."""
+    return name if name.startswith("-") else f"--{name}"

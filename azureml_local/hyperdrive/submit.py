@@ -1,0 +1,69 @@
+"""``Experiment.submit(HyperDriveConfig)``: record the sweep run and queue it for its controller.
+
+The child script is compiled once here, exactly as ``ScriptRunConfig.submit`` compiles a script run
+(``script_run_config.compile_run``: validation, snapshot, the JSON job spec); the sweep run keeps that
+template in its definition under ``SWEEP_KEY`` and the SDK's ``_aml_system_`` configuration tags. The
+workspace service's ``hyperdrive`` handler (``controller.py``) then samples, launches children and applies
+the policy. Returns the ``HyperDriveRun`` at once.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from azureml_local.experiment import Experiment
+from azureml_local.hyperdrive.config import HyperDriveConfig
+from azureml_local.hyperdrive.exceptions import HyperDriveConfigException, invalid_setting
+from azureml_local.hyperdrive.run import HyperDriveRun
+from azureml_local.hyperdrive.spec import RUN_TYPE, SWEEP_KEY
+from azureml_local.script_run_config import SCRIPT_RUN_PROPERTIES, ScriptRunConfig, compile_run
+
+
+
+def new_sweep_id() -> str:
+    """The SDK's form: ``HD_<uuid>``."""
+    return f"HD_{uuid.uuid4()}"
+
+
+def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: str) -> tuple[dict, dict]:
+    """``(definition, tags)`` of a sweep run: the compiled child template and the configuration."""
+    if config.pipeline is not None:
+        raise HyperDriveConfigException("HyperDriveConfig with a pipeline is not supported locally; use a "
+                                        "ScriptRunConfig (run_config=...) or an estimator.")
+    script_config = config.run_config
+    if script_config is None:
+        estimator = config.estimator
+        script_config = ScriptRunConfig(estimator.source_directory, run_config=estimator.run_config)
+    if not config._generator_config.get("parameter_space"):
+        raise invalid_setting("HyperDriveConfig", "hyperparameter_sampling to define at least one parameter")
+    compiled = compile_run(script_config, workspace, experiment_name)
+    child = {"definition": compiled["definition"], "snapshot_id": compiled["snapshot_id"],
+             "target": compiled["target"], "warning": compiled["warning"]}
+    config._platform_config = {"ServiceAddress": "local", "SubscriptionId": workspace.subscription_id,
+                               "ResourceGroupName": workspace.resource_group, "WorkspaceName": workspace.name,
+                               "ExperimentName": experiment_name}
+    definition = {SWEEP_KEY: {
+        "generator_config": config._generator_config, "policy_config": config._policy_config,
+        "primary_metric_config": config._primary_metric_config, "max_total_runs": config._max_total_runs,
+        "max_concurrent_runs": config._max_concurrent_runs,
+        "max_duration_minutes": config._max_duration_minutes, "resume_child_runs": config._resume_child_runs,
+        "child": child}, "target": compiled["target"]}
+    return definition, config._tags()
+
+
+def search(hyperdrive_config: HyperDriveConfig, workspace: Any, experiment_name: str, **kwargs: Any) -> HyperDriveRun:
+    """Submit a sweep (the SDK's ``azureml.train.hyperdrive._search.search``)."""
+    from azureml_local.service import control as service_control  # heavy: psutil
+
+    definition, tags = sweep_definition(hyperdrive_config, workspace, experiment_name)
+    run_id = hyperdrive_config._custom_run_id or new_sweep_id()
+    parent = kwargs.get("_parent_run_id")
+    workspace._context.runs.create_run(
+        experiment_name, run_id, run_type=RUN_TYPE, status="Queued", parent_run_id=parent,
+        target=definition["target"], definition=definition, tags=tags, enqueue_handler="",
+        snapshot_id=definition[SWEEP_KEY]["child"]["snapshot_id"],
+        properties={**SCRIPT_RUN_PROPERTIES, "azureml.runsource": "hyperdrive", "platform": hyperdrive_config._platform,
+                    "primary_metric_config": tags["_aml_system_primary_metric_config"]})
+    service_control.wake(workspace)
+    experiment = Experiment(workspace, experiment_name, _skip_name_validation=True)
+    return HyperDriveRun(experiment, run_id, hyperdrive_config=hyperdrive_config)

@@ -1,0 +1,122 @@
+"""HyperDrive as a notebook uses it: sweeps of real child script runs, early termination, a HyperDriveStep."""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from azureml.core import Experiment, ScriptRunConfig
+from azureml.train.hyperdrive import (BanditPolicy, GridParameterSampling, HyperDriveConfig, HyperDriveRun,
+                                      PrimaryMetricGoal, RandomParameterSampling, choice, uniform)
+
+TRAIN = textwrap.dedent("""
+    import argparse, time
+    from azureml.core import Run
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--depth", type=int)
+    parser.add_argument("--steps", type=int, default=1)
+    parser.add_argument("--sleep", type=float, default=0.0)
+    args = parser.parse_args()
+    run = Run.get_context()
+    for step in range(args.steps):
+        # the score grows with lr and depth: the best run is the largest lr with the largest depth
+        run.log("accuracy", args.lr * args.depth * (step + 1) / args.steps)
+        time.sleep(args.sleep)
+    print("trained", args.lr, args.depth)
+""")
+
+
+def _source(tmp_path: Path) -> Path:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "train.py").write_text(TRAIN)
+    return folder
+
+
+def test_grid_sweep_runs_every_point_with_two_concurrent_and_finds_the_best(ws, tmp_path):
+    src = ScriptRunConfig(source_directory=str(_source(tmp_path)), script="train.py", arguments=["--steps", 2])
+    sampling = GridParameterSampling({"--lr": choice(0.1, 0.2, 0.3), "depth": choice(1, 2)})
+    config = HyperDriveConfig(run_config=src, hyperparameter_sampling=sampling, primary_metric_name="accuracy",
+                              primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=10,
+                              max_concurrent_runs=2)
+    run = Experiment(ws, "hd-grid").submit(config)
+    assert isinstance(run, HyperDriveRun) and run.id.startswith("HD_")
+    run.wait_for_completion()
+    assert run.get_status() == "Completed"
+
+    children = list(run.get_children())
+    assert len(children) == 6  # the grid has 6 points (fewer than max_total_runs)
+    assert {c.id for c in children} == {f"{run.id}_{i}" for i in range(6)}
+    assert all(c.type == "azureml.scriptrun" and c.get_status() == "Completed" for c in children)
+    hyperparameters = {k: json.loads(v) for k, v in run.get_hyperparameters().items()}
+    assert sorted((h["--lr"], h["depth"]) for h in hyperparameters.values()) == [
+        (lr, d) for lr in (0.1, 0.2, 0.3) for d in (1, 2)]
+    # each child is a script run with its sampled arguments appended as --name value
+    first = run.get_details()  # the sweep itself
+    assert first["runId"] == run.id
+    args = Run_arguments(children[0])
+    assert args[:2] == ["--steps", "2"] and "--lr" in args and "--depth" in args
+
+    best = run.get_best_run_by_primary_metric()
+    assert json.loads(run.get_hyperparameters()[best.id]) == {"--lr": 0.3, "depth": 2}
+    assert best.get_metrics()["accuracy"][-1] == 0.6
+    ranked = run.get_children_sorted_by_primary_metric(top=2)
+    assert [c["run_id"] for c in ranked][0] == best.id and ranked[0]["best_primary_metric"] == 0.6
+    assert set(run.get_metrics()) == {c.id for c in children}
+    # the concurrency cap held: never more than 2 children running at once
+    spans = sorted((c.get_details()["startTimeUtc"], c.get_details()["endTimeUtc"]) for c in children)
+    for start, _ in spans:
+        assert sum(1 for s, e in spans if s <= start < e) <= 2
+    # fetched again (a new process would do this), the run is a HyperDriveRun with its configuration
+    again = Experiment(ws, "hd-grid").get_runs().__next__()
+    assert isinstance(again, HyperDriveRun)
+    assert again.hyperdrive_config._primary_metric_config == {"name": "accuracy", "goal": "maximize"}
+
+
+def Run_arguments(run) -> list:
+    return [str(a) for a in run.get_details()["runDefinition"]["arguments"]]
+
+
+def test_random_sweep_with_bandit_policy_cancels_the_runs_left_behind(ws, tmp_path):
+    src = ScriptRunConfig(source_directory=str(_source(tmp_path)), script="train.py",
+                          arguments=["--steps", 8, "--sleep", 0.5])
+    sampling = RandomParameterSampling({"--lr": choice(0.01, 1.0), "--depth": choice(1, 10)},
+                                       properties={"rngSeed": 7})
+    policy = BanditPolicy(evaluation_interval=1, slack_factor=0.1, delay_evaluation=2)
+    config = HyperDriveConfig(run_config=src, hyperparameter_sampling=sampling, policy=policy,
+                              primary_metric_name="accuracy", primary_metric_goal=PrimaryMetricGoal.MAXIMIZE,
+                              max_total_runs=6, max_concurrent_runs=3)
+    run = Experiment(ws, "hd-bandit").submit(config)
+    run.wait_for_completion()
+    assert run.get_status() == "Completed"
+    children = {c.id: c for c in run.get_children()}
+    assert len(children) == 6
+    params = {k: json.loads(v) for k, v in run.get_hyperparameters().items()}
+    statuses = {cid: c.get_status() for cid, c in children.items()}
+    canceled = [cid for cid, s in statuses.items() if s == "Canceled"]
+    assert canceled, statuses  # some runs were far behind the best and were stopped early
+    for cid in canceled:  # stopped before their 8 steps, and never the best point
+        assert len(children[cid].get_metrics()["accuracy"]) < 8
+        assert params[cid]["--lr"] * params[cid]["--depth"] < 10
+    best = run.get_best_run_by_primary_metric()
+    assert best.get_status() == "Completed"
+
+
+def test_cancel_a_sweep_cancels_its_children(ws, tmp_path):
+    src = ScriptRunConfig(source_directory=str(_source(tmp_path)), script="train.py",
+                          arguments=["--steps", 200, "--sleep", 0.2])
+    config = HyperDriveConfig(run_config=src, hyperparameter_sampling=RandomParameterSampling(
+        {"--lr": uniform(0.1, 0.5), "--depth": choice(1, 2)}), primary_metric_name="accuracy",
+        primary_metric_goal=PrimaryMetricGoal.MAXIMIZE, max_total_runs=4, max_concurrent_runs=2)
+    run = Experiment(ws, "hd-cancel").submit(config)
+    import time
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(c.get_status() == "Running" for c in run.get_children()):
+        time.sleep(0.2)
+    assert run.cancel() is True
+    run.wait_for_completion()
+    assert run.get_status() == "Canceled"
+    children = list(run.get_children())
+    assert children and all(c.get_status() == "Canceled" for c in children)
