@@ -53,7 +53,8 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "hyperdrive": "azureml_local.hyperdrive.run:HyperDriveRun",
     },
     "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
-                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
+                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")}
+    | {"HyperDriveStep": "azureml_local.hyperdrive.step_executor:run_hyperdrive_step"},
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}
 _lock = threading.Lock()

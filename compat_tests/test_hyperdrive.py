@@ -120,3 +120,59 @@ def test_cancel_a_sweep_cancels_its_children(ws, tmp_path):
     assert run.get_status() == "Canceled"
     children = list(run.get_children())
     assert children and all(c.get_status() == "Canceled" for c in children)
+
+
+MODEL = textwrap.dedent("""
+    import argparse, os
+    from azureml.core import Run
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model-dir")
+    parser.add_argument("--lr", type=float)
+    args = parser.parse_args()
+    Run.get_context().log("loss", abs(args.lr - 0.2))
+    os.makedirs(args.model_dir, exist_ok=True)
+    with open(os.path.join(args.model_dir, "model.txt"), "w") as f:
+        f.write(str(args.lr))
+""")
+REPORT = textwrap.dedent("""
+    import argparse, json, os
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--metrics")
+    parser.add_argument("--model")
+    args = parser.parse_args()
+    metrics = json.load(open(os.path.join(args.metrics, "metrics.json")))
+    best = open(os.path.join(args.model, "model.txt")).read()
+    print("REPORT", len(metrics), best)
+""")
+
+
+def test_hyperdrive_step_in_a_pipeline_passes_the_best_model_on(ws, tmp_path):
+    from azureml.pipeline.core import Pipeline, PipelineData, TrainingOutput
+    from azureml.pipeline.steps import HyperDriveStep, HyperDriveStepRun, PythonScriptStep
+
+    folder = tmp_path / "steps"
+    folder.mkdir()
+    (folder / "model.py").write_text(MODEL)
+    (folder / "report.py").write_text(REPORT)
+    store = ws.get_default_datastore()
+    metrics = PipelineData("metrics_data", datastore=store, training_output=TrainingOutput("Metrics"))
+    model = PipelineData("saved_model", datastore=store)
+    src = ScriptRunConfig(source_directory=str(folder), script="model.py", arguments=["--model-dir", model])
+    config = HyperDriveConfig(run_config=src, hyperparameter_sampling=GridParameterSampling(
+        {"--lr": choice(0.1, 0.2, 0.4)}), primary_metric_name="loss",
+        primary_metric_goal=PrimaryMetricGoal.MINIMIZE, max_total_runs=3, max_concurrent_runs=2)
+    hd_step = HyperDriveStep(name="hd_step01", hyperdrive_config=config, outputs=[model], metrics_output=metrics)
+    report = PythonScriptStep(script_name="report.py", source_directory=str(folder), name="report",
+                              arguments=["--metrics", metrics, "--model", model], inputs=[metrics, model])
+    pipeline_run = Experiment(ws, "hd-pipeline").submit(Pipeline(ws, steps=[hd_step, report]))
+    pipeline_run.wait_for_completion(show_output=False)
+    assert pipeline_run.get_status() == "Finished"
+
+    step_run = pipeline_run.find_step_run("hd_step01")[0]
+    hd_run = HyperDriveStepRun(step_run=step_run)
+    assert hd_run.get_status() == "Completed" and len(list(hd_run.get_children())) == 3
+    best = hd_run.get_best_run_by_primary_metric()
+    assert json.loads(hd_run.get_hyperparameters()[best.id]) == {"--lr": 0.2}
+    logs = pipeline_run.find_step_run("report")[0].get_details_with_logs()["logFiles"]
+    assert "REPORT 3 0.2" in logs["azureml-logs/70_driver_log.txt"]  # every child's metrics, the best model

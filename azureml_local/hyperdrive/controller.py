@@ -48,7 +48,8 @@ def child_arguments(arguments: list, params: dict) -> list:
 class SweepController:
     """One sweep: sampling, launching, policy and the final status (see the module docstring)."""
 
-    def __init__(self, ctx: Any, run_id: str, run_child: RunChild | None = None):
+    def __init__(self, ctx: Any, run_id: str, run_child: RunChild | None = None,
+                 should_stop: Callable[[], bool] | None = None):
         self.ctx = ctx
         self.run_id = run_id
         row = ctx.runs.run(run_id)
@@ -64,6 +65,7 @@ class SweepController:
         self.max_seconds = float(sweep["max_duration_minutes"]) * 60
         self.sampler = sampler_for(sweep["generator_config"], self.goal)
         self.run_child = run_child or handle_script_run
+        self.should_stop = should_stop or (lambda: False)  # e.g. the pipeline run of a HyperDriveStep was canceled
         self.active: dict[str, tuple[int, threading.Thread]] = {}
         self.finished: dict[str, str] = {}  # child id -> final status
         self.evaluated: dict[str, int] = {}  # child id -> last interval the policy looked at
@@ -88,7 +90,7 @@ class SweepController:
         started = time.monotonic()
         index, exhausted = 0, False
         while True:
-            if self.ctx.runs.status(self.run_id) in ("CancelRequested", "Canceled"):
+            if self.should_stop() or self.ctx.runs.status(self.run_id) in ("CancelRequested", "Canceled"):
                 self._stop_children()
                 return self._finish("Canceled")
             if time.monotonic() - started > self.max_seconds:

@@ -8,21 +8,15 @@ the policy. Returns the ``HyperDriveRun`` at once.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from azureml_local.experiment import Experiment
 from azureml_local.hyperdrive.config import HyperDriveConfig
 from azureml_local.hyperdrive.exceptions import HyperDriveConfigException, invalid_setting
 from azureml_local.hyperdrive.run import HyperDriveRun
-from azureml_local.hyperdrive.spec import RUN_TYPE, SWEEP_KEY
+from azureml_local.hyperdrive.spec import RUN_TYPE, SWEEP_KEY, new_sweep_id
 from azureml_local.script_run_config import SCRIPT_RUN_PROPERTIES, ScriptRunConfig, compile_run
 
-
-
-def new_sweep_id() -> str:
-    """The SDK's form: ``HD_<uuid>``."""
-    return f"HD_{uuid.uuid4()}"
 
 
 def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: str) -> tuple[dict, dict]:
