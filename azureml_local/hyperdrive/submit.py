@@ -16,6 +16,7 @@ from azureml_local.hyperdrive.exceptions import HyperDriveConfigException, inval
 from azureml_local.hyperdrive.run import HyperDriveRun
 from azureml_local.hyperdrive.spec import RUN_TYPE, SWEEP_KEY, new_sweep_id
 from azureml_local.script_run_config import SCRIPT_RUN_PROPERTIES, ScriptRunConfig, compile_run
+from azureml_local.service import control as service_control
 
 
 
@@ -47,8 +48,6 @@ def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: 
 
 def search(hyperdrive_config: HyperDriveConfig, workspace: Any, experiment_name: str, **kwargs: Any) -> HyperDriveRun:
     """Submit a sweep (the SDK's ``azureml.train.hyperdrive._search.search``)."""
-    from azureml_local.service import control as service_control  # heavy: psutil
-
     definition, tags = sweep_definition(hyperdrive_config, workspace, experiment_name)
     run_id = hyperdrive_config._custom_run_id or new_sweep_id()
     parent = kwargs.get("_parent_run_id")
