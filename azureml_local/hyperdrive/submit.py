@@ -8,6 +8,8 @@ the policy. Returns the ``HyperDriveRun`` at once.
 """
 from __future__ import annotations
 
+import copy
+import warnings
 from typing import Any
 
 from azureml_local.experiment import Experiment
@@ -28,7 +30,9 @@ def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: 
     script_config = config.run_config
     if script_config is None:
         estimator = config.estimator
-        script_config = ScriptRunConfig(estimator.source_directory, run_config=estimator.run_config)
+        run_config = copy.deepcopy(estimator.run_config)
+        run_config.arguments = _without_swept(run_config.arguments, config._generator_config["parameter_space"])
+        script_config = ScriptRunConfig(estimator.source_directory, run_config=run_config)
     if not config._generator_config.get("parameter_space"):
         raise invalid_setting("HyperDriveConfig", "hyperparameter_sampling to define at least one parameter")
     compiled = compile_run(script_config, workspace, experiment_name)
@@ -44,6 +48,26 @@ def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: 
         "max_duration_minutes": config._max_duration_minutes, "resume_child_runs": config._resume_child_runs,
         "child": child}, "target": compiled["target"]}
     return definition, config._tags()
+
+
+def _without_swept(arguments: list | None, parameter_space: dict) -> list:
+    """An estimator's script_params minus the ones the sweep sets (the SDK drops them with a warning)."""
+    swept = {name.lstrip("-") for name in parameter_space}
+    kept, dropped, items = [], [], list(arguments or [])
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, str) and item.startswith("-") and item.lstrip("-") in swept:
+            dropped.append(item)
+            i += 2 if i + 1 < len(items) and not str(items[i + 1]).startswith("-") else 1
+            continue
+        kept.append(item)
+        i += 1
+    if dropped:
+        warnings.warn("The same input parameter(s) are specified in estimator/run_config script params and HyperDrive "
+                      "parameter space. HyperDrive parameter space definition will override these duplicate entries. "
+                      f"{dropped} is the list of overridden parameter(s).", stacklevel=3)
+    return kept
 
 
 def search(hyperdrive_config: HyperDriveConfig, workspace: Any, experiment_name: str, **kwargs: Any) -> HyperDriveRun:
