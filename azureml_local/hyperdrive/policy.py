@@ -48,7 +48,24 @@ class EarlyTerminationPolicy:
         return dict_policy["properties"]
 
 
-class BanditPolicy(EarlyTerminationPolicy):
+class _Intervals:
+    """The interval properties of the policies that have them (not of NoTerminationPolicy)."""
+
+    _evaluation_interval: int
+    _delay_evaluation: int
+
+    @property
+    def evaluation_interval(self) -> int:
+        """Return the evaluation interval value."""
+        return self._evaluation_interval
+
+    @property
+    def delay_evaluation(self) -> int:
+        """Return the number of intervals the first evaluation is delayed."""
+        return self._delay_evaluation
+
+
+class BanditPolicy(EarlyTerminationPolicy, _Intervals):
     """Cancel runs whose primary metric is not within the slack of the best run so far."""
 
     POLICY_NAME = "Bandit"
@@ -73,14 +90,6 @@ class BanditPolicy(EarlyTerminationPolicy):
         """Return the slack factor with respect to the best performing training run."""
         return self._slack_factor
 
-    @property
-    def evaluation_interval(self) -> int:
-        return self._evaluation_interval
-
-    @property
-    def delay_evaluation(self) -> int:
-        return self._delay_evaluation
-
     @staticmethod
     def _from_dict(dict_policy: dict) -> "BanditPolicy":
         EarlyTerminationPolicy._validate_dict_policy(dict_policy, BanditPolicy.POLICY_NAME)
@@ -89,7 +98,7 @@ class BanditPolicy(EarlyTerminationPolicy):
                             p.get("delay_evaluation"))
 
 
-class MedianStoppingPolicy(EarlyTerminationPolicy):
+class MedianStoppingPolicy(EarlyTerminationPolicy, _Intervals):
     """Cancel runs whose best metric is worse than the median of the running averages of all runs."""
 
     POLICY_NAME = "MedianStopping"
@@ -101,14 +110,6 @@ class MedianStoppingPolicy(EarlyTerminationPolicy):
         self._evaluation_interval = evaluation_interval
         self._delay_evaluation = delay_evaluation
 
-    @property
-    def evaluation_interval(self) -> int:
-        return self._evaluation_interval
-
-    @property
-    def delay_evaluation(self) -> int:
-        return self._delay_evaluation
-
     @staticmethod
     def _from_dict(dict_policy: dict) -> "MedianStoppingPolicy":
         EarlyTerminationPolicy._validate_dict_policy(dict_policy, MedianStoppingPolicy.POLICY_NAME)
@@ -116,7 +117,7 @@ class MedianStoppingPolicy(EarlyTerminationPolicy):
         return MedianStoppingPolicy(p.get("evaluation_interval"), p.get("delay_evaluation"))
 
 
-class TruncationSelectionPolicy(EarlyTerminationPolicy):
+class TruncationSelectionPolicy(EarlyTerminationPolicy, _Intervals):
     """Cancel the given percentage of lowest-ranked runs at each evaluation interval."""
 
     POLICY_NAME = "TruncationSelection"
@@ -137,14 +138,6 @@ class TruncationSelectionPolicy(EarlyTerminationPolicy):
     @property
     def truncation_percentage(self) -> int:
         return self._truncation_percentage
-
-    @property
-    def evaluation_interval(self) -> int:
-        return self._evaluation_interval
-
-    @property
-    def delay_evaluation(self) -> int:
-        return self._delay_evaluation
 
     @staticmethod
     def _from_dict(dict_policy: dict) -> "TruncationSelectionPolicy":

@@ -32,11 +32,8 @@ class _FrameworkBaseEstimator(Estimator):
         super().__init__(source_directory, **{k: v for k, v in kwargs.items() if k in _ESTIMATOR_ARGS})
 
 
-class PyTorch(_FrameworkBaseEstimator):
-    """DEPRECATED: the PyTorch estimator (a generic Estimator locally)."""
-
-    _NAME = "PyTorch"
-    _ENVIRONMENTS = "one of the Azure ML PyTorch curated environments"
+class _DnnEstimator(_FrameworkBaseEstimator):
+    """The arguments PyTorch and Chainer share."""
 
     def __init__(self, source_directory: str, *, compute_target: Any = None, entry_script: str | None = None,
                  script_params: dict | None = None, node_count: int = 1, process_count_per_node: int = 1,
@@ -46,6 +43,13 @@ class PyTorch(_FrameworkBaseEstimator):
                  inputs: list | None = None, max_run_duration_seconds: int | None = None,
                  framework_version: str | None = None, **kwargs: Any):
         super().__init__(source_directory, **_named(locals()), **kwargs)
+
+
+class PyTorch(_DnnEstimator):
+    """DEPRECATED: the PyTorch estimator (a generic Estimator locally)."""
+
+    _NAME = "PyTorch"
+    _ENVIRONMENTS = "one of the Azure ML PyTorch curated environments"
 
 
 class TensorFlow(_FrameworkBaseEstimator):
@@ -64,20 +68,11 @@ class TensorFlow(_FrameworkBaseEstimator):
         super().__init__(source_directory, **_named(locals()), **kwargs)
 
 
-class Chainer(_FrameworkBaseEstimator):
+class Chainer(_DnnEstimator):
     """DEPRECATED: the Chainer estimator (a generic Estimator locally)."""
 
     _NAME = "Chainer"
     _ENVIRONMENTS = "one of the Azure ML Chainer curated environments"
-
-    def __init__(self, source_directory: str, *, compute_target: Any = None, entry_script: str | None = None,
-                 script_params: dict | None = None, node_count: int = 1, process_count_per_node: int = 1,
-                 distributed_backend: Any = None, distributed_training: Any = None, use_gpu: bool = False,
-                 pip_packages: list | None = None, conda_packages: list | None = None,
-                 environment_variables: dict | None = None, environment_definition: Any = None,
-                 inputs: list | None = None, max_run_duration_seconds: int | None = None,
-                 framework_version: str | None = None, **kwargs: Any):
-        super().__init__(source_directory, **_named(locals()), **kwargs)
 
 
 class SKLearn(_FrameworkBaseEstimator):
