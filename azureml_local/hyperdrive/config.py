@@ -232,16 +232,13 @@ class HyperDriveConfig:
 
 
 class HyperDriveRunConfig(HyperDriveConfig):
-    """Deprecated: the estimator-only form of :class:`HyperDriveConfig`."""
+    """Deprecated: the estimator-only form; constructing one returns a :class:`HyperDriveConfig` (as in the SDK)."""
 
-    def __new__(cls, estimator: Any = None, hyperparameter_sampling: Any = None, primary_metric_name: Any = None,
-                primary_metric_goal: Any = None, max_total_runs: Any = None, max_concurrent_runs: int | None = None,
-                max_duration_minutes: int = MAX_DURATION_MINUTES, policy: Any = None) -> "HyperDriveRunConfig":
+    def __new__(cls, estimator: Any, hyperparameter_sampling: Any, primary_metric_name: str, primary_metric_goal: Any,
+                max_total_runs: int, max_concurrent_runs: int | None = None,
+                max_duration_minutes: int = MAX_DURATION_MINUTES, policy: Any = None) -> HyperDriveConfig:  # type: ignore[misc]
         _warn("HyperDriveRunConfig is deprecated. Please use the new HyperDriveConfig class.")
-        return super().__new__(cls)
-
-    def __init__(self, estimator: Any, hyperparameter_sampling: Any, primary_metric_name: str,
-                 primary_metric_goal: Any, max_total_runs: int, max_concurrent_runs: int | None = None,
-                 max_duration_minutes: int = MAX_DURATION_MINUTES, policy: Any = None):
-        super().__init__(hyperparameter_sampling, primary_metric_name, primary_metric_goal, max_total_runs,
-                         max_concurrent_runs, max_duration_minutes, policy, estimator=estimator)
+        return HyperDriveConfig(hyperparameter_sampling=hyperparameter_sampling,
+                                primary_metric_name=primary_metric_name, primary_metric_goal=primary_metric_goal,
+                                max_total_runs=max_total_runs, max_concurrent_runs=max_concurrent_runs,
+                                max_duration_minutes=max_duration_minutes, policy=policy, estimator=estimator)

@@ -104,7 +104,7 @@ class HyperDriveRun(Run):
         """Not supported for HyperDrive runs (as in the SDK)."""
         raise HyperDriveNotImplementedException(NOT_IMPLEMENTED.format(feature="Get diagnostics"))
 
-    def fail(self, *args: Any, **kwargs: Any) -> None:
+    def fail(self) -> None:  # type: ignore[override]
         """Not supported for HyperDrive runs (as in the SDK)."""
         raise HyperDriveNotImplementedException(NOT_IMPLEMENTED.format(feature="Fail"))
 

@@ -35,14 +35,21 @@ class _FrameworkBaseEstimator(Estimator):
 class _DnnEstimator(_FrameworkBaseEstimator):
     """The arguments PyTorch and Chainer share."""
 
-    def __init__(self, source_directory: str, *, compute_target: Any = None, entry_script: str | None = None,
-                 script_params: dict | None = None, node_count: int = 1, process_count_per_node: int = 1,
-                 distributed_backend: Any = None, distributed_training: Any = None, use_gpu: bool = False,
-                 pip_packages: list | None = None, conda_packages: list | None = None,
+    def __init__(self, source_directory: str, *, compute_target: Any = None, vm_size: str | None = None,
+                 vm_priority: str | None = None, entry_script: str | None = None, script_params: dict | None = None,
+                 node_count: int = 1, process_count_per_node: int = 1, distributed_backend: Any = None,
+                 distributed_training: Any = None, use_gpu: bool = False, use_docker: bool = True, custom_docker_base_image: str | None = None,
+                 custom_docker_image: str | None = None, image_registry_details: Any = None, user_managed: bool = False,
+                 conda_packages: list | None = None, pip_packages: list | None = None,
+                 conda_dependencies_file_path: str | None = None, pip_requirements_file_path: str | None = None,
+                 conda_dependencies_file: str | None = None, pip_requirements_file: str | None = None,
                  environment_variables: dict | None = None, environment_definition: Any = None,
-                 inputs: list | None = None, max_run_duration_seconds: int | None = None,
-                 framework_version: str | None = None, **kwargs: Any):
-        super().__init__(source_directory, **_named(locals()), **kwargs)
+                 inputs: list | None = None, source_directory_data_store: Any = None, shm_size: str | None = None,
+                 resume_from: Any = None, max_run_duration_seconds: int | None = None,
+                 framework_version: str | None = None, _enable_optimized_mode: bool = False,
+                 _disable_validation: bool = True, _show_lint_warnings: bool = False,
+                 _show_package_warnings: bool = False):
+        super().__init__(source_directory, **_named(locals()))
 
 
 class PyTorch(_DnnEstimator):
@@ -58,14 +65,22 @@ class TensorFlow(_FrameworkBaseEstimator):
     _NAME = "TensorFlow"
     _ENVIRONMENTS = "one of the Azure ML TensorFlow curated environments"
 
-    def __init__(self, source_directory: str, *, compute_target: Any = None, entry_script: str | None = None,
-                 script_params: dict | None = None, node_count: int = 1, process_count_per_node: int = 1,
-                 worker_count: int = 1, parameter_server_count: int = 1, distributed_backend: Any = None,
-                 distributed_training: Any = None, use_gpu: bool = False, pip_packages: list | None = None,
-                 conda_packages: list | None = None, environment_variables: dict | None = None,
-                 environment_definition: Any = None, inputs: list | None = None,
-                 max_run_duration_seconds: int | None = None, framework_version: str | None = None, **kwargs: Any):
-        super().__init__(source_directory, **_named(locals()), **kwargs)
+    def __init__(self, source_directory: str, *, compute_target: Any = None, vm_size: str | None = None,
+                 vm_priority: str | None = None, entry_script: str | None = None, script_params: dict | None = None,
+                 node_count: int = 1, process_count_per_node: int = 1, worker_count: int = 1,
+                 parameter_server_count: int = 1, distributed_backend: Any = None, distributed_training: Any = None,
+                 use_gpu: bool = False, use_docker: bool = True, custom_docker_base_image: str | None = None,
+                 custom_docker_image: str | None = None, image_registry_details: Any = None, user_managed: bool = False,
+                 conda_packages: list | None = None, pip_packages: list | None = None,
+                 conda_dependencies_file_path: str | None = None, pip_requirements_file_path: str | None = None,
+                 conda_dependencies_file: str | None = None, pip_requirements_file: str | None = None,
+                 environment_variables: dict | None = None, environment_definition: Any = None,
+                 inputs: list | None = None, source_directory_data_store: Any = None, shm_size: str | None = None,
+                 resume_from: Any = None, max_run_duration_seconds: int | None = None,
+                 framework_version: str | None = None, _enable_optimized_mode: bool = False,
+                 _disable_validation: bool = True, _show_lint_warnings: bool = False,
+                 _show_package_warnings: bool = False):
+        super().__init__(source_directory, **_named(locals()))
 
 
 class Chainer(_DnnEstimator):
@@ -81,16 +96,23 @@ class SKLearn(_FrameworkBaseEstimator):
     _NAME = "SKLearn"
     _ENVIRONMENTS = "the AzureML-Tutorial curated environment"
 
-    def __init__(self, source_directory: str, *, compute_target: Any = None, entry_script: str | None = None,
-                 script_params: dict | None = None, pip_packages: list | None = None,
-                 conda_packages: list | None = None, environment_variables: dict | None = None,
-                 environment_definition: Any = None, inputs: list | None = None,
-                 max_run_duration_seconds: int | None = None, framework_version: str | None = None, **kwargs: Any):
-        super().__init__(source_directory, **_named(locals()), **kwargs)
+    def __init__(self, source_directory: str, *, compute_target: Any = None, vm_size: str | None = None,
+                 vm_priority: str | None = None, entry_script: str | None = None, script_params: dict | None = None,
+                 use_docker: bool = True, custom_docker_image: str | None = None,
+                 image_registry_details: Any = None, user_managed: bool = False, conda_packages: list | None = None,
+                 pip_packages: list | None = None, conda_dependencies_file_path: str | None = None,
+                 pip_requirements_file_path: str | None = None, conda_dependencies_file: str | None = None,
+                 pip_requirements_file: str | None = None, environment_variables: dict | None = None,
+                 environment_definition: Any = None, inputs: list | None = None, shm_size: str | None = None,
+                 resume_from: Any = None, max_run_duration_seconds: int | None = None,
+                 framework_version: str | None = None, _enable_optimized_mode: bool = False,
+                 _disable_validation: bool = True, _show_lint_warnings: bool = False,
+                 _show_package_warnings: bool = False):
+        super().__init__(source_directory, **_named(locals()))
 
 
 def _named(frame_locals: dict) -> dict:
-    return {k: v for k, v in frame_locals.items() if k not in ("self", "source_directory", "kwargs", "__class__")}
+    return {k: v for k, v in frame_locals.items() if k not in ("self", "source_directory", "__class__")}
 
 
 # -- distributed backends --------------------------------------------------------------------------------
