@@ -35,7 +35,7 @@ def _source(tmp_path: Path) -> Path:
     return folder
 
 
-def test_grid_sweep_runs_every_point_with_two_concurrent_and_finds_the_best(ws, tmp_path):
+def test_grid_sweep_runs_every_point_with_two_concurrent_and_finds_the_best(ws, tmp_path, capsys):
     src = ScriptRunConfig(source_directory=str(_source(tmp_path)), script="train.py", arguments=["--steps", 2])
     sampling = GridParameterSampling({"--lr": choice(0.1, 0.2, 0.3), "depth": choice(1, 2)})
     config = HyperDriveConfig(run_config=src, hyperparameter_sampling=sampling, primary_metric_name="accuracy",
@@ -43,8 +43,11 @@ def test_grid_sweep_runs_every_point_with_two_concurrent_and_finds_the_best(ws, 
                               max_concurrent_runs=2)
     run = Experiment(ws, "hd-grid").submit(config)
     assert isinstance(run, HyperDriveRun) and run.id.startswith("HD_")
-    run.wait_for_completion()
+    run.wait_for_completion(show_output=True)
     assert run.get_status() == "Completed"
+    printed = capsys.readouterr().out
+    assert f"RunId: {run.id}" in printed and "Streaming user_logs/std_log.txt" in printed
+    assert printed.count("[CONTROLLER][INFO]Created child run") == 6 and "The HyperDrive run ends Completed" in printed
 
     children = list(run.get_children())
     assert len(children) == 6  # the grid has 6 points (fewer than max_total_runs)

@@ -18,13 +18,15 @@ import time
 import traceback
 from typing import Any, Callable
 
+from azureml_local.engine.execute import DRIVER_LOG, STD_LOG, log_paths
 from azureml_local.hyperdrive import policies
 from azureml_local.hyperdrive.samplers import sampler_for
 from azureml_local.hyperdrive.spec import BEST_CHILD_METRIC, SWEEP_KEY, TAG_PREFIX, child_flag
 from azureml_local.jobs import spec as job_spec
 from azureml_local.jobs.runner import handle_script_run
+from azureml_local.runs import artifacts
 from azureml_local.status import ACTIVE_STATES, RUNNING_STATES, TERMINAL_STATES
-from azureml_local.store.runs import error_dict
+from azureml_local.store.runs import error_dict, utc_now
 
 POLL_SECONDS = 0.2
 CHILD_PROPERTIES = {"_azureml.ComputeTargetType": "local", "azureml.runsource": "hyperdrive"}
@@ -88,6 +90,9 @@ class SweepController:
 
     def _loop(self) -> str:
         started = time.monotonic()
+        self._log("GENERATOR", f"{self.sweep['generator_config']['name']} sampling, up to {self.max_total} child runs, "
+                  f"{self.max_concurrent} at a time; primary metric '{self.metric}' ({self.goal}); policy "
+                  f"{self.policy.get('name')}.")
         index, exhausted = 0, False
         while True:
             if self.should_stop() or self.ctx.runs.status(self.run_id) in ("CancelRequested", "Canceled"):
@@ -127,6 +132,7 @@ class SweepController:
                                  properties={**CHILD_PROPERTIES, "ContentSnapshotId": child["snapshot_id"]})
         if child.get("warning"):
             self.ctx.runs.add_warning(child_id, child["warning"])
+        self._log("CONTROLLER", f"Created child run {child_id} with hyperparameters {json.dumps(params)}.")
         thread = threading.Thread(target=self._execute, args=(child_id,), name=f"run-{child_id}", daemon=True)
         self.active[child_id] = (index, thread)
         thread.start()
@@ -151,6 +157,7 @@ class SweepController:
                 status = "Failed"
             del self.active[child_id]
             self.finished[child_id] = status
+            self._log("CONTROLLER", f"Child run {child_id} ended {status}.")
             series = self._series(child_id)
             value = (max(series) if self.goal == "maximize" else min(series)) if series else None
             self.sampler.report(index, value if status == "Completed" else None)
@@ -171,6 +178,8 @@ class SweepController:
             for interval in range(done + 1, len(series[child_id]) + 1):
                 self.evaluated[child_id] = interval
                 if policies.should_cancel(self.policy, self.goal, child_id, series, interval):
+                    self._log("POLICY", f"{self.policy['name']} policy: canceling child run {child_id} at interval "
+                              f"{interval} ({self.metric} = {series[child_id][interval - 1]:g}).")
                     self._cancel(child_id)
                     break
 
@@ -197,7 +206,27 @@ class SweepController:
         row = {"run_id": self.best[0], "metric_name": self.metric, "metric_value": self.best[1], "final": final}
         self.ctx.runs.log_metric(self.run_id, BEST_CHILD_METRIC, "row", json.dumps(row))
 
+    def _log(self, source: str, message: str) -> None:
+        """One line of the sweep's log (``azureml-logs/70_driver_log.txt``: ``show_output=True`` streams it)."""
+        logs = log_paths(self.ctx, self.run_id)
+        path = logs[STD_LOG]
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            logs[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+            os.link(path, logs[DRIVER_LOG])
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"[{utc_now()}][{source}][INFO]{message}\n")
+
     def _finish(self, status: str) -> str:
+        best = f" Best child run: {self.best[0]} ({self.metric} = {self.best[1]:g})." if self.best else ""
+        self._log("CONTROLLER", f"The HyperDrive run ends {status}: {len(self.finished)} child runs.{best}")
+        logs = log_paths(self.ctx, self.run_id)
+        try:
+            artifacts.upload_paths(self.ctx, self.run_id, [(STD_LOG, str(logs[STD_LOG]))])
+            artifacts.alias(self.ctx, self.run_id, DRIVER_LOG, STD_LOG)
+        except Exception as exc:  # noqa: BLE001 - the log stays on disk; the status matters more
+            self.ctx.runs.add_warning(self.run_id, f"The HyperDrive log could not be uploaded: {exc}")
         self._log_best(final=True)
         self.ctx.runs.set_tags(self.run_id, {f"{TAG_PREFIX}all_jobs_generated": "true",
                                              f"{TAG_PREFIX}final_best_metric_update_retry_count": "0"})
