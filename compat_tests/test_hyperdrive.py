@@ -179,3 +179,12 @@ def test_hyperdrive_step_in_a_pipeline_passes_the_best_model_on(ws, tmp_path):
     assert json.loads(hd_run.get_hyperparameters()[best.id]) == {"--lr": 0.2}
     logs = pipeline_run.find_step_run("report")[0].get_details_with_logs()["logFiles"]
     assert "REPORT 3 0.2" in logs["azureml-logs/70_driver_log.txt"]  # every child's metrics, the best model
+
+    # submitted again unchanged, the sweep step is reused (the cloud never reuses it) and still leads to its sweep
+    again = Experiment(ws, "hd-pipeline").submit(Pipeline(ws, steps=[hd_step, report]))
+    again.wait_for_completion(show_output=False)
+    assert again.get_status() == "Finished"
+    reused = again.find_step_run("hd_step01")[0]
+    assert HyperDriveStepRun(step_run=reused).id == hd_run.id
+    sweeps = ws._context.runs.list_runs(run_type="hyperdrive")
+    assert [r["run_id"] for r in sweeps] == [hd_run.id]  # no second sweep ran

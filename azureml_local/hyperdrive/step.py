@@ -104,9 +104,12 @@ class HyperDriveStepRun(HyperDriveRun):
         step_type = step_run.properties.get("StepType", "Unknown")
         if step_type != "HyperDriveStep":
             raise ValueError("Step run with wrong type has been provided. step_type: " + step_type)
-        children = [run for run in step_run.get_children() if run.type == HyperDriveRun.RUN_TYPE]
+        experiment = step_run.experiment
+        runs = experiment.workspace._context.runs
+        # a reused step run (locally HyperDriveSteps are reused like any step) points at the run that ran the sweep
+        source = step_run.properties.get("azureml.reusedrunid") or step_run.id
+        children = [row["run_id"] for row in runs.list_runs(parent_run_id=source, run_type=HyperDriveRun.RUN_TYPE)]
         if len(children) != 1:
             raise ValueError("Cannot find hyperdrive run from the given step run: " + str(step_run.name))
         self._step_run = step_run
-        super().__init__(step_run._experiment if hasattr(step_run, "_experiment") else step_run.experiment,
-                         children[0].id)
+        super().__init__(experiment, children[0])
