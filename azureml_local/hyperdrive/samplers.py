@@ -96,7 +96,11 @@ class BayesianSampler:
     """Optuna's TPE over the Bayesian-supported distributions (choice, uniform, quniform)."""
 
     def __init__(self, generator_config: dict, goal: str):
-        import optuna  # heavy: only a Bayesian sweep pays for it
+        try:
+            import optuna  # heavy: only a Bayesian sweep pays for it
+        except ImportError as exc:
+            raise RuntimeError("Bayesian sampling runs locally on Optuna, which is not installed in the workspace "
+                               "service's environment: pip install 'azureml-local[hyperdrive]'.") from exc
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         self._optuna = optuna

@@ -9,6 +9,7 @@ the policy. Returns the ``HyperDriveRun`` at once.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import warnings
 from typing import Any
 
@@ -22,6 +23,10 @@ from azureml_local.service import control as service_control
 
 
 
+OPTUNA_MISSING = ("Bayesian sampling runs locally on Optuna, which is not installed: install the hyperdrive extra "
+                  "(pip install 'azureml-local[hyperdrive]') or pip install optuna.")
+
+
 def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: str) -> tuple[dict, dict]:
     """``(definition, tags)`` of a sweep run: the compiled child template and the configuration."""
     if config.pipeline is not None:
@@ -33,6 +38,8 @@ def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: 
         run_config = copy.deepcopy(estimator.run_config)
         run_config.arguments = _without_swept(run_config.arguments, config._generator_config["parameter_space"])
         script_config = ScriptRunConfig(estimator.source_directory, run_config=run_config)
+    if config._generator_config["name"] == "BayesianOptimization" and importlib.util.find_spec("optuna") is None:
+        raise HyperDriveConfigException(OPTUNA_MISSING)
     if not config._generator_config.get("parameter_space"):
         raise invalid_setting("HyperDriveConfig", "hyperparameter_sampling to define at least one parameter")
     compiled = compile_run(script_config, workspace, experiment_name)

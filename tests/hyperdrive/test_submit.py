@@ -58,3 +58,22 @@ def test_a_sweep_whose_script_is_missing_writes_nothing(ws, tmp_path):
     with pytest.raises(ExperimentExecutionException, match="script path doesn't exist"):
         Experiment(ws, "hd-bad").submit(config)
     assert ws._context.runs.list_runs() == []
+
+
+def test_a_bayesian_sweep_without_optuna_is_refused_before_anything_is_written(ws, tmp_path, monkeypatch):
+    import importlib.util
+
+    from azureml.train.hyperdrive import BayesianParameterSampling
+    from azureml.train.hyperdrive.exceptions import HyperDriveConfigException
+
+    (tmp_path / "train.py").write_text("print(1)")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "optuna" else real(name, *a))
+    config = HyperDriveConfig(run_config=ScriptRunConfig(str(tmp_path), script="train.py"),
+                              hyperparameter_sampling=BayesianParameterSampling({"a": choice(1, 2)}),
+                              primary_metric_name="m", primary_metric_goal=PrimaryMetricGoal.MAXIMIZE,
+                              max_total_runs=40, max_concurrent_runs=2)
+    with pytest.raises(HyperDriveConfigException) as caught:
+        Experiment(ws, "hd-no-optuna").submit(config)
+    assert "pip install 'azureml-local[hyperdrive]'" in caught.value.message
+    assert ws._context.runs.list_runs() == []
