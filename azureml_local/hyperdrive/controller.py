@@ -88,8 +88,23 @@ class SweepController:
                 f"The HyperDrive controller failed: {exc}\n{traceback.format_exc()}", code="SystemError"))
             return runs.status(self.run_id)
 
+    def _warm_start(self) -> None:
+        """Teach the sampler the results of the sweeps named in ``resume_from`` (Bayesian sampling learns)."""
+        for sweep_id in self.sweep.get("resume_from") or []:
+            tags = self.ctx.runs.tags(sweep_id)
+            learned = 0
+            for row in self.ctx.runs.children(sweep_id):
+                params = tags.get(f"{TAG_PREFIX}{row['run_id']}")
+                series = self._series(row["run_id"])
+                if params and series and row["status"] == "Completed":
+                    best = max(series) if self.goal == "maximize" else min(series)
+                    if self.sampler.warm(json.loads(params), best):
+                        learned += 1
+            self._log("GENERATOR", f"Warm start from {sweep_id}: {learned} completed child runs learned from.")
+
     def _loop(self) -> str:
         started = time.monotonic()
+        self._warm_start()
         self._log("GENERATOR", f"{self.sweep['generator_config']['name']} sampling, up to {self.max_total} child runs, "
                   f"{self.max_concurrent} at a time; primary metric '{self.metric}' ({self.goal}); policy "
                   f"{self.policy.get('name')}.")

@@ -25,6 +25,9 @@ class Sampler(Protocol):
     def report(self, index: int, value: float | None) -> None:
         """Child ``index`` ended with best primary metric ``value`` (None: failed or canceled)."""
 
+    def warm(self, params: dict, value: float) -> bool:
+        """Learn from an earlier sweep's result (``resume_from``); False when the sampler does not learn."""
+
 
 def _quantize(value: float, q: Any) -> Any:
     rounded = round(value / q) * q
@@ -79,6 +82,9 @@ class GridSampler:
     def report(self, index: int, value: float | None) -> None:
         """Grid order does not depend on results."""
 
+    def warm(self, params: dict, value: float) -> bool:
+        return False
+
 
 class RandomSampler:
     def __init__(self, generator_config: dict):
@@ -90,6 +96,9 @@ class RandomSampler:
 
     def report(self, index: int, value: float | None) -> None:
         """Random draws do not depend on results."""
+
+    def warm(self, params: dict, value: float) -> bool:
+        return False
 
 
 class BayesianSampler:
@@ -135,6 +144,18 @@ class BayesianSampler:
             self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
         else:
             self.study.tell(trial, float(value))
+
+
+    def warm(self, params: dict, value: float) -> bool:
+        """Add an earlier sweep's point and result to the study (skipped when outside this space)."""
+        if set(params) != set(self.distributions):
+            return False
+        try:
+            trial = self._optuna.trial.create_trial(params=params, distributions=self.distributions, value=float(value))
+        except ValueError:
+            return False
+        self.study.add_trial(trial)
+        return True
 
 
 def sampler_for(generator_config: dict, goal: str) -> Sampler:

@@ -53,6 +53,7 @@ def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: 
         "primary_metric_config": config._primary_metric_config, "max_total_runs": config._max_total_runs,
         "max_concurrent_runs": config._max_concurrent_runs,
         "max_duration_minutes": config._max_duration_minutes, "resume_child_runs": config._resume_child_runs,
+        "resume_from": config._resume_from,
         "child": child}, "target": compiled["target"]}
     return definition, config._tags()
 

@@ -59,3 +59,12 @@ def test_a_bayesian_sweep_runs_optunas_points(ws, tmp_path):
         point = json.loads(value)
         assert 0 <= point["x"] <= 10 and point["kind"] in ("good", "bad")
     assert run.get_best_run_by_primary_metric() is not None
+
+    # a second sweep resumed from the first starts from what the first learned (Optuna's study gets its trials)
+    with pytest.warns(UserWarning, match="Recommendend value:40"):
+        resumed = _config(tmp_path, script, sampling, 2, max_concurrent_runs=1, resume_from=[run])
+    second = Experiment(ws, "hd-bayes").submit(resumed)
+    second.wait_for_completion()
+    assert second.get_status() == "Completed" and len(list(second.get_children())) == 2
+    log = second.get_details_with_logs()["logFiles"]["azureml-logs/70_driver_log.txt"]
+    assert f"Warm start from {run.id}: 4 completed child runs learned from." in log

@@ -65,3 +65,13 @@ def test_bayesian_uses_optuna_and_learns_from_reported_results():
     late = seen[-10:]
     assert sum(abs(p["x"] - 3) for p in late) / 10 < sum(abs(p["x"] - 3) for p in seen[:10]) / 10
     sampler.report(99, None)  # an unknown child is ignored
+
+
+def test_warm_start_adds_earlier_results_to_bayesian_only():
+    space = BayesianParameterSampling({"x": uniform(0, 10)}).to_json()
+    sampler = sampler_for(space, "maximize")
+    assert sampler.warm({"x": 2.5}, 0.9) and len(sampler.study.trials) == 1
+    assert not sampler.warm({"x": 20.0}, 0.1)  # outside this space: skipped
+    assert not sampler.warm({"y": 1.0}, 0.1)
+    grid = sampler_for(GridParameterSampling({"a": choice(1)}).to_json(), "maximize")
+    assert grid.warm({"a": 1}, 0.5) is False
