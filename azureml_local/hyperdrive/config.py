@@ -191,6 +191,14 @@ class HyperDriveConfig:
         return None
 
     # -- the stored form (tags of the sweep run) --------------------------------------------------
+    def _sweep_settings(self) -> dict:
+        """What the sweep controller needs (plain JSON; the child template is added by the caller)."""
+        return {"generator_config": self._generator_config, "policy_config": self._policy_config,
+                "primary_metric_config": self._primary_metric_config, "max_total_runs": self._max_total_runs,
+                "max_concurrent_runs": self._max_concurrent_runs,
+                "max_duration_minutes": min(self._max_duration_minutes, MAX_DURATION_MINUTES),
+                "resume_child_runs": self._resume_child_runs, "resume_from": self._resume_from}
+
     def _tags(self) -> dict:
         """The SDK's ``_aml_system_`` tags a HyperDrive run carries (all JSON strings)."""
         return {TAG_PREFIX + k: v for k, v in {

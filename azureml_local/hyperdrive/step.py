@@ -88,12 +88,8 @@ class HyperDriveStep(_PythonScriptStepBase):
     def _definition(self, ctx: Any) -> dict:
         definition = super()._definition(ctx)
         config = self._hyperdrive_config
-        definition["hyperdrive"] = {
-            "generator_config": config._generator_config, "policy_config": config._policy_config,
-            "primary_metric_config": config._primary_metric_config, "max_total_runs": config._max_total_runs,
-            "max_concurrent_runs": config._max_concurrent_runs, "max_duration_minutes": config._max_duration_minutes,
-            "resume_child_runs": config._resume_child_runs, "tags": config._tags(),
-            "metrics_output": self._metrics_output_name}
+        definition["hyperdrive"] = {**config._sweep_settings(), "tags": config._tags(),
+                                    "metrics_output": self._metrics_output_name}
         return definition
 
 

@@ -48,13 +48,7 @@ def sweep_definition(config: HyperDriveConfig, workspace: Any, experiment_name: 
     config._platform_config = {"ServiceAddress": "local", "SubscriptionId": workspace.subscription_id,
                                "ResourceGroupName": workspace.resource_group, "WorkspaceName": workspace.name,
                                "ExperimentName": experiment_name}
-    definition = {SWEEP_KEY: {
-        "generator_config": config._generator_config, "policy_config": config._policy_config,
-        "primary_metric_config": config._primary_metric_config, "max_total_runs": config._max_total_runs,
-        "max_concurrent_runs": config._max_concurrent_runs,
-        "max_duration_minutes": config._max_duration_minutes, "resume_child_runs": config._resume_child_runs,
-        "resume_from": config._resume_from,
-        "child": child}, "target": compiled["target"]}
+    definition = {SWEEP_KEY: {**config._sweep_settings(), "child": child}, "target": compiled["target"]}
     return definition, config._tags()
 
 
