@@ -139,3 +139,23 @@ def test_hyperdrive_step(tmp_path):
         HyperDriveStep("s", config, metrics_output="metrics")
     step = HyperDriveStep("s", config)
     assert step.name == "s" and step.step_type == "HyperDriveStep"
+
+
+def test_hyperdrive_step_with_an_estimator(tmp_path):
+    from azureml.pipeline.steps import HyperDriveStep
+    from azureml.train.estimator import Estimator
+
+    (tmp_path / "train.py").write_text("print(1)")
+    sampling = GridParameterSampling({"a": choice(1, 2)})
+
+    def config(estimator):
+        return HyperDriveConfig(sampling, "acc", PrimaryMetricGoal.MAXIMIZE, 2, estimator=estimator)
+
+    with_params = Estimator(str(tmp_path), entry_script="train.py", script_params={"--x": 1}, compute_target="local")
+    with pytest.raises(ValueError, match="^arguments in Estimator run_config should not be provided"):
+        HyperDriveStep("s", config(with_params), estimator_entry_script_arguments=[])
+    plain = Estimator(str(tmp_path), entry_script="train.py", compute_target="local")
+    with pytest.raises(ValueError, match="^estimator_entry_script_arguments is a required parameter if using Estimator"):
+        HyperDriveStep("s", config(plain))
+    step = HyperDriveStep("s", config(plain), estimator_entry_script_arguments=["--x", 1])
+    assert step._script_name == "train.py" and step._source_directory == str(tmp_path)
