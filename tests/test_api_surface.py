@@ -40,8 +40,7 @@ OTHER_WHEELS: dict[str, str] = {
     "azureml.widgets": "azureml-widgets is a separate wheel, not in the manifest",
 }
 # (facade path, name) -> why it is not an import path of the real SDK wheels.
-IMPORT_ALLOWLIST: dict[tuple[str, str], str] = {
-}
+IMPORT_ALLOWLIST: dict[tuple[str, str], str] = {}
 # (SDK class key or function key, member) -> why our signature deliberately differs.
 # Use member "*" to skip a whole class; reason "TODO fix" for mismatches reported to their owner.
 _TODO = "TODO fix (reported to the owner; see the fix in the reason)"
