@@ -30,6 +30,7 @@ _BUILTIN: dict[str, dict[str, str]] = {
     "handlers": {
         "azureml.scriptrun": "azureml_local.jobs.runner:handle_script_run",
         "azureml.PipelineRun": "azureml_local.pipeline.execution.orchestrator:handle_pipeline_run",
+        "hyperdrive": "azureml_local.hyperdrive.controller:handle_hyperdrive_run",
     },
     # keyed by "module:QualifiedName" of the config class (a user class of the same name never matches)
     "submitters": {
@@ -42,17 +43,20 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml_local.pipeline.pipeline_endpoint:PipelineEndpoint":
             "azureml_local.pipeline.pipeline_endpoint:_submit_pipeline_endpoint",
         "azureml_local.pipeline.pipeline_draft:PipelineDraft": "azureml_local.pipeline.pipeline_draft:_submit_draft",
+        "azureml_local.hyperdrive.config:HyperDriveConfig": "azureml_local.hyperdrive.submit:search",
     },
     "run_classes": {
         "azureml.scriptrun": "azureml_local.script_run:ScriptRun",
         "azureml.PipelineRun": "azureml_local.pipeline.pipeline_run:PipelineRun",
         "azureml.StepRun": "azureml_local.pipeline.step_run:StepRun",
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
+        "hyperdrive": "azureml_local.hyperdrive.run:HyperDriveRun",
     },
     "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
                   for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")} | {
         "AdlaStep": "azureml_local.pipeline.execution.usql_step:run_usql_step",
         "ModuleStep": "azureml_local.pipeline.execution.module_step:run_module_step",
+        "HyperDriveStep": "azureml_local.hyperdrive.step_executor:run_hyperdrive_step",
     },
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}

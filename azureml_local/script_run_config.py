@@ -219,10 +219,10 @@ def _input_dict(config: Any) -> dict:
     return d
 
 
-def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,
-           _parent_run_id: str | None = None, credential_passthrough: bool = False) -> Any:
-    """Queue a script run and return its ``ScriptRun`` immediately."""
-    from azureml_local.service import control as service_control  # heavy: psutil
+def compile_run(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str) -> dict:
+    """Validate a ScriptRunConfig and compile it: ``{"snapshot_id", "definition" (with its job spec),
+    "target", "warning"}``. Writes only the content-addressed snapshot; the caller records the run
+    (``submit`` one script run; a HyperDrive sweep one run per sampled point)."""
     from azureml_local.engine.snapshot import snapshot  # heavy: pathspec
     from azureml_local.engine.environment_check import missing_packages_warning  # heavy: psutil (engine)
     from azureml_local.compute.resolve import resolve_compute  # light: compute stays off `from azureml.core`
@@ -261,24 +261,36 @@ def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: 
     references: dict = {}
     arguments = _rewrite(_argument_list(config.arguments), inputs, outputs, references)
     command = _rewrite(copy.copy(config.command), inputs, outputs, references)
-    if run_id and workspace._context.runs.exists(run_id):
-        # checked before the data bindings are written into that run's folder
-        raise UserErrorException(f"A run with id {run_id} already exists in this workspace. "
-                                 "Pass a different run_id (or none to get a generated one).")
     snapshot_id, _ = snapshot(workspace, source)
-    run_id = run_id or new_run_id(experiment_name)
     definition = _definition(config, run_config, script, arguments, command)
     definition[job_spec.JOB_KEY] = spec = _job_spec(definition, inputs, outputs, references)
     if inputs:
         definition["_inputDatasets"] = [input_details(workspace, d) for d in spec["inputs"] if d["kind"] == "dataset"]
+    return {"snapshot_id": snapshot_id, "definition": definition, "target": run_config.target,
+            "warning": missing_packages_warning(getattr(run_config, "environment", None))}
+
+
+SCRIPT_RUN_PROPERTIES = {"_azureml.ComputeTargetType": "local", "azureml.runsource": "experiment"}
+
+
+def submit(script_run_config: ScriptRunConfig, workspace: Any, experiment_name: str, run_id: str | None = None,
+           _parent_run_id: str | None = None, credential_passthrough: bool = False) -> Any:
+    """Queue a script run and return its ``ScriptRun`` immediately."""
+    from azureml_local.service import control as service_control  # heavy: psutil
+
+    if run_id and workspace._context.runs.exists(run_id):
+        # checked before anything is written for that run
+        raise UserErrorException(f"A run with id {run_id} already exists in this workspace. "
+                                 "Pass a different run_id (or none to get a generated one).")
+    compiled = compile_run(script_run_config, workspace, experiment_name)
+    run_id = run_id or new_run_id(experiment_name)
+    snapshot_id = compiled["snapshot_id"]
     workspace._context.runs.create_run(experiment_name, run_id, run_type="azureml.scriptrun", status="Queued",
-                       parent_run_id=_parent_run_id, target=run_config.target, definition=definition,
+                       parent_run_id=_parent_run_id, target=compiled["target"], definition=compiled["definition"],
                        snapshot_id=snapshot_id, enqueue_handler="",
-                       properties={"_azureml.ComputeTargetType": "local", "ContentSnapshotId": snapshot_id,
-                                   "azureml.runsource": "experiment"})
-    warning = missing_packages_warning(getattr(run_config, "environment", None))
-    if warning:
-        workspace._context.runs.add_warning(run_id, warning)
+                       properties={**SCRIPT_RUN_PROPERTIES, "ContentSnapshotId": snapshot_id})
+    if compiled["warning"]:
+        workspace._context.runs.add_warning(run_id, compiled["warning"])
     service_control.wake(workspace)
     experiment = Experiment(workspace, experiment_name, _skip_name_validation=True)
     return ScriptRun(experiment, run_id)

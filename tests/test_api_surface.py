@@ -38,14 +38,9 @@ MANIFEST = json.loads((ROOT / "compat" / "sdk_manifest.json").read_text(encoding
 # Facade module prefixes served by SDK wheels the manifest does not read.
 OTHER_WHEELS: dict[str, str] = {
     "azureml.widgets": "azureml-widgets is a separate wheel, not in the manifest",
-    "azureml.train": "azureml-train-core is a separate wheel, not in the manifest",
 }
 # (facade path, name) -> why it is not an import path of the real SDK wheels.
-IMPORT_ALLOWLIST: dict[tuple[str, str], str] = {
-    ("azureml.train.estimator", "Estimator"):
-        "azureml-train-core is a separate wheel: a small shim so EstimatorStep notebooks construct",
-    ("azureml.train.estimator", "MMLBaseEstimator"): "azureml-train-core is a separate wheel (EstimatorStep shim)",
-}
+IMPORT_ALLOWLIST: dict[tuple[str, str], str] = {}
 # (SDK class key or function key, member) -> why our signature deliberately differs.
 # Use member "*" to skip a whole class; reason "TODO fix" for mismatches reported to their owner.
 _TODO = "TODO fix (reported to the owner; see the fix in the reason)"

@@ -38,9 +38,10 @@ from sdk_resolver import Analyzer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "compat" / "sdk_manifest.json"
-WHEELS = ["azureml-core==1.61.0.post4", "azureml-pipeline-core==1.62.0", "azureml-pipeline-steps==1.62.0"]
+WHEELS = ["azureml-core==1.61.0.post4", "azureml-pipeline-core==1.62.0", "azureml-pipeline-steps==1.62.0",
+          "azureml-train-core==1.62.0"]
 PUBLIC_ROOTS = ("azureml.core", "azureml.data", "azureml.pipeline.core", "azureml.pipeline.steps",
-                "azureml.exceptions")
+                "azureml.exceptions", "azureml.train")
 
 
 # ---------------------------------------------------------------- reading sources

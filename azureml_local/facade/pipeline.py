@@ -56,9 +56,4 @@ SURFACE: dict[str, dict[str, str]] = {
     "azureml.pipeline.steps.estimator_step": {"EstimatorStep": _STEPS["EstimatorStep"]},
     "azureml.pipeline.steps.parallel_run_step": {"ParallelRunStep": _STEPS["ParallelRunStep"]},
     "azureml.pipeline.steps.parallel_run_config": {"ParallelRunConfig": _STEPS["ParallelRunConfig"]},
-    # azureml-train-core is not part of the mirrored SDK; a small shim so EstimatorStep notebooks construct.
-    "azureml.train.estimator": {
-        "Estimator": f"{_P}.steps.estimator:Estimator",
-        "MMLBaseEstimator": f"{_P}.steps.estimator:MMLBaseEstimator",
-    },
 }

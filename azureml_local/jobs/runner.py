@@ -18,8 +18,13 @@ from azureml_local.jobs.binding import BindContext, bind_job, finalize_outputs
 LEGACY_BINDINGS_FILE = "data_bindings.pkl"  # written by versions before the JSON job spec; never read
 
 
-def script_job(ws: Any, run_id: str) -> ScriptJob:
-    """The ScriptJob of a queued script run, with the binder's hooks attached."""
+def script_job(ws: Any, run_id: str, bind_context: BindContext | None = None, snapshot_dir: Path | None = None,
+               bound_outputs: dict[str, dict] | None = None) -> ScriptJob:
+    """The ScriptJob of a queued script run, with the binder's hooks attached.
+
+    A run inside a pipeline (a HyperDriveStep's child) passes the pipeline's ``bind_context`` and the
+    step's ``snapshot_dir`` and collects its ``bound_outputs``: the step uploads the outputs it keeps.
+    """
     row = ws._context.runs.run(run_id)
     definition: dict[str, Any] = json.loads(row["definition"] or "{}")
     try:
@@ -27,15 +32,16 @@ def script_job(ws: Any, run_id: str) -> ScriptJob:
                                         (run_folder(ws, run_id) / LEGACY_BINDINGS_FILE).exists())
     except job_spec.JobSpecError as exc:
         return _failing_job(row, str(exc))
-    snapshot_dir = ws._local_folder / "snapshots" / row["snapshot_id"] if row["snapshot_id"] else None
+    if snapshot_dir is None and row["snapshot_id"]:
+        snapshot_dir = ws._local_folder / "snapshots" / row["snapshot_id"]
     job = ScriptJob(run_id=run_id, experiment_name=row["experiment_name"], snapshot_dir=snapshot_dir,
                     script=spec.get("script_name"), command=spec.get("command") or None,
                     timeout_seconds=spec.get("timeout_seconds") or None, target=row["target"] or "local")
     python = spec.get("python")
     if python and Path(python).exists():
         job.python = python
-    bctx = BindContext(ws, run_id)
-    outputs: dict[str, dict] = {}
+    bctx = bind_context or BindContext(ws, run_id)
+    outputs: dict[str, dict] = {} if bound_outputs is None else bound_outputs
 
     def bind(job: ScriptJob, work_dir: Path) -> None:
         outputs.update(bind_job(bctx, spec, job, work_dir))
@@ -49,7 +55,7 @@ def script_job(ws: Any, run_id: str) -> ScriptJob:
             runs.update_run(run_id, definition=stored)
 
     job.before_launch.append(bind)
-    if spec.get("outputs"):
+    if spec.get("outputs") and bound_outputs is None:
         job.after_process.append(finalize)
     return job
 

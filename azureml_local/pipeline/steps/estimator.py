@@ -14,8 +14,7 @@ from azureml_local.runconfig import RunConfiguration
 class MMLBaseEstimator:
     """Base of the Estimator family (``EstimatorStep`` accepts any subclass)."""
 
-    def __init__(self, source_directory: str, *, compute_target: Any = None, estimator_config: Any = None,
-                 **kwargs: Any):
+    def __init__(self, source_directory: str, *, compute_target: Any, estimator_config: Any = None):
         self._source_directory = source_directory
         self._compute_target = compute_target
         self._estimator_config = estimator_config
@@ -47,7 +46,7 @@ class Estimator(MMLBaseEstimator):
                  pip_requirements_file: str | None = None, environment_variables: dict | None = None,
                  environment_definition: Any = None, inputs: list | None = None,
                  source_directory_data_store: Any = None, shm_size: str | None = None, resume_from: Any = None,
-                 max_run_duration_seconds: int | None = None, framework_version: str | None = None,
+                 max_run_duration_seconds: int | None = None,
                  _disable_validation: bool = True, _show_lint_warnings: bool = False,
                  _show_package_warnings: bool = False):
         config = RunConfiguration(script=entry_script)

@@ -26,7 +26,8 @@ def test_unknown_kind_names_itself_and_the_known_ones():
     message = str(info.value)
     assert "'NoSuchStep'" in message
     assert f"Known step types: {', '.join(executors.known_kinds())}." in message
-    assert {"AdlaStep", "CommandStep", "EstimatorStep", "ModuleStep", "ParallelRunStep",
+    assert executors.known_kinds() == sorted(executors.known_kinds())  # every registered kind, sorted
+    assert {"AdlaStep", "CommandStep", "EstimatorStep", "HyperDriveStep", "ModuleStep", "ParallelRunStep",
             "PythonScriptStep"} <= set(executors.known_kinds())
 
 

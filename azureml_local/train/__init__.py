@@ -1,0 +1,1 @@
+"""Shims for the rest of ``azureml-train-core`` (``azureml.train.dnn``, ``azureml.train.sklearn``)."""
