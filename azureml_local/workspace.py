@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 DEFAULT_LOCATION = "local"
 _CONFIG_DIRS = (".azureml", "aml_config", None)
 _CONFIG_FILES = ("config.json", "project.json")
+#: A config file ``from_config()`` falls back to when its search finds none (set by the pytest plugin
+#: and ``mock_workspace``: docs/testing.md); the search of the current folder and its parents comes first.
+CONFIG_ENV = "AZUREML_LOCAL_CONFIG"
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
 
 
@@ -374,6 +377,9 @@ def find_config_file(path: str | None = None, file_name: str | None = None) -> P
                 if current.parent == current:
                     break
                 current = current.parent
+    fallback = os.environ.get(CONFIG_ENV)
+    if path is None and fallback and Path(fallback).is_file():
+        return Path(fallback)
     raise UserErrorException(
         "The workspace configuration file config.json, could not be found in {} or its parent "
         "directories. Please check whether the workspace configuration file exists, or provide "
