@@ -39,6 +39,10 @@ _CONFIG_FILES = ("config.json", "project.json")
 #: and ``mock_workspace``: docs/testing.md); the search of the current folder and its parents comes first.
 CONFIG_ENV = "AZUREML_LOCAL_CONFIG"
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
+# Azure: 1-90 letters (unicode too), digits, underscores, parentheses, hyphens and periods, not ending in '.'
+_RESOURCE_GROUP_RE = re.compile(r"^[\w().-]{0,89}[\w()-]$")
+# Azure subscription ids are GUIDs; any id made of letters, digits, '-' and '_' maps to a folder here
+_SUBSCRIPTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 class Workspace:
@@ -57,6 +61,7 @@ class Workspace:
                              ("workspace_name", workspace_name)):
             if not isinstance(value, str) or not value:
                 raise UserErrorException(f"Workspace {label} must be a non-empty string, got {value!r}.")
+        check_ids(subscription_id, resource_group)
         self._subscription_id = subscription_id
         self._resource_group = resource_group
         self._workspace_name = workspace_name
@@ -161,6 +166,8 @@ class Workspace:
     @staticmethod
     def get(name: str, auth: Any = None, subscription_id: str | None = None, resource_group: str | None = None,
             location: str | None = None, cloud: str = "AzureCloud", id: str | None = None) -> "Workspace":
+        if resource_group is None:
+            _check_name(name)  # the default group is derived from it: name the real culprit
         return Workspace(subscription_id or default_subscription(), resource_group or f"{name}-rg", name,
                          auth=auth, _location=location)
 
@@ -179,6 +186,7 @@ class Workspace:
         _check_name(name)
         subscription_id = subscription_id or default_subscription()
         resource_group = resource_group or f"{name}-rg"
+        check_ids(subscription_id, resource_group)
         folder = workspace_folder(subscription_id, resource_group, name)
         if _read_info(folder) is not None and not exist_ok:
             raise WorkspaceException(
@@ -357,6 +365,19 @@ def _check_name(name: Any) -> None:
         raise UserErrorException("Workspace name must be between 3 and 33 characters long. Its first character has "
                                  "to be alphanumeric, and the rest may contain hyphens and underscores. No "
                                  "whitespace is allowed.")
+
+
+def check_ids(subscription_id: Any, resource_group: Any) -> None:
+    """Reject ids Azure would reject before any folder is made (they also name folders here)."""
+    if not isinstance(resource_group, str) or not _RESOURCE_GROUP_RE.match(resource_group):
+        raise UserErrorException(
+            f"Invalid resource group name {resource_group!r}: resource group names are 1-90 characters long, "
+            "use only letters, digits, underscores, parentheses, hyphens and periods, and must not end with a "
+            "period.")
+    if not isinstance(subscription_id, str) or not _SUBSCRIPTION_RE.match(subscription_id):
+        raise UserErrorException(
+            f"Invalid subscription id {subscription_id!r}: a subscription id is a GUID such as "
+            "'00000000-0000-0000-0000-000000000000' (letters, digits, hyphens).")
 
 
 # -- config files -----------------------------------------------------------------------
