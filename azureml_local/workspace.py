@@ -456,8 +456,10 @@ def _create_folder(folder: Path, identity: tuple[str, str, str], location: str, 
     secret_file = folder / "secret"
     if not secret_file.exists():
         tmp = folder / f".secret.{os.getpid()}"
-        tmp.write_bytes(os.urandom(32))  # = secrets.token_bytes, without importing random/hmac
-        os.chmod(tmp, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others, not even briefly
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))  # = secrets.token_bytes, without importing random/hmac
+        os.chmod(tmp, 0o600)  # an existing leftover tmp keeps its mode through O_TRUNC
         os.replace(tmp, secret_file)
     tmp = folder / f".workspace.json.{os.getpid()}"
     tmp.write_text(json.dumps(info, indent=2))
