@@ -57,6 +57,16 @@ def test_post_to_a_stored_cloud_endpoint_starts_a_local_pipeline_run(tmp_path: P
         # the GET of the run entity, at its cloud URL, is answered locally too
         entity = requests.get(stored.split("/PipelineRuns/")[0] + f"/PipelineRuns/{run_id}", headers=header)
         assert entity.status_code == 200 and entity.json()["Id"] == run_id
+        # and so are the run history URLs of the same workspace
+        history = stored.split("/pipelines/v1.0")[0] + "/history/v1.0" + stored.split("/pipelines/v1.0")[1].split(
+            "/PipelineRuns/")[0]
+        experiment = requests.get(f"{history}/experiments/from-cloud-url", headers=header)
+        assert experiment.status_code == 200 and experiment.json()["name"] == "from-cloud-url"
+        run_dto = requests.get(f"{history}/experiments/from-cloud-url/runs/{run_id}", headers=header).json()
+        assert run_dto["runId"] == run_id and run_dto["status"] == "Completed"
+        assert run_dto["experimentId"] == experiment.json()["experimentId"]
+        assert requests.get(f"{history}/experiments/other/runs/{run_id}", headers=header).status_code == 404
+        assert requests.get(f"{history}/experiments/from-cloud-url", headers={}).status_code == 401
 
 
 def test_other_external_hosts_raise_and_loopback_passes() -> None:
