@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+_SAFE = re.compile(r"[^\w.()-]")  # unicode letters kept: two resource groups never share a folder
 
 
 def local_home() -> Path:

@@ -23,6 +23,7 @@ HOME_AUDIENCE = "azureml-local-home"
 HOME_ISSUER = "azureml-local"
 HOME_TTL_SECONDS = 3600
 DEFAULT_TTL_SECONDS = 7 * 24 * 3600
+REQUIRED = {"require": ["exp", "aud"]}  # a token without expiry or audience is never valid
 
 
 def issue_token(workspace: "Workspace", subject: str, ttl_seconds: int = DEFAULT_TTL_SECONDS,
@@ -46,7 +47,8 @@ def verify_token(workspace: "Workspace", token: str) -> dict[str, Any]:
 
     if is_home_token(token):
         return verify_home_token(token)
-    return jwt.decode(token, workspace._secret(), algorithms=[ALGORITHM], audience=workspace._workspace_id)
+    return jwt.decode(token, workspace._secret(), algorithms=[ALGORITHM], audience=workspace._workspace_id,
+                      options=REQUIRED)
 
 
 # -- the per-home signing key ------------------------------------------------------------------
@@ -97,4 +99,4 @@ def verify_home_token(token: str) -> dict[str, Any]:
     """Decode a home-key token; raises ``jwt.InvalidTokenError`` when invalid or expired."""
     import jwt
 
-    return jwt.decode(token, home_secret(), algorithms=[ALGORITHM], audience=HOME_AUDIENCE)
+    return jwt.decode(token, home_secret(), algorithms=[ALGORITHM], audience=HOME_AUDIENCE, options=REQUIRED)

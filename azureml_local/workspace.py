@@ -36,7 +36,14 @@ if TYPE_CHECKING:
 DEFAULT_LOCATION = "local"
 _CONFIG_DIRS = (".azureml", "aml_config", None)
 _CONFIG_FILES = ("config.json", "project.json")
+#: A config file ``from_config()`` falls back to when its search finds none (set by the pytest plugin
+#: and ``mock_workspace``: docs/testing.md); the search of the current folder and its parents comes first.
+CONFIG_ENV = "AZUREML_LOCAL_CONFIG"
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
+# Azure: 1-90 letters (unicode too), digits, underscores, parentheses, hyphens and periods, not ending in '.'
+_RESOURCE_GROUP_RE = re.compile(r"^[\w().-]{0,89}[\w()-]$")
+# Azure subscription ids are GUIDs; any id made of letters, digits, '-' and '_' maps to a folder here
+_SUBSCRIPTION_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 class Workspace:
@@ -55,6 +62,7 @@ class Workspace:
                              ("workspace_name", workspace_name)):
             if not isinstance(value, str) or not value:
                 raise UserErrorException(f"Workspace {label} must be a non-empty string, got {value!r}.")
+        check_ids(subscription_id, resource_group)
         self._subscription_id = subscription_id
         self._resource_group = resource_group
         self._workspace_name = workspace_name
@@ -159,6 +167,8 @@ class Workspace:
     @staticmethod
     def get(name: str, auth: Any = None, subscription_id: str | None = None, resource_group: str | None = None,
             location: str | None = None, cloud: str = "AzureCloud", id: str | None = None) -> "Workspace":
+        if resource_group is None:
+            _check_name(name)  # the default group is derived from it: name the real culprit
         return Workspace(subscription_id or default_subscription(), resource_group or f"{name}-rg", name,
                          auth=auth, _location=location)
 
@@ -177,6 +187,7 @@ class Workspace:
         _check_name(name)
         subscription_id = subscription_id or default_subscription()
         resource_group = resource_group or f"{name}-rg"
+        check_ids(subscription_id, resource_group)
         folder = workspace_folder(subscription_id, resource_group, name)
         if _read_info(folder) is not None and not exist_ok:
             raise WorkspaceException(
@@ -366,6 +377,19 @@ def _check_name(name: Any) -> None:
                                  "whitespace is allowed.")
 
 
+def check_ids(subscription_id: Any, resource_group: Any) -> None:
+    """Reject ids Azure would reject before any folder is made (they also name folders here)."""
+    if not isinstance(resource_group, str) or not _RESOURCE_GROUP_RE.match(resource_group):
+        raise UserErrorException(
+            f"Invalid resource group name {resource_group!r}: resource group names are 1-90 characters long, "
+            "use only letters, digits, underscores, parentheses, hyphens and periods, and must not end with a "
+            "period.")
+    if not isinstance(subscription_id, str) or not _SUBSCRIPTION_RE.match(subscription_id):
+        raise UserErrorException(
+            f"Invalid subscription id {subscription_id!r}: a subscription id is a GUID such as "
+            "'00000000-0000-0000-0000-000000000000' (letters, digits, hyphens).")
+
+
 # -- config files -----------------------------------------------------------------------
 def find_config_file(path: str | None = None, file_name: str | None = None) -> Path:
     """The SDK's search: a file path as is; else each config dir/file name up the parents."""
@@ -384,6 +408,9 @@ def find_config_file(path: str | None = None, file_name: str | None = None) -> P
                 if current.parent == current:
                     break
                 current = current.parent
+    fallback = os.environ.get(CONFIG_ENV)
+    if path is None and fallback and Path(fallback).is_file():
+        return Path(fallback)
     raise UserErrorException(
         "The workspace configuration file config.json, could not be found in {} or its parent "
         "directories. Please check whether the workspace configuration file exists, or provide "
@@ -439,8 +466,10 @@ def _create_folder(folder: Path, identity: tuple[str, str, str], location: str, 
     secret_file = folder / "secret"
     if not secret_file.exists():
         tmp = folder / f".secret.{os.getpid()}"
-        tmp.write_bytes(os.urandom(32))  # = secrets.token_bytes, without importing random/hmac
-        os.chmod(tmp, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others, not even briefly
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))  # = secrets.token_bytes, without importing random/hmac
+        os.chmod(tmp, 0o600)  # an existing leftover tmp keeps its mode through O_TRUNC
         os.replace(tmp, secret_file)
     tmp = folder / f".workspace.json.{os.getpid()}"
     tmp.write_text(json.dumps(info, indent=2))

@@ -24,28 +24,14 @@ def ws(config_json: Path):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _no_process_left_behind(azurite_session, tmp_path_factory: pytest.TempPathFactory):
+def _no_process_left_behind(azurite_session, azureml_session_guard):
     """At the end of the session: no workspace service or Azurite started from a test's folder is alive.
 
-    Each test's services are stopped after it (root conftest); this proves that held, and stops
-    and names whatever did not, so a leak fails the run instead of idling for ten minutes.
+    Each test's services are stopped after it (the plugin's ``azureml_local_home``); the plugin's
+    ``azureml_session_guard`` proves that held, and stops and names whatever did not, so a leak fails
+    the run instead of idling for ten minutes. Requested here too so that it holds for every test.
     """
     yield
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "leftover_processes", Path(__file__).resolve().parents[1] / "tools" / "leftover_processes.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    root = tmp_path_factory.getbasetemp()
-    found = tool.wait_for_none(root, grace=5.0)
-    if found:
-        from azureml_local.processes import terminate
-
-        for pid, _, _ in found:
-            terminate(pid, timeout=5)
-        listing = "\n".join(f"  pid {pid} [{kind}] {cmdline}" for pid, kind, cmdline in found)
-        pytest.fail(f"The tests left {len(found)} process(es) running under {root}:\n{listing}", pytrace=False)
 
 
 # -- published pipelines to schedule (tests/pipeline/scheduling, tests/service/test_scheduler.py) --

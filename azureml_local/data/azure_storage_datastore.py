@@ -100,9 +100,10 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
                show_progress: bool = True) -> "DataReference":
         """Upload the folder ``src_dir`` (recursively) under ``target_path``."""
         self._ensure_credential("Upload")
+        target = _sanitize(target_path)
         target_path = target_path or ""
         files = transfer.files_in_dir(src_dir)
-        pairs = transfer.plan_upload(files, str(src_dir).rstrip("/\\"), _sanitize(target_path), True)
+        pairs = transfer.plan_upload(files, str(src_dir).rstrip("/\\"), target, True)
         transfer.upload(self._blob_store(), self._container(), pairs, overwrite, show_progress)
         return DataReference(datastore=self, path_on_datastore=target_path)
 
@@ -110,10 +111,11 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
                      overwrite: bool = False, show_progress: bool = True) -> "DataReference":
         """Upload ``files``; their paths relative to ``relative_root`` (default: common folder) are kept."""
         self._ensure_credential("Upload")
+        target = _sanitize(target_path)
         files = [str(f) for f in files]
         target_path = target_path or ""
         relative_root = relative_root or transfer.common_dir(files)
-        pairs = transfer.plan_upload(files, relative_root, _sanitize(target_path), False)
+        pairs = transfer.plan_upload(files, relative_root, target, False)
         transfer.upload(self._blob_store(), self._container(), pairs, overwrite, show_progress)
         return DataReference(datastore=self, path_on_datastore=target_path)
 
@@ -143,9 +145,15 @@ class AbstractAzureStorageDatastore(_BlobBacked, AbstractDatastore):
 
 
 def _sanitize(target_path: str | None) -> str | None:
-    """Strip leading ``./``, ``../`` and slashes, as the SDK does."""
+    """Strip leading ``./`` and slashes, as the SDK does; refuse ``..`` (docs/data.md) and non-strings."""
     import re
 
+    if target_path is not None and not isinstance(target_path, str):
+        raise TypeError(f"target_path must be a string (a folder on the datastore), not {type(target_path).__name__}.")
+    if target_path and ".." in re.split(r"[/\\]", target_path):
+        raise UserErrorException(
+            f"Invalid target_path {target_path!r}: '..' segments are not allowed. target_path is a folder relative "
+            "to the root of the datastore's container, e.g. 'data/train'.")
     return re.sub(r"^(\.*[/\\])*", "", target_path) if target_path else target_path
 
 

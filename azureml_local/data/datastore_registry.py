@@ -45,6 +45,9 @@ def save_datastore(ws: "Workspace", name: str, datastore_type: str, container_na
 
 def load_datastore(ws: "Workspace", name: str) -> "AbstractDatastore":
     """The datastore object named ``name`` (``UserErrorException`` when it is not registered)."""
+    if not isinstance(name, str):
+        raise UserErrorException(f"Datastore name must be a string (the name it was registered under), not "
+                                 f"{type(name).__name__} {name!r}.")
     row = stores.datastore_row(ws, name)
     return _from_row(ws, row)
 

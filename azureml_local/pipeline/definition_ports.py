@@ -174,10 +174,19 @@ def annotate_arguments(step: Any, input_defs: list[dict], output_defs: list[dict
             name = input_port_name(arg)
             entry, text = {"input": name}, "input:" + name
         else:
-            entry, text = {"literal": str(arg)}, str(arg)
+            text = literal_text(arg)
+            entry = {"literal": text}
         result.append(entry)
         texts.append(text)
     return result, texts
+
+
+def literal_text(arg: Any) -> str:
+    """``str(arg)`` of a literal step argument; the SDK's ``ValueError`` when that raises."""
+    try:
+        return str(arg)
+    except Exception as exc:
+        raise ValueError("%s is not a valid type for argument" % type(arg)) from exc
 
 
 def _annotate_text(arg: str, inputs: set, outputs: set, params: dict) -> dict:

@@ -47,6 +47,9 @@ def normalize(name: str) -> str:
 
 def _checked(name: str) -> str:
     """``normalize(name)``, refused (UserErrorException, before any upload) when storage could not hold it."""
+    if not isinstance(name, (str, os.PathLike)):
+        raise UserErrorException(f"Invalid run artifact name {name!r}: the name must be a string such as "
+                                 f"'outputs/model.pkl', not {type(name).__name__}.")
     clean = normalize(name)
     if not clean or any(part in ("", "..") for part in clean.split("/")):
         raise UserErrorException(f"Invalid run artifact name {name!r}: use a relative path such as "

@@ -113,7 +113,7 @@ def test_data_lake_datastores(ws, tmp_path):
 
 def test_invalid_target_path_uploads_nothing(ws, tmp_path):
     ds = ws.get_default_datastore()
-    with pytest.raises(UserErrorException, match="Invalid blob name"):
+    with pytest.raises(UserErrorException, match="Invalid target_path .a/../...: .... segments are not allowed"):
         ds.upload(str(_tree(tmp_path / "s", 1)), target_path="a/../..", show_progress=False)
     assert not list(ws._blobs.list_blobs(ds._container(), ""))
 

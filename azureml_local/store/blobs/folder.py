@@ -98,6 +98,8 @@ class FolderBlobStore(BlobStore):
     def list_blobs(self, container: str, prefix: str = "") -> Iterator[BlobInfo]:
         base = self._container(container)
         prefix = prefix.lstrip("/")
+        if ".." in prefix.split("/"):
+            return iter(())  # no blob name has a '..' segment (as in Azure): never walk outside the container
         # Walk only the deepest folder that the prefix fully names.
         start = base / prefix.rsplit("/", 1)[0] if "/" in prefix else base
         if not start.is_dir():
