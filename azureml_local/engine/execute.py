@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from azureml_local.engine import dask_clusters
 from azureml_local.engine.env import run_environment
 from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.launchers import Launcher, LocalProcessLauncher
@@ -49,9 +50,8 @@ def log_paths(ws: "Workspace", run_id: str) -> dict[str, Path]:
 
 
 def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | None = None) -> str:
-    """Run ``job`` to the end (as a local process unless another ``launcher`` is given) and return
-    the run's final status."""
-    launcher = launcher or LocalProcessLauncher()
+    """Run ``job`` to the end and return the run's final status: as a local process, or as a task of the
+    Dask cluster behind a Dask-backed target (``engine/dask_clusters.py``), unless a ``launcher`` is given."""
     experiment_id = job.experiment_id or ws._context.runs.run(job.run_id)["experiment_id"]
     folder = run_folder(ws, job.run_id)
     work_dir = Path(job.working_dir) if job.working_dir else folder / "wd"
@@ -67,6 +67,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
         if not logs[DRIVER_LOG].exists():
             os.link(logs[STD_LOG], logs[DRIVER_LOG])
         try:
+            launcher = launcher or dask_clusters.launcher_for(ws, job.target) or LocalProcessLauncher()
             _prepare(ws, job, experiment_id, work_dir, launcher, log)
         except Exception as exc:  # noqa: BLE001 - any setup failure fails the run with its message
             log.write(f"azureml-local: could not prepare the run: {exc}\n".encode())

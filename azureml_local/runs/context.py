@@ -15,6 +15,7 @@ from azureml_local.data.dataset_registry import get_dataset_by_id
 from azureml_local.exceptions import RunEnvironmentException
 from azureml_local.experiment import Experiment
 from azureml_local.run import Run
+from azureml_local.runs.journal import journal_run
 from azureml_local.runs.offline import _OfflineRun
 from azureml_local.workspace import Workspace
 
@@ -37,6 +38,9 @@ def load_scope() -> tuple[Any, str]:
 
 
 def get_context(cls: type, allow_offline: bool = True, used_for_context_manager: bool = False, **kwargs: Any) -> Any:
+    on_worker = journal_run()  # a job on a Dask worker: no workspace database here (runs/journal.py)
+    if on_worker is not None:
+        return on_worker
     try:
         experiment, run_id = load_scope()
     except RunEnvironmentException as ex:

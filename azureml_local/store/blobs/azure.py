@@ -85,6 +85,7 @@ class AzureBlobStore(BlobStore):
         if not connection_string or not connection_string.strip():
             raise ValueError("Connection string is blank.")
         emulator = is_emulator(connection_string)
+        self.connection_string = connection_string  # what a remote worker connects with (engine/dask_clusters.py)
         self.kind = kind or ("azurite" if emulator else "azure")
         self.single_put_size = single_put_size
         kwargs: dict = {"max_single_put_size": single_put_size, "max_block_size": block_size,

@@ -1,0 +1,108 @@
+"""Script runs and pipeline steps on a Dask-backed compute target run as tasks of real Dask workers."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import psutil
+
+from azureml.core import Experiment, ScriptRunConfig
+
+PROP = "azureml-local.dask."
+
+
+def _worker_pids(client) -> set[int]:
+    return set(client.run(os.getpid).values())
+
+
+def test_script_run_with_metrics_runs_on_a_worker(ws, tmp_path: Path, dask_cluster, dask_compute):
+    _, client = dask_cluster
+    target = dask_compute("daskc", 2)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "train.py").write_text(
+        "import os\nfrom azureml.core import Run\nrun = Run.get_context()\n"
+        "for i in range(3):\n    run.log('loss', 1.0 / (i + 1), step=i)\n"
+        "run.log('acc', 0.9)\nrun.tag('where', 'dask')\nrun.log_list('xs', [1, 2])\n"
+        "os.makedirs('outputs', exist_ok=True)\nopen('outputs/model.txt', 'w').write('m')\n"
+        "open('note.txt', 'w').write('n')\nrun.upload_file('extra/note.txt', 'note.txt')\n"
+        "print('hello from', os.getpid())\n")
+    run = Experiment(ws, "dask-script").submit(ScriptRunConfig(str(src), "train.py", compute_target=target))
+    assert run.wait_for_completion(show_output=False)["status"] == "Completed", run.get_details()
+    metrics = run.get_metrics()
+    assert metrics["loss"] == [1.0, 0.5, 1.0 / 3] and metrics["acc"] == 0.9 and metrics["xs"] == [1, 2]
+    assert run.get_tags()["where"] == "dask"
+    names = run.get_file_names()
+    assert "outputs/model.txt" in names and "extra/note.txt" in names and "user_logs/std_log.txt" in names
+    props = run.get_properties()
+    assert int(props[PROP + "worker_pid"]) in _worker_pids(client)
+    assert int(props[PROP + "worker_pid"]) != os.getpid()
+    log = (Path(run.download_file("user_logs/std_log.txt", str(tmp_path / "log.txt"))
+                or tmp_path / "log.txt")).read_text()
+    assert "hello from" in log and "running on the Dask cluster" in log
+
+
+def test_pipeline_with_two_branches_on_dask_respects_max_nodes(ws, tmp_path: Path, dask_cluster, dask_compute):
+    from azureml.pipeline.core import Pipeline, PipelineData
+    from azureml.pipeline.steps import PythonScriptStep
+
+    _, client = dask_cluster
+    target = dask_compute("dask1", 1)
+    src = tmp_path / "steps"
+    src.mkdir()
+    (src / "step.py").write_text(
+        "import os, sys, time, glob\nargs = sys.argv[1:]\nout = args[args.index('--out') + 1]\n"
+        "ins = [args[i + 1] for i, a in enumerate(args) if a == '--in']\ntotal = 0\n"
+        "for d in ins:\n    total += sum(int(open(f).read()) for f in glob.glob(os.path.join(d, '*.txt')))\n"
+        "time.sleep(1.0)\nos.makedirs(out, exist_ok=True)\n"
+        "open(os.path.join(out, os.environ['AZUREML_RUN_ID'] + '.txt'), 'w').write(str(total + 1))\n"
+        "from azureml.core import Run\nRun.get_context().log('total', total + 1)\n")
+    a_out, b_out, c_out, d_out = (PipelineData(n) for n in ("a", "b", "c", "d"))
+
+    def step(name, ins, out):
+        args = [x for i in ins for x in ("--in", i)] + ["--out", out]
+        return PythonScriptStep("step.py", name=name, source_directory=str(src), compute_target=target,
+                                inputs=ins, outputs=[out], arguments=args, allow_reuse=False)
+
+    steps = [step("a", [], a_out), step("b", [a_out], b_out), step("c", [a_out], c_out),
+             step("d", [b_out, c_out], d_out)]
+    run = Experiment(ws, "dask-pipe").submit(Pipeline(ws, steps=steps))
+    assert run.wait_for_completion(show_output=False) == "Finished"
+    by_name = {s.name: s for s in run.get_steps()}
+    assert {n: s.get_metrics()["total"] for n, s in by_name.items()} == {"a": 1, "b": 2, "c": 2, "d": 5}
+    workers = _worker_pids(client)
+    props = {n: s.get_properties() for n, s in by_name.items()}
+    assert all(int(p[PROP + "worker_pid"]) in workers for p in props.values())
+    b, c = props["b"], props["c"]  # max_nodes=1: the two branches never ran at the same time
+    spans = sorted((float(p[PROP + "started"]), float(p[PROP + "ended"])) for p in (b, c))
+    assert spans[0][1] <= spans[1][0]
+
+
+def test_worker_killed_mid_step_is_retried_once(ws, tmp_path: Path, dask_cluster, dask_compute):
+    target = dask_compute("daskk", 2)
+    src = tmp_path / "src"
+    src.mkdir()
+    marker = tmp_path / "started"  # test instrumentation only: how the test learns which worker to kill
+    (src / "slow.py").write_text(
+        "import os, sys, time\nmarker = sys.argv[1]\n"
+        "if os.path.exists(marker):\n    print('second attempt'); sys.exit(0)\n"
+        "open(marker + '.tmp', 'w').write(f'{os.getppid()} {os.getpid()}')\nos.rename(marker + '.tmp', marker)\n"
+        "time.sleep(600)\n")
+    run = Experiment(ws, "dask-kill").submit(ScriptRunConfig(str(src), "slow.py", arguments=[str(marker)],
+                                                             compute_target=target))
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert time.monotonic() < deadline, "the step never started"
+        time.sleep(0.1)
+    worker_pid, job_pid = (int(x) for x in marker.read_text().split())
+    os.kill(worker_pid, signal.SIGKILL)
+    assert run.wait_for_completion(show_output=False)["status"] == "Completed"
+    assert run.get_properties()[PROP + "attempt"] == "2"
+    log = Path(run.download_file("user_logs/std_log.txt", str(tmp_path / "log.txt")) or tmp_path / "log.txt")
+    assert "Dask attempt 2" in log.read_text() and "second attempt" in log.read_text()
+    deadline = time.monotonic() + 30
+    while psutil.pid_exists(job_pid) and psutil.Process(job_pid).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the job of the killed worker outlived it"
+        time.sleep(0.1)
