@@ -20,6 +20,7 @@ import re
 import threading
 from typing import Any
 
+from azureml_local.engine.dask_launcher import DaskLauncher
 from azureml_local.exceptions import UserErrorException
 from azureml_local.store.blobs.shared import CONNECTION_STRING_ENV
 
@@ -63,8 +64,6 @@ def launcher_for(ws: Any, target: str | None) -> Any:
     address = scheduler_address(ws._context, target)
     if address is None:
         return None
-    from azureml_local.engine.dask_launcher import DaskLauncher  # heavy: zipfile + the dask task module
-
     nodes = max_nodes(ws._context, target)
     client = _client(address, target, nodes)
     with _lock:
