@@ -86,10 +86,10 @@ class DaskJob:
         """Bring the results back, record where the job ran; the job's exit code."""
         try:
             if info is not None and info.get("result"):
-                data = self.launcher.store.download_bytes(CONTAINER, info["result"])
-                dask_task.unpack(data, dict(self.destinations, log=self.work_dir / ".azureml_dask_log"))
-                self._append_log(self.work_dir / ".azureml_dask_log")
-                replay_journal(self.launcher.ws, self.job.run_id, self.work_dir / dask_task.JOURNAL_DIR)
+                try:
+                    self._results_back(info["result"])
+                except Exception as exc:  # noqa: BLE001 - Azurite gone, a bad zip...: the run fails with why
+                    problem = f"the job's results could not be brought back from the blob store: {exc}"
             if info is not None:
                 self.launcher.ws._context.runs.add_properties(self.job.run_id, {
                     "azureml-local.dask.worker": info.get("worker") or "",
@@ -108,10 +108,18 @@ class DaskJob:
             return int(info["exit_code"])
         finally:
             self._slot.release()
+            self.future.release()  # the scheduler forgets the task: a worker lost later must not recompute it
             try:
                 self.launcher.store.delete_prefix(CONTAINER, self.key + "/")
             except Exception:  # noqa: BLE001 - staging blobs are garbage, not the run's outcome
                 pass
+
+    def _results_back(self, blob: str) -> None:
+        """Unpack the task's results into the service-side folders, append its log, replay its journal."""
+        data = self.launcher.store.download_bytes(CONTAINER, blob)
+        dask_task.unpack(data, dict(self.destinations, log=self.work_dir / ".azureml_dask_log"))
+        self._append_log(self.work_dir / ".azureml_dask_log")
+        replay_journal(self.launcher.ws, self.job.run_id, self.work_dir / dask_task.JOURNAL_DIR)
 
     def _append_log(self, path: Path) -> None:
         if path.exists():

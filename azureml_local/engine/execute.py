@@ -74,7 +74,13 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
             log.flush()
             return _finish(ws, job, work_dir, "Failed",
                            error_dict(f"Preparing the run failed: {exc}", code="UserError"))
-        exit_code, reason = _launch_and_wait(ws, job, work_dir, log, launcher)
+        try:
+            exit_code, reason = _launch_and_wait(ws, job, work_dir, log, launcher)
+        except Exception as exc:  # noqa: BLE001 - a launcher that could not start or follow the job fails the run
+            log.write(f"azureml-local: the run's process could not be started or followed: {exc}\n".encode())
+            log.flush()
+            return _finish(ws, job, work_dir, "Failed",
+                           error_dict(f"Starting the run failed: {exc}", code="SystemError"))
     if reason == "canceled":
         return _finish(ws, job, work_dir, "Canceled")
     if reason == "timeout":

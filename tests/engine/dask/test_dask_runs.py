@@ -102,7 +102,65 @@ def test_worker_killed_mid_step_is_retried_once(ws, tmp_path: Path, dask_cluster
     assert run.get_properties()[PROP + "attempt"] == "2"
     log = Path(run.download_file("user_logs/std_log.txt", str(tmp_path / "log.txt")) or tmp_path / "log.txt")
     assert "Dask attempt 2" in log.read_text() and "second attempt" in log.read_text()
-    deadline = time.monotonic() + 30
-    while psutil.pid_exists(job_pid) and psutil.Process(job_pid).status() != psutil.STATUS_ZOMBIE:
-        assert time.monotonic() < deadline, "the job of the killed worker outlived it"
+    _wait_gone([job_pid], "the job of the killed worker outlived it")
+
+
+def _wait_for(path: Path, what: str) -> tuple[int, int]:
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        assert time.monotonic() < deadline, what
         time.sleep(0.1)
+    worker_pid, job_pid = (int(x) for x in path.read_text().split())
+    return worker_pid, job_pid
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _wait_gone(pids: list[int], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not all(_gone(pid) for pid in pids):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+HANG = ("import os, sys, time\nmarker = sys.argv[1] + str(len(os.listdir(os.path.dirname(sys.argv[1]))))\n"
+        "open(marker + '.tmp', 'w').write(f'{os.getppid()} {os.getpid()}')\nos.rename(marker + '.tmp', marker)\n"
+        "time.sleep(600)\n")
+
+
+def test_worker_lost_twice_fails_the_run_with_the_reason(ws, tmp_path: Path, dask_cluster, dask_compute):
+    target = dask_compute("daskl", 2)
+    src, signals = tmp_path / "src", tmp_path / "signals"
+    src.mkdir()
+    signals.mkdir()
+    (src / "hang.py").write_text(HANG)
+    run = Experiment(ws, "dask-lost").submit(ScriptRunConfig(str(src), "hang.py", arguments=[str(signals / "m")],
+                                                             compute_target=target))
+    jobs = []
+    for attempt in range(2):
+        worker_pid, job_pid = _wait_for(signals / f"m{attempt}", f"attempt {attempt + 1} never started")
+        os.kill(worker_pid, signal.SIGKILL)
+        jobs.append(job_pid)
+    details = run.wait_for_completion(show_output=False, raise_on_error=False)
+    assert details["status"] == "Failed"
+    assert "Dask worker running this job was lost 2 times" in details["error"]["error"]["message"]
+    _wait_gone(jobs, "a job of a killed worker outlived it")
+
+
+def test_cancel_stops_the_job_on_the_worker(ws, tmp_path: Path, dask_cluster, dask_compute):
+    target = dask_compute("daskx", 2)
+    src, signals = tmp_path / "src", tmp_path / "signals"
+    src.mkdir()
+    signals.mkdir()
+    (src / "hang.py").write_text(HANG)
+    run = Experiment(ws, "dask-cancel").submit(ScriptRunConfig(str(src), "hang.py",
+                                                               arguments=[str(signals / "m")], compute_target=target))
+    _, job_pid = _wait_for(signals / "m0", "the job never started")
+    run.cancel()
+    assert run.wait_for_completion(show_output=False)["status"] == "Canceled"
+    _wait_gone([job_pid], "the canceled job still runs on the worker")
