@@ -49,8 +49,17 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml.StepRun": "azureml_local.pipeline.step_run:StepRun",
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
     },
-    "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
-                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
+    "executors": {
+        **{kind: "azureml_local.pipeline.execution.script_step:run_script_step"
+           for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
+        "DataTransferStep": "azureml_local.pipeline.execution.data_transfer:run_data_transfer",
+        "DatabricksStep": "azureml_local.pipeline.execution.databricks:run_databricks_step",
+        "MpiStep": "azureml_local.pipeline.execution.script_step:run_script_step",
+        "RScriptStep": "azureml_local.pipeline.execution.script_step:run_script_step",
+        # import-only kinds: refused at submit (pipeline/start.py); the executor only fails a stray step
+        **{kind: "azureml_local.pipeline.execution.unsupported:run_unsupported_step"
+           for kind in ("AutoMLStep", "AzureBatchStep", "KustoStep", "SynapseSparkStep", "HDInsightStep")},
+    },
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}
 _lock = threading.Lock()

@@ -22,10 +22,12 @@ def test_a_step_without_a_kind_is_a_script_step():
 
 def test_unknown_kind_names_itself_and_the_known_ones():
     with pytest.raises(ValueError) as info:
-        executors.executor_for({"kind": "DataTransferStep"})
+        executors.executor_for({"kind": "TeleportStep"})
     message = str(info.value)
-    assert "'DataTransferStep'" in message
-    assert "CommandStep, EstimatorStep, ParallelRunStep, PythonScriptStep" in message
+    assert "'TeleportStep'" in message
+    for kind in ("CommandStep", "DataTransferStep", "DatabricksStep", "EstimatorStep", "ParallelRunStep",
+                 "PythonScriptStep"):
+        assert kind in message
 
 
 def test_a_subclassed_step_keeps_its_sdk_kind():
@@ -48,12 +50,12 @@ def test_unknown_kind_fails_its_step_with_the_message(ws, src, monkeypatch):
 
     _in_process(monkeypatch)
     (src / "t.py").write_text("print('never runs')\n")
-    run = start_pipeline_run(ws, "exp", definition(step("n1", "copy", "t.py", src, kind="DataTransferStep")),
+    run = start_pipeline_run(ws, "exp", definition(step("n1", "copy", "t.py", src, kind="TeleportStep")),
                              None, False, False)
     assert run_pipeline(ws, run.id) == "Failed"
     child = next(run.get_children())
     assert child.get_status() == "Failed"
-    assert "Steps of type 'DataTransferStep' cannot run locally" in child.get_details()["error"]["error"]["message"]
+    assert "Steps of type 'TeleportStep' cannot run locally" in child.get_details()["error"]["error"]["message"]
 
 
 def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch, request):
