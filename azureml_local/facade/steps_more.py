@@ -4,6 +4,7 @@ _S = "azureml_local.pipeline.steps"
 
 _MINE = {
     "DataTransferStep": ("data_transfer_step", f"{_S}.data_transfer_step:DataTransferStep"),
+    "DatabricksStep": ("databricks_step", f"{_S}.databricks_step:DatabricksStep"),
 }
 
 SURFACE: dict[str, dict[str, str]] = {"azureml.pipeline.steps": {name: target for name, (_, target) in _MINE.items()}}
