@@ -54,7 +54,7 @@ _BUILTIN: dict[str, dict[str, str]] = {
            for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
         "DataTransferStep": "azureml_local.pipeline.execution.data_transfer:run_data_transfer",
         "DatabricksStep": "azureml_local.pipeline.execution.databricks:run_databricks_step",
-        "MpiStep": "azureml_local.pipeline.execution.script_step:run_script_step",
+        "MpiStep": "azureml_local.pipeline.execution.mpi:run_mpi_step",
         "RScriptStep": "azureml_local.pipeline.execution.script_step:run_script_step",
         # import-only kinds: refused at submit (pipeline/start.py); the executor only fails a stray step
         **{kind: "azureml_local.pipeline.execution.unsupported:run_unsupported_step"
