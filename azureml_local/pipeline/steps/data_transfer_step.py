@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from azureml_local.compute.services import DataFactoryCompute
 from azureml_local.pipeline.builder import PipelineData, PipelineStep
 from azureml_local.pipeline.builder_args import input_port_name
 from azureml_local.pipeline.builder_io import is_data_reference
@@ -101,8 +102,6 @@ def copy_options_param(source_reference_type: Any, destination_reference_type: A
 
 def _data_factory_name(workspace: Any, compute_target: Any) -> str:
     """The name of the ``DataFactoryCompute`` (an object, or a name looked up in the workspace)."""
-    from azureml_local.compute.services import DataFactoryCompute  # light: compute classes at construction only
-
     if isinstance(compute_target, DataFactoryCompute):
         return compute_target.name
     if isinstance(compute_target, str):

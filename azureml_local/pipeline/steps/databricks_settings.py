@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from azureml_local.pipeline.graph import PipelineParameter
+from azureml_local.runconfig import RunConfiguration
 
 DEFAULT_SPARK_VERSION = "10.4.x-scala2.12"
 DEFAULT_NODE_TYPE = "Standard_D3_v2"
@@ -38,8 +39,6 @@ def resolve_libraries(runconfig: Any, libraries: dict) -> dict:
     if runconfig is not None and any(libraries[k] is not None for k in LIBRARY_KINDS):
         raise ValueError("Either pass runconfig or each library type as a separate parameter")
     if runconfig is not None:
-        from azureml_local.runconfig import RunConfiguration  # light: the SDK class the SDK checks against
-
         if not isinstance(runconfig, RunConfiguration):
             raise ValueError("runconfig must be a RunConfiguration")
         section = _databricks_section(runconfig)

@@ -13,9 +13,11 @@ DBFS folder for ``dbfs:/`` paths; ``jar_libraries`` the same way.
 """
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
+from azureml_local.compute.services import DatabricksCompute
 from azureml_local.pipeline.builder import PipelineStep
 from azureml_local.pipeline.graph import PipelineParameter
 from azureml_local.pipeline.steps import databricks_settings as settings
@@ -63,8 +65,6 @@ class DatabricksStep(PipelineStep):
         self._params = settings.step_params(cluster, permit_cluster_restart, entry_point, entry, arguments,
                                             libraries, run_name, timeout_seconds, compute_name)
         if hash_paths:
-            import logging
-
             logging.warning("Parameter 'hash_paths' is deprecated, will be removed. All files under "
                             "source_directory is hashed except files listed in .amlignore or .gitignore.")
         self._compute_target = compute_target
@@ -151,8 +151,6 @@ def _check_compute(workspace: Any, compute_target: Any) -> None:
     """A compute target name must be an attached ``DatabricksCompute`` (the step runs locally either way)."""
     if not isinstance(compute_target, str):
         return
-    from azureml_local.compute.services import DatabricksCompute  # light: compute classes at build time only
-
     try:
         DatabricksCompute(workspace, compute_target)
     except Exception as exc:
