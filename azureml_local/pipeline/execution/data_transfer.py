@@ -109,8 +109,9 @@ def transfer(ws: Any, src_ds: str, src_path: str, dst_ds: str, dst_path: str, op
         f"{dst_ds}/{dst_path or '<root>'} ({dst_type}).")
     started, done, size = time.perf_counter(), [], 0
     try:
-        for src_name, dst_name in pairs:
-            info = dst_store.copy_blob(dst_container, dst_name, src_store, src_container, src_name)
+        for source, dst_name in pairs:
+            info = dst_store.copy_blob(dst_container, dst_name, src_store, src_container, source.name,
+                                       source_info=source)
             done.append(dst_name)
             size += info.size
     except Exception:
@@ -123,16 +124,18 @@ def transfer(ws: Any, src_ds: str, src_path: str, dst_ds: str, dst_path: str, op
 
 
 def _existing_type(store: Any, container: str, path: str) -> str | None:
-    if path and store.get_info(container, path) is not None:
+    if path and store.exists(container, path):
         return FILE
     prefix = path + "/" if path else ""
     return DIRECTORY if next(iter(store.list_blobs(container, prefix)), None) is not None else None
 
 
 def _plan(store: Any, container: str, src_path: str, src_type: str, dst_path: str,
-          dst_type: str) -> list[tuple[str, str]]:
+          dst_type: str) -> list[tuple[Any, str]]:
+    """``(source BlobInfo, destination name)`` pairs (the listing's properties spare a request per copy)."""
     if src_type == FILE:
         base = src_path.rsplit("/", 1)[-1]
-        return [(src_path, f"{dst_path}/{base}".strip("/") if dst_type == DIRECTORY else dst_path)]
+        info = store.get_info(container, src_path)
+        return [(info, f"{dst_path}/{base}".strip("/") if dst_type == DIRECTORY else dst_path)]
     prefix = src_path + "/" if src_path else ""
-    return [(b.name, f"{dst_path}/{b.name[len(prefix):]}".strip("/")) for b in store.list_blobs(container, prefix)]
+    return [(b, f"{dst_path}/{b.name[len(prefix):]}".strip("/")) for b in store.list_blobs(container, prefix)]

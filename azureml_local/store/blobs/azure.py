@@ -257,23 +257,25 @@ class AzureBlobStore(BlobStore):
 
     # -- copy --------------------------------------------------------------------------
     def copy_blob(self, container: str, name: str, source: BlobStore, source_container: str, source_name: str,
-                  overwrite: bool = True, server_side: bool = True) -> BlobInfo:
+                  overwrite: bool = True, source_info: BlobInfo | None = None, server_side: bool = True) -> BlobInfo:
         """Server-side Copy Blob when both blobs live in one account (Azurite copies within an account);
         otherwise the source's chunks are staged as blocks and committed at the end (never the whole
         blob in memory; nothing is visible under ``name`` before the commit)."""
-        check_copy(self, container, name, source, source_container, source_name, overwrite)
+        info = check_copy(self, container, name, source, source_container, source_name, overwrite, source_info)
         src = getattr(source, "inner", source)
         if not isinstance(src, AzureBlobStore):
-            return super().copy_blob(container, name, source, source_container, source_name, overwrite)
+            return super().copy_blob(container, name, source, source_container, source_name, overwrite, info)
         if server_side and src.account_url == self.account_url:
-            return self._server_copy(container, name, src.url(source_container, source_name))
+            return self._server_copy(container, name, src.url(source_container, source_name), info.size)
         return self._streamed_copy(container, name, src, source_container, source_name)
 
-    def _server_copy(self, container: str, name: str, source_url: str) -> BlobInfo:
+    def _server_copy(self, container: str, name: str, source_url: str, size: int) -> BlobInfo:
         blob = self._blob(container, name)
         with self._errors(container, name):
             props = blob.start_copy_from_url(source_url)
             status = props.get("copy_status")
+            if status == "success":  # one request: the copy's own answer carries the new etag
+                return self._info(blob.blob_name, size, props)
             while status == "pending":  # Azurite answers "success" at once; a real account may take a while
                 time.sleep(0.2)
                 copy = blob.get_blob_properties().copy

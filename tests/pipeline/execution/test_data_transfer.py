@@ -128,3 +128,25 @@ def test_file_share_and_data_lake_datastores(ws, monkeypatch):
     run = run_in_process(ws, _pipeline(ws, _step((share, "in"), (lake, "landed"))), monkeypatch)
     assert run.get_status() == "Finished"
     assert read(lake, "landed/x.txt") == b"share data"
+
+
+def test_across_two_accounts_streams_in_blocks(ws, monkeypatch):
+    """The destination is registered with its own endpoint (an external connection string): another
+    account as far as the copy knows, so the source is streamed into staged blocks, not copied server-side."""
+    import re
+
+    from azureml.core import Datastore
+
+    from azureml_local.store.azurite_process import DEV_KEY
+
+    data_factory(ws)
+    landing = blob_datastore(ws, "landing")
+    port = re.search(r":(\d+)/", ws._blobs.account_url + "/").group(1)
+    far = Datastore.register_azure_blob_container(ws, "far", "far-account", "devstoreaccount1", account_key=DEV_KEY,
+                                                  endpoint=f"http://localhost:{port}/devstoreaccount1",
+                                                  create_if_not_exists=True)
+    data = bytes(range(256)) * 4096  # 1 MiB
+    put(landing, "raw/big.bin", data)
+    run = run_in_process(ws, _pipeline(ws, _step((landing, "raw"), (far, "copied"))), monkeypatch)
+    assert run.get_status() == "Finished"
+    assert read(far, "copied/big.bin") == data
