@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from azureml_local.pipeline.builder import PipelineStep
+from azureml_local.pipeline.steps.arg_checks import required
 from azureml_local.pipeline.steps.not_emulated import not_emulated_definition
 
 
@@ -21,14 +22,9 @@ class AzureBatchStep(PipelineStep):
                  source_directory: str | None = None, executable: str | None = None, arguments: list | None = None,
                  inputs: list | None = None, outputs: list | None = None, allow_reuse: bool = True,
                  compute_target: Any = None, version: str | None = None):
-        if name is None:
-            raise ValueError("name is required")
-        if not isinstance(name, str):
-            raise ValueError("name must be a string")
-        if compute_target is None:
-            raise ValueError("compute_target is required")
-        if executable is None:
-            raise ValueError("executable is required")
+        required("name", name, str)
+        required("compute_target", compute_target)
+        required("executable", executable)
         self._compute_target = compute_target
         self._source_directory = source_directory
         self._parameters = {"PoolId": pool_id, "Executable": executable}

@@ -17,6 +17,7 @@ from azureml_local.compute.services import DataFactoryCompute
 from azureml_local.pipeline.builder import PipelineData, PipelineStep
 from azureml_local.pipeline.builder_args import input_port_name
 from azureml_local.pipeline.builder_io import is_data_reference
+from azureml_local.pipeline.steps.arg_checks import required
 from azureml_local.pipeline.graph import InputPortBinding, _PipelineIO, datapath_datastore_name
 
 OUTPUT_PORT_NAME = "_data_transfer_output"
@@ -32,16 +33,11 @@ class DataTransferStep(PipelineStep):
     def __init__(self, name: str, source_data_reference: Any = None, destination_data_reference: Any = None,
                  compute_target: Any = None, source_reference_type: str | None = None,
                  destination_reference_type: str | None = None, allow_reuse: bool = True):
-        if name is None:
-            raise ValueError("name is required")
-        if not isinstance(name, str):
-            raise ValueError("name must be a string")
-        if source_data_reference is None:
-            raise ValueError("source_data_reference is required")
-        if destination_data_reference is None:
-            raise ValueError("destination_data_reference is required")
-        if compute_target is None:
-            raise ValueError("compute_target is required")
+        required("name", name, str)
+        for arg, value in (("source_data_reference", source_data_reference),
+                           ("destination_data_reference", destination_data_reference),
+                           ("compute_target", compute_target)):
+            required(arg, value)
         if isinstance(source_data_reference, tuple):
             _PipelineIO._validate(source_data_reference)
             source_data_reference = _PipelineIO.create(source_data_reference)

@@ -20,6 +20,7 @@ from typing import Any
 from azureml_local.compute.services import DatabricksCompute
 from azureml_local.pipeline.builder import PipelineStep
 from azureml_local.pipeline.graph import PipelineParameter
+from azureml_local.pipeline.steps.arg_checks import required
 from azureml_local.pipeline.steps import databricks_settings as settings
 
 _EXECUTION_TYPE = "databrickscloud"
@@ -45,10 +46,7 @@ class DatabricksStep(PipelineStep):
         libraries = settings.resolve_libraries(runconfig, {
             "maven_libraries": maven_libraries, "pypi_libraries": pypi_libraries, "egg_libraries": egg_libraries,
             "jar_libraries": jar_libraries, "rcran_libraries": rcran_libraries})
-        if name is None:
-            raise ValueError("name is required")
-        if not isinstance(name, str):
-            raise ValueError("name must be a string")
+        required("name", name, str)
         cluster, permit_cluster_restart = settings.resolve_cluster(runconfig, {
             "existing_cluster_id": existing_cluster_id, "spark_version": spark_version, "node_type": node_type,
             "instance_pool_id": instance_pool_id, "num_workers": num_workers, "min_workers": min_workers,
@@ -59,8 +57,7 @@ class DatabricksStep(PipelineStep):
         entry_point = settings.check_entry_point(entry, source_directory)
         arguments = {"notebook_params": dict(notebook_params or {}),
                      "python_script_params": list(python_script_params or []), "jar_params": list(jar_params or [])}
-        if compute_target is None:
-            raise ValueError("compute_target is required")
+        required("compute_target", compute_target)
         compute_name = compute_target if isinstance(compute_target, str) else compute_target.name
         self._params = settings.step_params(cluster, permit_cluster_restart, entry_point, entry, arguments,
                                             libraries, run_name, timeout_seconds, compute_name)

@@ -6,6 +6,7 @@ from typing import Any
 from azureml_local.compute.compute_target import ComputeTarget
 from azureml_local.compute.legacy import AbstractComputeTarget
 from azureml_local.pipeline.builder import PipelineStep
+from azureml_local.pipeline.steps.arg_checks import required, typed
 from azureml_local.pipeline.steps.not_emulated import not_emulated_definition
 
 
@@ -22,30 +23,23 @@ class _HDInsightStep(PipelineStep):
                  version: str | None = None):
         args = [] if args is None else args
         name = file if name is None else name
-        if file is None:
-            raise ValueError("file is required")
-        if not isinstance(file, str):
-            raise ValueError("file must be a string")
-        if compute_target is None:
-            raise ValueError("compute_target is required")
+        required("file", file, str)
+        required("compute_target", compute_target)
         if isinstance(compute_target, str):
             compute_name = compute_target
         elif isinstance(compute_target, (ComputeTarget, AbstractComputeTarget)):
             compute_name = compute_target.name
         else:
             raise ValueError("compute_target must be a string or a AbstractComputeTarget")
-        if class_name is not None and not isinstance(class_name, str):
-            raise ValueError("class_name must be a string")
+        typed("class_name", class_name, str)
         for key, value in (("files", files), ("archives", archives), ("jars", jars), ("py_files", py_files)):
-            if value is not None and not isinstance(value, list):
-                raise ValueError(f"{key} must be a list")
+            typed(key, value, list, "a list")
         for key, value, kind, text in (
                 ("queue", queue, str, "a string"), ("driver_memory", driver_memory, str, "a string"),
                 ("driver_cores", driver_cores, int, "an int"), ("executor_memory", executor_memory, str, "a str"),
                 ("executor_cores", executor_cores, int, "an int"), ("num_executors", num_executors, int, "an int"),
                 ("conf", conf, dict, "a dictionary"), ("app_name", app_name, str, "a string")):
-            if value is not None and not isinstance(value, kind):
-                raise ValueError(f"{key} must be {text}")
+            typed(key, value, kind, text)
         self._script_file = file
         self._compute_name = compute_name
         self._source_directory = source_directory

@@ -6,6 +6,7 @@ from typing import Any
 
 from azureml_local.pipeline.builder import PipelineData, PipelineStep
 from azureml_local.pipeline.graph import OutputPortBinding
+from azureml_local.pipeline.steps.arg_checks import required, typed
 from azureml_local.pipeline.steps.not_emulated import not_emulated_definition
 
 
@@ -14,28 +15,11 @@ class KustoStep(PipelineStep):
 
     def __init__(self, name: str, compute_target: str, database_name: str, query_directory: str, output: Any,
                  parameter_dict: dict | None = None, allow_reuse: bool = False):
-        if name is None:
-            raise ValueError("name is required")
-        if not isinstance(name, str):
-            raise ValueError("name must be a string")
-        if compute_target is None:
-            raise ValueError("compute_target is required")
-        if not isinstance(compute_target, str):
-            raise ValueError("compute_target must be a string")
-        if database_name is None:
-            raise ValueError("database_name is required")
-        if not isinstance(database_name, str):
-            raise ValueError("database_name must be a string")
-        if query_directory is None:
-            raise ValueError("query_directory is required")
-        if not isinstance(query_directory, str):
-            raise ValueError("query_directory must be a string")
-        if output is None:
-            raise ValueError("output is required")
-        if not isinstance(output, (OutputPortBinding, PipelineData)):
-            raise ValueError("output must be type PipelineData or OutputPortBinding")
-        if parameter_dict is not None and not isinstance(parameter_dict, dict):
-            raise ValueError("parameter_dict must be a dictionary")
+        for arg, value in (("name", name), ("compute_target", compute_target), ("database_name", database_name),
+                           ("query_directory", query_directory)):
+            required(arg, value, str)
+        required("output", output, (OutputPortBinding, PipelineData), "type PipelineData or OutputPortBinding")
+        typed("parameter_dict", parameter_dict, dict, "a dictionary")
         self._parameter_dict_string = json.dumps(parameter_dict) if parameter_dict is not None else " "
         self._compute_target = compute_target
         self._database_name = database_name

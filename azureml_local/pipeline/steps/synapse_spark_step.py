@@ -9,6 +9,7 @@ from azureml_local.data.dataset_consumption_config import DatasetConsumptionConf
 from azureml_local.data.output_dataset_config import HDFSOutputDatasetConfig
 from azureml_local.environment import Environment
 from azureml_local.pipeline.builder import PipelineStep
+from azureml_local.pipeline.steps.arg_checks import required
 from azureml_local.pipeline.steps.not_emulated import not_emulated_definition
 
 _LIST_CONF = {"py_files": "spark.submit.pyFiles", "jars": "spark.yarn.dist.jars", "files": "spark.files"}
@@ -24,20 +25,11 @@ class SynapseSparkStep(PipelineStep):
                  conf: dict | None = None, py_files: Any = None, jars: Any = None, files: Any = None,
                  allow_reuse: bool = True, version: str | None = None):
         _check_io(inputs, outputs)
-        if file is None:
-            raise ValueError("file is required")
-        if not isinstance(file, str):
-            raise ValueError("file must be a string")
+        required("file", file, str)
         name = file if name is None else name
         app_name = name if app_name is None else app_name
-        if source_directory is None:
-            raise ValueError("source_directory is required")
-        if not isinstance(source_directory, str):
-            raise ValueError("source_directory must be a string")
-        if compute_target is None:
-            raise ValueError("compute_target is required")
-        if not isinstance(compute_target, (str, SynapseCompute)):
-            raise ValueError("compute_target must be a str or SynapseCompute")
+        required("source_directory", source_directory, str)
+        required("compute_target", compute_target, (str, SynapseCompute), "a str or SynapseCompute")
         if compute_target == "local":
             raise ValueError("SynapseSparkStep doesn't support local compute")
         spark: dict[str, Any] = {"spark.app.name": app_name}
@@ -47,10 +39,7 @@ class SynapseSparkStep(PipelineStep):
                 ("executor_memory", executor_memory, str, "spark.executor.memory"),
                 ("executor_cores", executor_cores, int, "spark.executor.cores"),
                 ("num_executors", num_executors, int, "spark.executor.instances")):
-            if value is None:
-                raise ValueError(f"{key} is required")
-            if not isinstance(value, kind):
-                raise ValueError(f"{key} must be a string" if kind is str else f"{key} must be a integer")
+            required(key, value, kind, "a string" if kind is str else "a integer")
             spark[conf_key] = value
         for key, value in (("py_files", py_files), ("jars", jars), ("files", files)):
             if value:
