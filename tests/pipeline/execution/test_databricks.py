@@ -176,3 +176,31 @@ def test_missing_jar_fails_the_step(ws, dbx, monkeypatch):
     run = run_in_process(ws, _pipeline(ws, step), monkeypatch)
     assert run.get_status() == "Failed"
     assert "missing.jar" in _child(run, "nojar").get_details()["error"]["error"]["message"]
+
+
+def test_unchanged_databricks_step_is_reused(ws, dbx, tmp_path, monkeypatch):
+    from azureml.pipeline.steps import DatabricksStep
+
+    (tmp_path / "job.py").write_text("print('ran')\n")
+
+    def build(workers):
+        return _pipeline(ws, DatabricksStep(name="job", num_workers=workers, python_script_name="job.py",
+                                            source_directory=str(tmp_path), compute_target="dbx"))
+
+    first = run_in_process(ws, build(1), monkeypatch)
+    second = run_in_process(ws, build(1), monkeypatch)
+    assert _child(second, "job")._is_reused and _child(second, "job").id == _child(first, "job").id
+    third = run_in_process(ws, build(2), monkeypatch)  # a cluster setting is part of the step, as in the SDK
+    assert not _child(third, "job")._is_reused
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("pyspark") is None, reason="pyspark is not installed")
+def test_notebook_gets_a_local_spark_session_when_pyspark_is_installed(ws, dbx, tmp_path, monkeypatch):
+    from azureml.pipeline.steps import DatabricksStep
+
+    _notebook(tmp_path / "spark.ipynb", "df = spark.createDataFrame([('a', 1), ('b', 2)], ['k', 'v'])\n"
+                                        "print('SUM', df.groupBy().sum('v').collect()[0][0])")
+    step = DatabricksStep(name="spark", num_workers=1, notebook_path=str(tmp_path / "spark.ipynb"),
+                          spark_conf={"spark.ui.enabled": "false"}, compute_target="dbx")
+    run = run_in_process(ws, _pipeline(ws, step), monkeypatch)
+    assert run.get_status() == "Finished" and "SUM 3" in _log(_child(run, "spark"))
