@@ -89,6 +89,7 @@ class AzureBlobStore(BlobStore):
         emulator = is_emulator(connection_string)
         self.kind = kind or ("azurite" if emulator else "azure")
         self.single_put_size = single_put_size
+        self.block_size = block_size
         kwargs: dict = {"max_single_put_size": single_put_size, "max_block_size": block_size,
                         "max_single_get_size": block_size * 4, "max_chunk_get_size": block_size}
         api_version = api_version or os.environ.get("AZUREML_LOCAL_STORAGE_API_VERSION") or (
@@ -267,7 +268,7 @@ class AzureBlobStore(BlobStore):
             return super().copy_blob(container, name, source, source_container, source_name, overwrite, info)
         if server_side and src.account_url == self.account_url:
             return self._server_copy(container, name, src.url(source_container, source_name), info.size)
-        return self._streamed_copy(container, name, src, source_container, source_name)
+        return self._streamed_copy(container, name, src, source_container, source_name, info.size)
 
     def _server_copy(self, container: str, name: str, source_url: str, size: int) -> BlobInfo:
         blob = self._blob(container, name)
@@ -288,25 +289,25 @@ class AzureBlobStore(BlobStore):
         return info
 
     def _streamed_copy(self, container: str, name: str, src: "AzureBlobStore", source_container: str,
-                       source_name: str) -> BlobInfo:
-        target = self._blob(container, name)
-        with src._errors(source_container, source_name):
-            downloader = src._blob(source_container, source_name).download_blob(max_concurrency=LARGE_BLOB_CONCURRENCY)
-        blocks: list[BlobBlock] = []
-        with ThreadPoolExecutor(LARGE_BLOB_CONCURRENCY, thread_name_prefix="blob-copy") as pool:
-            pending = []
+                       source_name: str, size: int) -> BlobInfo:
+        """Block ``i`` is the source's byte range ``i``: each worker downloads one range and stages it, so
+        at most ``LARGE_BLOB_CONCURRENCY`` blocks are in memory; the commit makes the blob appear whole."""
+        target, source = self._blob(container, name), src._blob(source_container, source_name)
+        block = self.block_size
+        ids = [base64.b64encode(f"{i:08d}".encode()).decode() for i in range((size + block - 1) // block)]
+
+        def copy_range(index: int) -> None:
+            offset = index * block
+            length = min(block, size - offset)
+            with src._errors(source_container, source_name):
+                data = source.download_blob(offset=offset, length=length).readall()
             with self._errors(container, name):
-                for index, chunk in enumerate(downloader.chunks()):
-                    if not chunk:
-                        continue
-                    block_id = base64.b64encode(f"{index:08d}".encode()).decode()
-                    blocks.append(BlobBlock(block_id=block_id))
-                    pending.append(pool.submit(target.stage_block, block_id, chunk, length=len(chunk)))
-                    if len(pending) >= LARGE_BLOB_CONCURRENCY * 2:  # bounded: at most a few chunks in memory
-                        pending.pop(0).result()
-                for fut in pending:
-                    fut.result()
-                target.commit_block_list(blocks)
+                target.stage_block(ids[index], data, length=length)
+
+        with ThreadPoolExecutor(LARGE_BLOB_CONCURRENCY, thread_name_prefix="blob-copy") as pool:
+            list(pool.map(copy_range, range(len(ids))))
+        with self._errors(container, name):
+            target.commit_block_list([BlobBlock(block_id=i) for i in ids])
         info = self.get_info(container, name)
         assert info is not None
         return info

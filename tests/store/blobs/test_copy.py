@@ -58,3 +58,9 @@ def test_folder_store_to_azurite_streams_through_a_file(store, containers, tmp_p
     assert store.download_bytes(containers[0], "f.txt") == b"hello"
     folder.copy_blob("src", "g.txt", store, containers[0], "f.txt")
     assert folder.download_bytes("src", "g.txt") == b"hello"
+
+
+def test_streamed_copy_of_an_empty_blob(store, containers):
+    store.upload_bytes(containers[0], "empty", b"")
+    info = store.copy_blob(containers[1], "empty", store, containers[0], "empty", server_side=False)
+    assert info.size == 0 and store.download_bytes(containers[1], "empty") == b""
