@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from azureml_local.data import run_inputs, stores
+from azureml_local.data import datasets, run_inputs, stores
+from azureml_local.jobs import binding
+from azureml_local.store.blobs.base import BlobInfo
 from azureml_local.pipeline import reuse
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.pipeline.execution.step import _log
@@ -47,10 +49,14 @@ def run_data_transfer(ctx: PipelineContext, step: dict, step_run_id: str, run_di
          "datastores' storage (server-side within one account, streamed in chunks across accounts).", link=True)
     try:
         by_name = {i["name"]: i for i in step.get("inputs") or []}
-        src_ds, src_path = _location(ctx, by_name[params["SourceInputName"]])
+        source = by_name[params["SourceInputName"]]
         dst_ds, dst_path = _location(ctx, by_name[params["DestinationInputName"]])
-        summary = transfer(ws, src_ds, src_path, dst_ds, dst_path, step.get("copy_options") or {},
-                           lambda line: _log(ws, step_run_id, line))
+        log = lambda line: _log(ws, step_run_id, line)  # noqa: E731
+        if source.get("kind") == "dataset":
+            summary = transfer_dataset(ws, binding.dataset_source(ctx.parameters, source), dst_ds, dst_path, log)
+        else:
+            src_ds, src_path = _location(ctx, source)
+            summary = transfer(ws, src_ds, src_path, dst_ds, dst_path, step.get("copy_options") or {}, log)
     except Exception as exc:
         message = f"DataTransferStep '{name}' failed: {exc}"
         _log(ws, step_run_id, message)
@@ -107,11 +113,42 @@ def transfer(ws: Any, src_ds: str, src_path: str, dst_ds: str, dst_path: str, op
     pairs = _plan(src_store, src_container, src_path, src_type, dst_path, dst_type)
     log(f"Copying {len(pairs)} blob(s) from {src_ds}/{src_path or '<root>'} ({src_type}) to "
         f"{dst_ds}/{dst_path or '<root>'} ({dst_type}).")
+    return _copy_all(dst_store, dst_container, [(src_store, src_container, info, name) for info, name in pairs])
+
+
+def transfer_dataset(ws: Any, dataset: Any, dst_ds: str, dst_path: str, log: Any = lambda line: None) -> str:
+    """Copy the files of a FileDataset below ``dst_ds/dst_path`` (their paths relative to the dataset's root)."""
+    entry = datasets.entry(ws, dataset)
+    if entry["definition"].get("kind") != "file":
+        raise TransferError(f"dataset '{entry.get('name') or entry['id']}' is a TabularDataset: only a FileDataset "
+                            "(or a DataReference) can be a transfer source.")
+    files = datasets.files(ws, entry["definition"])
+    if not files:
+        raise TransferError(f"dataset '{entry.get('name') or entry['id']}' has no files: nothing was copied.")
+    dst_store, dst_container = stores.container_for(ws, dst_ds)
+    log(f"Copying the {len(files)} file(s) of dataset '{entry.get('name') or entry['id']}' to "
+        f"{dst_ds}/{dst_path or '<root>'}.")
+    jobs = []
+    for f in files:
+        target = f"{dst_path}/{f.rel}".strip("/")
+        info = BlobInfo(f.blob or f.rel, f.size, f.etag, None)  # type: ignore[arg-type]
+        if f.store is None and not f.local:
+            raise TransferError(f"{f.full} is not on a datastore: only datastore files can be transferred.")
+        jobs.append((f.store, f.container, info, target) if f.store is not None else (None, f.local, info, target))
+    return _copy_all(dst_store, dst_container, jobs)
+
+
+def _copy_all(dst_store: Any, dst_container: str, jobs: list[tuple[Any, Any, BlobInfo, str]]) -> str:
+    """Copy every ``(source store, source container, source info, destination name)``; a local file when the
+    source store is None (its path in place of the container). All or nothing: what was written goes on failure."""
     started, done, size = time.perf_counter(), [], 0
     try:
-        for source, dst_name in pairs:
-            info = dst_store.copy_blob(dst_container, dst_name, src_store, src_container, source.name,
-                                       source_info=source)
+        for src_store, src_container, source, dst_name in jobs:
+            if src_store is None:
+                info = dst_store.upload_file(dst_container, dst_name, src_container)
+            else:
+                info = dst_store.copy_blob(dst_container, dst_name, src_store, src_container, source.name,
+                                           source_info=source)
             done.append(dst_name)
             size += info.size
     except Exception:

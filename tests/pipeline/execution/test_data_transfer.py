@@ -150,3 +150,42 @@ def test_across_two_accounts_streams_in_blocks(ws, monkeypatch):
     run = run_in_process(ws, _pipeline(ws, _step((landing, "raw"), (far, "copied"))), monkeypatch)
     assert run.get_status() == "Finished"
     assert read(far, "copied/big.bin") == data
+
+
+def test_file_dataset_source(ws, two_stores, monkeypatch):
+    from azureml.core import Dataset
+    from azureml.data.data_reference import DataReference
+    from azureml.pipeline.steps import DataTransferStep
+
+    landing, curated = two_stores
+    put(landing, "raw/a.csv", b"1")
+    put(landing, "raw/sub/b.csv", b"2")
+    dataset = Dataset.File.from_files(path=(landing, "raw/**"))
+    with pytest.raises(ValueError, match="Please call the as_named_input method"):  # the SDK's rule for inputs
+        DataTransferStep(name="copy", source_data_reference=dataset,
+                         destination_data_reference=DataReference(curated, "dst", "x"), compute_target="adf")
+    step = DataTransferStep(name="copy", source_data_reference=dataset.as_named_input("raw_files"),
+                            destination_data_reference=DataReference(curated, "dst", "from_ds"), compute_target="adf")
+    run = run_in_process(ws, _pipeline(ws, step), monkeypatch)
+    assert run.get_status() == "Finished", _log(_child(run))
+    assert names(curated) == ["from_ds/a.csv", "from_ds/sub/b.csv"]
+
+
+def test_producer_output_source(ws, two_stores, monkeypatch, tmp_path):
+    from azureml.data.data_reference import DataReference
+    from azureml.pipeline.core import PipelineData
+    from azureml.pipeline.steps import DataTransferStep, PythonScriptStep
+
+    landing, curated = two_stores
+    (tmp_path / "make.py").write_text("import os, sys\nos.makedirs(sys.argv[1], exist_ok=True)\n"
+                                      "open(os.path.join(sys.argv[1], 'result.txt'), 'w').write('42')\n")
+    produced = PipelineData("produced", datastore=landing)
+    make = PythonScriptStep(name="make", script_name="make.py", arguments=[produced], outputs=[produced],
+                            source_directory=str(tmp_path))
+    export = DataTransferStep(name="copy", source_data_reference=produced,
+                              destination_data_reference=DataReference(curated, "dst", "exported"),
+                              compute_target="adf")
+    run = run_in_process(ws, _pipeline(ws, export), monkeypatch)
+    assert run.get_status() == "Finished", _log(_child(run))
+    assert read(curated, "exported/result.txt") == b"42"
+    assert [c.name for c in run.get_children()].count("make") == 1
