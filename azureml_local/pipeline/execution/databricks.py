@@ -65,7 +65,8 @@ def run_databricks_step(ctx: PipelineContext, step: dict, step_run_id: str, run_
     if db.get("libraries"):
         _log(ws, step_run_id, "Libraries are not installed on this machine (install them into the environment "
              f"yourself): {json.dumps(db['libraries'], sort_keys=True)}.")
-    local = dict(step, kind="PythonScriptStep", script_name=None, arguments=[], command=None)
+    # the SDK's params are cluster settings, not AML_PARAMETER_* variables of the code (its parameters go in argv)
+    local = dict(step, kind="PythonScriptStep", script_name=None, arguments=[], command=None, params={})
     local["environment_variables"] = dict(step.get("environment_variables") or {}, **_environment(ws, db))
     data_args = _data_arguments(step)
     entry = db["entry_point"]
