@@ -26,7 +26,7 @@ NOT_EMULATED = {
 
 def not_emulated_message(step_type: str, name: str) -> str:
     reason, alternative = NOT_EMULATED[step_type]
-    return (f"Step '{name}' is a {step_type}, which cannot run locally: {reason}. Nearest local alternative: "
+    return (f"Step '{name}' ({step_type}) cannot run locally: {reason}. Nearest local alternative: "
             f"{alternative}. Nothing was submitted.")
 
 

@@ -55,7 +55,7 @@ class RScriptStep(_PythonScriptStepBase):
         definition["command"] = [rscript, self._script_name]
         if shutil.which(rscript) is None:
             definition["not_emulated"] = (
-                f"Step '{self.name}' is an RScriptStep, which runs with the local Rscript: "
+                f"Step '{self.name}' (RScriptStep) runs with the local Rscript: "
                 f"{rscript} was not found on PATH. Install R on this machine (e.g. apt-get install r-base-core) and submit again, or use a "
                 "CommandStep that runs your script with an interpreter you have. Nothing was submitted.")
         return definition

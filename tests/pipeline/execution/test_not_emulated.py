@@ -32,7 +32,7 @@ def test_azure_batch_step_is_refused_at_submit_before_anything_runs(ws, tmp_path
     with pytest.raises(UserErrorException) as info:
         Experiment(ws, "refused").submit(pipeline)
     message = str(info.value)
-    assert "'batch' is a AzureBatchStep, which cannot run locally" in message
+    assert "Step 'batch' (AzureBatchStep) cannot run locally" in message
     assert "Nearest local alternative: a CommandStep" in message and "Nothing was submitted" in message
     assert _runs(ws) == before
 
