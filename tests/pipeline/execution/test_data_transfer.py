@@ -189,3 +189,17 @@ def test_producer_output_source(ws, two_stores, monkeypatch, tmp_path):
     assert run.get_status() == "Finished", _log(_child(run))
     assert read(curated, "exported/result.txt") == b"42"
     assert [c.name for c in run.get_children()].count("make") == 1
+
+
+def test_a_failed_transfer_lets_independent_steps_run_with_continue_on_step_failure(ws, two_stores, monkeypatch,
+                                                                                     tmp_path):
+    from azureml.pipeline.steps import PythonScriptStep
+
+    landing, curated = two_stores
+    (tmp_path / "ok.py").write_text("print('independent step ran')\n")
+    other = PythonScriptStep(name="other", script_name="ok.py", source_directory=str(tmp_path))
+    run = run_in_process(ws, _pipeline(ws, _step((landing, "missing"), (curated, "out")), other), monkeypatch,
+                         continue_on_step_failure=True)
+    assert run.get_status() == "Failed"
+    assert _child(run).get_status() == "Failed" and _child(run, "other").get_status() == "Finished"
+    assert names(curated) == []

@@ -204,3 +204,14 @@ def test_notebook_gets_a_local_spark_session_when_pyspark_is_installed(ws, dbx, 
                           spark_conf={"spark.ui.enabled": "false"}, compute_target="dbx")
     run = run_in_process(ws, _pipeline(ws, step), monkeypatch)
     assert run.get_status() == "Finished" and "SUM 3" in _log(_child(run, "spark"))
+
+
+def test_timeout_seconds_kills_a_hung_script(ws, dbx, tmp_path, monkeypatch):
+    from azureml.pipeline.steps import DatabricksStep
+
+    (tmp_path / "hang.py").write_text("import time\nprint('hanging', flush=True)\ntime.sleep(600)\n")
+    step = DatabricksStep(name="hang", num_workers=1, python_script_name="hang.py", source_directory=str(tmp_path),
+                          timeout_seconds=2, compute_target="dbx")
+    run = run_in_process(ws, _pipeline(ws, step), monkeypatch)
+    assert run.get_status() == "Failed"
+    assert _child(run, "hang").get_status() == "Failed"
