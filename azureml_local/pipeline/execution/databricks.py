@@ -128,7 +128,8 @@ def _code_file(ws, db: dict, step: dict) -> str:
         if candidate.is_file():
             return str(candidate)
     where = f"{local} (the local DBFS folder)" if local is not None else \
-        "a local file (relative to source_directory or the folder the pipeline was built in)"
+        (f"a local file: {target.lstrip('/')}{'.ipynb' if db['entry_point'] == 'notebook_path' else ''} below "
+         "source_directory or the folder the pipeline was built in")
     raise DatabricksSetupError(f"{db['entry_point']} '{target}' lives in the Databricks workspace, which does not "
                                f"exist here: put the file at {where}.")
 

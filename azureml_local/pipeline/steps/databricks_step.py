@@ -125,8 +125,9 @@ def local_file(path: str, source_directory: str | None, notebook: bool = False) 
     """The local file a Databricks path names (absolute, or relative to ``source_directory`` / the cwd)."""
     if path.startswith(("dbfs:/", "/dbfs/")):
         return None  # resolved below the workspace's DBFS folder when the step runs
-    candidates = [path] if os.path.isabs(path) else [os.path.join(source_directory or ".", path.lstrip("/")),
-                                                     path.lstrip("/")]
+    # a Databricks workspace path (/Users/me/nb) may also live below source_directory or the cwd
+    candidates = ([path] if os.path.isabs(path) else []) + [os.path.join(source_directory or ".", path.lstrip("/")),
+                                                            path.lstrip("/")]
     for candidate in candidates:
         for name in ([candidate, candidate + ".ipynb"] if notebook else [candidate]):
             if os.path.isfile(name):

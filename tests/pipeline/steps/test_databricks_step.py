@@ -113,3 +113,13 @@ def test_definition_records_cluster_and_local_code(ws, tmp_path):
     assert described["databricks"]["local_code"] == "nb.ipynb"
     assert described["source_directory"] == str(tmp_path)
     assert described["databricks"]["cluster"]["num_workers"] == 1
+
+
+def test_a_databricks_workspace_path_is_found_below_source_directory(tmp_path):
+    from azureml_local.pipeline.steps.databricks_step import local_file
+
+    (tmp_path / "Users" / "me").mkdir(parents=True)
+    (tmp_path / "Users" / "me" / "nb.ipynb").write_text("{}")
+    assert local_file("/Users/me/nb", str(tmp_path), notebook=True) == str(tmp_path / "Users" / "me" / "nb.ipynb")
+    assert local_file("/Users/me/other", str(tmp_path), notebook=True) is None
+    assert local_file("dbfs:/x.py", str(tmp_path)) is None
