@@ -49,8 +49,9 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml.StepRun": "azureml_local.pipeline.step_run:StepRun",
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
     },
-    "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
-                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
+    "executors": {**{kind: "azureml_local.pipeline.execution.script_step:run_script_step"
+                     for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep")},
+                  "ParallelRunStep": "azureml_local.pipeline.parallel.executor:run_parallel_step"},
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}
 _lock = threading.Lock()
