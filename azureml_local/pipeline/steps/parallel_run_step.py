@@ -27,6 +27,12 @@ RESERVED = ("mini_batch_size", "error_threshold", "allowed_failed_count", "allow
 ALLOWED_INPUT_TYPES = ("DatasetConsumptionConfig, PipelineOutputFileDataset, PipelineOutputTabularDataset, "
                        "OutputFileDatasetConfig, OutputTabularDatasetConfig, LinkFileOutputDatasetConfig, "
                        "LinkTabularOutputDatasetConfig")
+# packages that bring the dataset runtime the SDK wants in the environment (its warning lists, as facts)
+_FUSE_PANDAS = ("azureml-dataprep[fuse,pandas]", "azureml-dataprep[pandas,fuse]", "azureml-automl-runtime",
+                "azureml-contrib-dataset", "azureml-datadrift", "azureml-dataset-runtime[pandas,fuse]",
+                "azureml-dataset-runtime[fuse,pandas]", "azureml-opendatasets", "azureml-train-automl",
+                "azureml-train-automl-runtime")
+_FUSE_ONLY = ("azureml-dataprep[fuse]", "azureml-dataset-runtime[fuse]", "azureml-defaults", "azureml-sdk")
 
 
 def _is_tabular(value: Any) -> bool:
@@ -99,9 +105,7 @@ def _warn_packages(environment: Any, tabular: bool) -> None:
     if not [p for p in pips if p.startswith("azureml") and not p.startswith("azureml-dataset-runtime")]:
         warnings.warn("\nParallelRunStep requires azureml-core package to provide the functionality.\n"
                       "Please add azureml-core package in CondaDependencies.", UserWarning)
-    wanted = ("azureml-dataset-runtime[fuse,pandas]", "azureml-dataset-runtime[pandas,fuse]", "azureml-sdk",
-              "azureml-defaults") if tabular else ("azureml-dataset-runtime[fuse]", "azureml-dataset-runtime[fuse,",
-                                                   "azureml-sdk", "azureml-defaults")
+    wanted = _FUSE_PANDAS if tabular else _FUSE_PANDAS + _FUSE_ONLY
     if not any(p.startswith(w) for p in pips for w in wanted):
         warnings.warn("\nParallelRunStep requires azureml-dataset-runtime[{}] for {} dataset.\nPlease add relevant "
                       "package in CondaDependencies.".format("fuse,pandas" if tabular else "fuse",
