@@ -115,12 +115,4 @@ class ParallelRunConfig:
         self.allowed_failed_count = allowed_failed_count
         self.allowed_failed_percent = allowed_failed_percent
         self.partition_keys = partition_keys
-        self._environment_variables = {} if environment_variables is None else environment_variables
-
-    @property
-    def environment_variables(self) -> dict:
-        return self._environment_variables
-
-    @environment_variables.setter
-    def environment_variables(self, value: dict) -> None:
-        self._environment_variables = value
+        self.environment_variables = {} if environment_variables is None else environment_variables
