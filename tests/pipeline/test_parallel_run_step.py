@@ -139,7 +139,11 @@ def test_file_and_tabular_runs(ws, entry, tmp_path):
     files = Dataset.File.from_files(path=(store, "prs/files/"))
     table = Dataset.Tabular.from_delimited_files(path=(store, "prs/t.csv"))
     out_files, out_table = PipelineData("files_out"), PipelineData("table_out")
-    file_step = ParallelRunStep("score-files", _config(entry, mini_batch_size="2", process_count_per_node=2),
+    from azureml.pipeline.core import PipelineParameter
+
+    config = _config(entry, mini_batch_size=PipelineParameter("batch_size_param", default_value="2"),
+                     process_count_per_node=PipelineParameter("process_count_param", default_value=2))
+    file_step = ParallelRunStep("score-files", config,
                                 inputs=[files.as_named_input("files")], output=out_files)
     table_step = ParallelRunStep("score-table", _config(entry), inputs=[table.as_named_input("table")],
                                  output=out_table)
@@ -154,6 +158,9 @@ def test_file_and_tabular_runs(ws, entry, tmp_path):
         got[name] = sorted(result.read_text().splitlines())
     assert got["score-files"] == [f"seen f{i}.txt" for i in range(5)]
     assert got["score-table"] == ["1 2", "2 4", "3 6"]
+    log = run.find_step_run("score-files")[0].get_details_with_logs()["logFiles"]["azureml-logs/70_driver_log.txt"]
+    assert "3 mini batches (5 items) from 1 input(s), mini_batch_size=2" in log  # the PipelineParameter's value
+    assert "1 node(s) x 2 process(es) = 2 local worker process(es)" in log
 
 
 FAILING = """
