@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import traceback
 
 from azureml_local.pipeline.parallel import inputs, options
 from azureml_local.pipeline.parallel.logs import LogLayout
@@ -60,7 +61,12 @@ class Job:
         per_node = opts.process_count_per_node or os.cpu_count() or 1
         say(EMULATED.format(nodes=opts.node_count, per_node=per_node, workers=opts.workers))
         started = time.monotonic()
-        batches = inputs.build(opts)
+        try:
+            batches = inputs.build(opts)
+        except Exception as exc:  # noqa: BLE001 - a bad input fails the job with its reason, nothing written
+            self.tally, self.failure = Tally(0, 0), f"could not make mini batches: {type(exc).__name__}: {exc}"
+            traceback.print_exc()
+            return self._finish(started, 0.0)
         self.tally = Tally(len(batches), sum(b.size for b in batches))
         self.event(f"{len(batches)} mini batches ({self.tally.total_items} items) from {len(opts.inputs)} input(s)"
                    + (f", partitioned by {opts.partition_keys}" if opts.partition_keys else

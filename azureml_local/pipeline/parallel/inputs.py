@@ -30,6 +30,9 @@ def build(opts: DriverOptions) -> list[batching.MiniBatch]:
         if kind == "tabular":
             raw += _tabular(opts, value)
         elif os.path.exists(value):
+            if opts.partition_keys:
+                raise ValueError(f"partition_keys {opts.partition_keys} need dataset inputs with a partition_format "
+                                 f"(consumed in direct mode); this input is a folder: {value}")
             raw += [(b, {}, None) for b in batching.file_batches(_local_files(value), opts.mini_batch_size)]
         else:
             raw += _file_dataset(opts, value)

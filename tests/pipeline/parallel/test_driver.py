@@ -133,3 +133,11 @@ def test_summary_only_writes_no_file(tmp_path):
     code, log, root = _job(tmp_path, {"a.txt": "ok"}, "--output_action", "summary_only")
     assert code == 0, log
     assert not (root / "out").exists() or not list((root / "out").iterdir())
+
+
+def test_partition_keys_over_a_folder_fail_the_job_with_the_reason(tmp_path):
+    code, log, root = _job(tmp_path, {"a.txt": "ok"}, "--partition_keys", '["user"]')
+    assert code == 1
+    assert "ParallelRunStep failed: could not make mini batches: ValueError: partition_keys ['user'] need" in log
+    assert "could not make mini batches" in (root / "logs" / "job_result.txt").read_text()
+    assert not (root / "out" / "parallel_run_step.txt").exists() and not (root / "inits.txt").exists()
