@@ -238,3 +238,61 @@ def test_failed_step_publishes_nothing_and_summary_only_with_side_inputs(ws, tmp
     written = sorted(p.read_text() for p in (tmp_path / "summaries").rglob("batch_*.txt"))
     assert written == ["hello cats 2", "hello cats 2"]
     assert not list((tmp_path / "summaries").rglob("parallel_run_step.txt"))
+
+
+HANGING = """
+import os, time
+
+def init():
+    with open(os.path.join(os.environ["PIDS_DIR"], str(os.getpid())), "w") as f:
+        f.write("worker")
+
+def run(mini_batch):
+    time.sleep(600)
+"""
+
+
+def test_cancel_stops_the_driver_and_every_worker(ws, tmp_path):
+    import time
+
+    from azureml.core import Dataset, Environment, Experiment
+
+    store = ws.get_default_datastore()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.txt").write_text("a")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "hang.py").write_text(HANGING)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    store.upload(str(tmp_path / "data"), target_path="prs-cancel", overwrite=True, show_progress=False)
+    config = ParallelRunConfig(environment=Environment("e"), entry_script="hang.py", error_threshold=0,
+                               output_action="summary_only", compute_target="local", node_count=1,
+                               process_count_per_node=2, source_directory=str(tmp_path / "scripts"),
+                               environment_variables={"PIDS_DIR": str(pids)})
+    step = ParallelRunStep("hang", config, inputs=[Dataset.File.from_files((store, "prs-cancel/")).as_named_input("f")])
+    run = Experiment(ws, "prs-cancel").submit(Pipeline(ws, steps=[step]))
+    deadline = time.monotonic() + 120
+    while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert len(workers) == 2  # both workers ran init()
+    run.cancel()
+    assert run.wait_for_completion(show_output=False, raise_on_error=False) == "Canceled"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for its parent to reap it is gone for our purpose
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
