@@ -141,3 +141,10 @@ def test_partition_keys_over_a_folder_fail_the_job_with_the_reason(tmp_path):
     assert "ParallelRunStep failed: could not make mini batches: ValueError: partition_keys ['user'] need" in log
     assert "could not make mini batches" in (root / "logs" / "job_result.txt").read_text()
     assert not (root / "out" / "parallel_run_step.txt").exists() and not (root / "inits.txt").exists()
+
+
+def test_rank_mini_batches_run_without_input(tmp_path):
+    script = "def run(mini_batch):\n    return ['rank %d' % len(mini_batch)]\n"
+    code, log, root = _job(tmp_path, {}, "--rank_mini_batch_count", "3", script=script)
+    assert code == 0, log
+    assert (root / "out" / "parallel_run_step.txt").read_text().splitlines() == ["rank 0"] * 3
