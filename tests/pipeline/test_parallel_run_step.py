@@ -296,3 +296,20 @@ def _alive(pid: int) -> bool:
             return f.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_config_yaml_round_trip(ws, entry, tmp_path):
+    from azureml.core import Environment
+    from azureml.core.compute import AmlCompute, ComputeTarget
+
+    cluster = ComputeTarget.create(ws, "cpu-yaml", AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2",
+                                                                                         max_nodes=2))
+    config = ParallelRunConfig(Environment("yaml-env"), "score.py", 5, "append_row", cluster, 2,
+                               mini_batch_size="1KB", source_directory=str(entry), append_row_file_name="r.txt",
+                               environment_variables={"A": "1"})
+    config.save_to_yaml(str(tmp_path / "prs.yml"))
+    loaded = ParallelRunConfig.load_yaml(ws, str(tmp_path / "prs.yml"))
+    assert (loaded.entry_script, loaded.mini_batch_size, loaded.error_threshold, loaded.node_count) == (
+        "score.py", 1024, 5, 2)
+    assert loaded.compute_target.name == "cpu-yaml" and loaded.environment.name == "yaml-env"
+    assert (loaded.append_row_file_name, loaded.environment_variables) == ("r.txt", {"A": "1"})

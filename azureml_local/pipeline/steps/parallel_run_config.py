@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+from azureml_local.compute.amlcompute import AmlCompute
+from azureml_local.environment import Environment
 from azureml_local.pipeline.builder_io import is_a
 from azureml_local.pipeline.parallel.options import parse_size
 
@@ -116,3 +118,54 @@ class ParallelRunConfig:
         self.allowed_failed_percent = allowed_failed_percent
         self.partition_keys = partition_keys
         self.environment_variables = {} if environment_variables is None else environment_variables
+
+    def save_to_yaml(self, path: str) -> None:
+        """Write this configuration as ``{"parallel_run_config": {...}}`` YAML (the SDK's keys)."""
+        import yaml
+
+        config = {
+            "mini_batch_size": _default(self.mini_batch_size),
+            "partition_keys": json.loads(self.partition_keys.default_value) if _is_param(self.partition_keys)
+            else self.partition_keys,
+            "error_threshold": self.error_threshold, "output_action": self.output_action,
+            "logging_level": _default(self.logging_level),
+            "compute_target_name": self.compute_target if isinstance(self.compute_target, str)
+            else self.compute_target.name,
+            "node_count": _default(self.node_count), "process_count_per_node": _default(self.process_count_per_node),
+            "entry_script": self.entry_script, "source_directory": self.source_directory,
+            "description": self.description, "run_invocation_timeout": _default(self.run_invocation_timeout),
+            "run_max_try": _default(self.run_max_try), "append_row_file_name": self.append_row_file_name,
+            "environment": Environment._serialize_to_dict(self.environment),
+            "environment_variables": dict(self.environment_variables),
+        }
+        with open(path, "w") as f:
+            yaml.safe_dump({"parallel_run_config": config}, f, sort_keys=False)
+
+    @staticmethod
+    def load_yaml(workspace: Any, path: str) -> "ParallelRunConfig":
+        """A configuration from :meth:`save_to_yaml`'s file (its compute target looked up in ``workspace``)."""
+        import yaml
+
+        with open(path) as f:
+            config = yaml.safe_load(f)["parallel_run_config"]
+        serialized = config.get("environment")
+        if serialized is None:
+            raise ValueError("Parameter error: an environment must be provided")
+        size = config.get("mini_batch_size")
+        return ParallelRunConfig(
+            environment=Environment._deserialize_and_add_to_object(serialized),
+            entry_script=config.get("entry_script"), error_threshold=config.get("error_threshold"),
+            output_action=config.get("output_action"),
+            compute_target=AmlCompute(workspace, config["compute_target_name"]),
+            node_count=config.get("node_count"), process_count_per_node=config.get("process_count_per_node"),
+            mini_batch_size=None if size is None else "{0}".format(size),
+            source_directory=config.get("source_directory"), description=config.get("description"),
+            logging_level=config.get("logging_level"), run_invocation_timeout=config.get("run_invocation_timeout"),
+            run_max_try=config.get("run_max_try"), append_row_file_name=config.get("append_row_file_name"),
+            allowed_failed_count=config.get("allowed_failed_count"),
+            allowed_failed_percent=config.get("allowed_failed_percent"),
+            partition_keys=config.get("partition_keys"), environment_variables=config.get("environment_variables"))
+
+
+def _default(value: Any) -> Any:
+    return value.default_value if _is_param(value) else value
