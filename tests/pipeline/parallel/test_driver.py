@@ -50,7 +50,7 @@ def _job(tmp_path: Path, behaviours: dict[str, str], *extra: str, script: str = 
         (data / name).write_text(behaviour)
     (tmp_path / "score.py").write_text(script)
     args = ["--scoring_module_name", "score.py", "--mini_batch_size", "2", "--error_threshold", "0",
-            "--output_action", "append_row", "--logging_level", "INFO", "--run_invocation_timeout", "3",
+            "--output_action", "append_row", "--logging_level", "INFO", "--run_invocation_timeout", "5",
             "--run_max_try", "2", "--process_count_per_node", "2", "--output", str(tmp_path / "out"), *extra,
             "--model_name", "m1", "--input_fds_0", str(data)]
     proc = subprocess.run([sys.executable, "-m", DRIVER, *args], cwd=tmp_path, capture_output=True, text=True,
@@ -86,10 +86,10 @@ def test_a_hung_run_is_killed_and_retried(tmp_path):
     code, log, root = _job(tmp_path, {"a.txt": "hang-once", "b.txt": "ok", "c.txt": "ok"})
     assert code == 0, log
     assert [r[0] for r in _rows(root)] == ["a.txt", "b.txt", "c.txt"]
-    assert "did not return within run_invocation_timeout=3 seconds; its process was killed" in log
+    assert "did not return within run_invocation_timeout=5 seconds; its process was killed" in log
     assert len((root / "inits.txt").read_text().splitlines()) == 3  # the new worker ran init() again
     errors = "".join(p.read_text() for p in (root / "logs" / "user" / "error").rglob("*.txt"))
-    assert "mini batch 0, try 1: run() did not return within run_invocation_timeout=3 seconds" in errors
+    assert "mini batch 0, try 1: run() did not return within run_invocation_timeout=5 seconds" in errors
 
 
 def test_a_failing_run_is_retried_then_counts_against_error_threshold(tmp_path):
