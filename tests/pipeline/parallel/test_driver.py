@@ -92,6 +92,13 @@ def test_a_hung_run_is_killed_and_retried(tmp_path):
     assert "mini batch 0, try 1: run() did not return within run_invocation_timeout=5 seconds" in errors
 
 
+def test_a_run_that_always_hangs_fails_its_mini_batch_after_run_max_try(tmp_path):
+    code, log, root = _job(tmp_path, {"a.txt": "hang", "b.txt": "ok", "c.txt": "ok"}, "--error_threshold", "2")
+    assert code == 0, log  # 2 failed items (the mini batch of a.txt and b.txt) are within error_threshold=2
+    assert "mini batch 0 failed after 2 tries: run() did not return within run_invocation_timeout=5 seconds" in log
+    assert [r[0] for r in _rows(root)] == ["c.txt"]
+
+
 def test_a_failing_run_is_retried_then_counts_against_error_threshold(tmp_path):
     code, log, root = _job(tmp_path, {"a.txt": "raise-once", "b.txt": "ok"})
     assert code == 0, log  # the second try succeeded
