@@ -54,7 +54,8 @@ _BUILTIN: dict[str, dict[str, str]] = {
     },
     "executors": {
         **{kind: "azureml_local.pipeline.execution.script_step:run_script_step"
-           for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")},
+           for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep")},
+        "ParallelRunStep": "azureml_local.pipeline.parallel.executor:run_parallel_step",
         "AdlaStep": "azureml_local.pipeline.execution.usql_step:run_usql_step",
         "ModuleStep": "azureml_local.pipeline.execution.module_step:run_module_step",
         "HyperDriveStep": "azureml_local.hyperdrive.step_executor:run_hyperdrive_step",

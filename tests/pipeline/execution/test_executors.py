@@ -11,9 +11,15 @@ from azureml_local.pipeline.submission import start_pipeline_run
 from pipeline_defs import definition, step
 
 
-@pytest.mark.parametrize("kind", ["PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep"])
+@pytest.mark.parametrize("kind", ["PythonScriptStep", "CommandStep", "EstimatorStep"])
 def test_script_like_kinds_run_their_script(kind):
     assert executors.executor_for({"kind": kind}) is executors.run_script_step
+
+
+def test_parallel_run_steps_run_the_driver_and_keep_its_logs():
+    from azureml_local.pipeline.parallel.executor import run_parallel_step
+
+    assert executors.executor_for({"kind": "ParallelRunStep"}) is run_parallel_step
 
 
 def test_a_step_without_a_kind_is_a_script_step():
