@@ -52,11 +52,20 @@ _BUILTIN: dict[str, dict[str, str]] = {
         "azureml.ReusedStepRun": "azureml_local.pipeline.step_run:StepRun",
         "hyperdrive": "azureml_local.hyperdrive.run:HyperDriveRun",
     },
-    "executors": {kind: "azureml_local.pipeline.execution.script_step:run_script_step"
-                  for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep")} | {
+    "executors": {
+        **{kind: "azureml_local.pipeline.execution.script_step:run_script_step"
+           for kind in ("PythonScriptStep", "CommandStep", "EstimatorStep")},
+        "ParallelRunStep": "azureml_local.pipeline.parallel.executor:run_parallel_step",
         "AdlaStep": "azureml_local.pipeline.execution.usql_step:run_usql_step",
         "ModuleStep": "azureml_local.pipeline.execution.module_step:run_module_step",
         "HyperDriveStep": "azureml_local.hyperdrive.step_executor:run_hyperdrive_step",
+        "DataTransferStep": "azureml_local.pipeline.execution.data_transfer:run_data_transfer",
+        "DatabricksStep": "azureml_local.pipeline.execution.databricks:run_databricks_step",
+        "MpiStep": "azureml_local.pipeline.execution.mpi:run_mpi_step",
+        "RScriptStep": "azureml_local.pipeline.execution.script_step:run_script_step",
+        # import-only kinds: refused at submit (pipeline/start.py); the executor only fails a stray step
+        **{kind: "azureml_local.pipeline.execution.unsupported:run_unsupported_step"
+           for kind in ("AutoMLStep", "AzureBatchStep", "KustoStep", "SynapseSparkStep", "HDInsightStep")},
     },
 }
 _registered: dict[str, dict[Any, Target]] = {section: {} for section in _BUILTIN}

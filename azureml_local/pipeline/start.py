@@ -72,3 +72,5 @@ def check_definition(definition: Any) -> None:
         if not node_id or node_id in seen:
             raise UserErrorException(f"Every step of the pipeline definition needs a unique node_id (got {node_id!r}).")
         seen.add(node_id)
+        if step.get("not_emulated"):  # e.g. an AzureBatchStep: refused before any run is recorded
+            raise UserErrorException(step["not_emulated"])

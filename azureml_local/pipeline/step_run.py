@@ -136,8 +136,9 @@ class StepRun(Run):
     def get_details_with_logs(self) -> dict:
         details = self.get_details()
         log_files = details.get("logFiles", {})
-        for log_name in list(log_files):
-            log_files[log_name] = self._read_log()
+        for log_name in list(log_files):  # the step's own log, or a log file the step uploaded (ParallelRunStep)
+            log_files[log_name] = self._read_log() if log_name in (DRIVER_LOG, STD_LOG) \
+                else self._download_artifact_contents_to_string(log_name)
         log_files["STDOUT"] = self.get_stdout_log()
         log_files["STDERR"] = self.get_stderr_log()
         log_files["JOBLOG"] = self.get_job_log()

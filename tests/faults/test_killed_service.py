@@ -3,8 +3,9 @@
 Real processes: the service executing the pipeline is killed with SIGKILL (no clean-up of its own)
 while the second step runs. A client waiting on the run then sees it end Failed with the reason,
 the step's script process is gone, the database passes ``PRAGMA integrity_check``, and the next
-submit starts a new service without any manual step and completes. Reuse of the step that had
-finished is checked last and is a known gap today (the test reports it as xfail, not a pass).
+submit starts a new service without any manual step, reuses the step that had finished (its
+outputs published before the kill) and completes. A step still uploading its outputs when the
+service dies is re-run instead: its outputs were never published, so it is not reusable.
 """
 from __future__ import annotations
 
@@ -47,6 +48,15 @@ def running_step(ws, root_id: str, name: str, timeout: float = 120) -> dict:
     raise AssertionError(f"step {name} of {root_id} did not start running")
 
 
+def published(ws, step_run_id: str, timeout: float = 60) -> None:
+    """Wait until the step's outputs were published (its reuse entry is written last, after the upload)."""
+    deadline = time.monotonic() + timeout
+    query = "SELECT 1 FROM reuse_entries WHERE step_run_id = ?"
+    while ws._context.db.query_one(query, (step_run_id,)) is None:
+        assert time.monotonic() < deadline, f"step run {step_run_id} never finished publishing its outputs"
+        time.sleep(0.05)
+
+
 def test_service_sigkilled_mid_pipeline(ws, tmp_path: Path) -> None:
     from azureml.core import Experiment
 
@@ -54,6 +64,8 @@ def test_service_sigkilled_mid_pipeline(ws, tmp_path: Path) -> None:
     experiment = Experiment(ws, "killed")
     first = experiment.submit(build(ws, tmp_path / "src", flag))
     step = running_step(ws, first.id, "wait")
+    prep_id = next(r["run_id"] for r in ws._context.runs.list_runs(root_run_id=first.id) if r["name"] == "prep")
+    published(ws, prep_id)  # prep's outputs are in the datastore and its reuse entry recorded: prep is done
     executor = ws._context.runs.run(first.id)["runner_pid"]  # the workspace service that claimed the pipeline
     assert executor and [p.pid for p in service_processes(ws._local_folder)] == [executor]
     os.kill(executor, signal.SIGKILL)
@@ -74,7 +86,4 @@ def test_service_sigkilled_mid_pipeline(ws, tmp_path: Path) -> None:
     flag.write_text("go")  # the next run's wait step ends at once
     second = experiment.submit(build(ws, tmp_path / "src", flag))  # a new service starts by itself
     assert second.wait_for_completion(show_output=False) == "Finished"
-    if second.find_step_run("prep")[0].id != prep.id:  # reused: the SDK hands back the step run that ran
-        pytest.xfail("KNOWN GAP: a step that finished before its service was SIGKILLed is not reusable: its "
-                     "reuse entry is recorded after its outputs are finalized, which the killed service never "
-                     "did (reuse_entries is empty); the next run re-executes it (correct output, no reuse).")
+    assert second.find_step_run("prep")[0].id == prep.id  # reused: the SDK hands back the step run that ran

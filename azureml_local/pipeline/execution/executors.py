@@ -3,7 +3,8 @@
 ``execute_step`` (``step.py``) decides reuse and records the step run; what running a step *means*
 comes from the ``executors`` section of the plugin table (``azureml_local.plugins``). Every
 script-like step (PythonScriptStep, CommandStep, EstimatorStep, ParallelRunStep) runs its script or
-command through the run engine (``script_step.py``); a new kind (a blob copy for DataTransferStep, a
+command through the run engine (``script_step.py``; ParallelRunStep through ``pipeline/parallel/executor.py``,
+which wraps it); a new kind (a blob copy for DataTransferStep, a
 remote submit for DatabricksStep) registers its own executor instead of adding a branch. An unknown kind fails its step with a message naming the known ones.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ recorded the step run. Completed steps upload their outputs and record reuse in 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from azureml_local.engine.execute import execute_script_job
 from azureml_local.engine.job import ScriptJob
@@ -19,9 +19,10 @@ from azureml_local.status import ACTIVE_STATES
 
 
 def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path,
-                    key: reuse.ReuseKey | None) -> StepResult:
+                    key: reuse.ReuseKey | None, uploads: Sequence[tuple[str, str]] = ()) -> StepResult:
     """The step's script (or command) as one run of the engine, with its data bound (logs, artifacts,
-    status, traceback)."""
+    status, traceback); ``uploads``: more ``(working-dir folder, artifact prefix)`` pairs to keep as the
+    run's files (an executor built on this one, e.g. ParallelRunStep's ``logs``)."""
     ws = ctx.ws
     bctx = binding.BindContext(ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
                                ctx.run_root / "data" / step_run_id, ctx.results)
@@ -36,6 +37,7 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
                     command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
                     target=step.get("compute_target") or "local", defer_completion=True,
                     experiment_id=ctx.experiment_id)
+    job.output_uploads += list(uploads)
     if ctx.cancel.is_set():
         ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
         return StepResult(step["node_id"], step_run_id, "Canceled")

@@ -33,7 +33,9 @@ def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     step_run_id = str(uuid.uuid4())
     node_id, name = step["node_id"], step.get("name") or step["node_id"]
     try:
-        key = reuse.compute_key(step, ctx.parameters, lambda inp: _input_identity(ctx, inp), ctx.reuse_mode)
+        written = set(step.get("written_inputs") or ())  # inputs the step writes (a transfer's destination)
+        key = reuse.compute_key(step, ctx.parameters,
+                                lambda inp: _input_identity(ctx, inp, inp.get("name") not in written), ctx.reuse_mode)
         entry, reason = _decide(ctx, step, key)
     except Exception as exc:  # a broken input (missing datastore...) fails this step, not the pipeline process
         key, entry, reason = None, None, f"could not compute the reuse key: {exc}"
@@ -94,7 +96,9 @@ def _outputs_available(ctx: PipelineContext, outputs: dict) -> bool:
             continue
         try:
             store, container = stores.container_for(ctx.ws, out.get("datastore"))
-            if next(iter(store.list_blobs(container, out["path"].strip("/") + "/")), None) is None:
+            path = out["path"].strip("/")
+            if next(iter(store.list_blobs(container, path + "/")), None) is None and not (
+                    path and store.exists(container, path)):  # a folder, or one blob (a file transfer)
                 return False
         except Exception:
             return False
@@ -121,9 +125,9 @@ def _reuse(ctx: PipelineContext, step: dict, step_run_id: str, key: reuse.ReuseK
                       reused_from=entry["step_run_id"], key=key)
 
 
-def _input_identity(ctx: PipelineContext, inp: dict) -> Any:
+def _input_identity(ctx: PipelineContext, inp: dict, by_content: bool = True) -> Any:
     kind = inp.get("kind")
-    content = ctx.reuse_mode == reuse.CONTENT
+    content = by_content and ctx.reuse_mode == reuse.CONTENT
     if kind == "step_output":
         producer = ctx.results.get(inp["producer"])
         run_id = (producer.reused_from or producer.step_run_id) if producer else None

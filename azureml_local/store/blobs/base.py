@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
@@ -47,6 +48,17 @@ class BlobExistsError(BlobStoreError):
 
 class BlobStoreUnreachableError(BlobStoreError):
     """The storage endpoint did not answer (connection refused / timed out): nothing was done."""
+
+
+def check_copy(target: "BlobStore", container: str, name: str, source: "BlobStore", source_container: str,
+               source_name: str, overwrite: bool, source_info: BlobInfo | None = None) -> BlobInfo:
+    """The source's properties; raises before a copy writes anything (missing source, existing target)."""
+    info = source_info or source.get_info(source_container, source_name)
+    if info is None:
+        raise BlobNotFoundError(f"The specified blob does not exist: {source_container}/{source_name}")
+    if not overwrite and target.exists(container, name):
+        raise BlobExistsError(f"The specified blob already exists: {container}/{name}")
+    return info
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -129,6 +141,21 @@ class BlobStore(abc.ABC):
 
     def exists(self, container: str, name: str) -> bool:
         return self.get_info(container, name) is not None
+
+    def copy_blob(self, container: str, name: str, source: "BlobStore", source_container: str, source_name: str,
+                  overwrite: bool = True, source_info: BlobInfo | None = None) -> BlobInfo:
+        """Copy ``source_container/source_name`` of ``source`` (this store or another) to ``container/name``.
+
+        As atomic as an upload (a failed copy leaves nothing under ``name``); a missing source raises
+        :class:`BlobNotFoundError` before anything is written. This default streams through a temporary
+        file (never the whole blob in memory); backends override it with a server-side copy.
+        ``source_info`` (the source's properties, e.g. from a listing) spares a request.
+        """
+        check_copy(self, container, name, source, source_container, source_name, overwrite, source_info)
+        with tempfile.TemporaryDirectory(prefix="blob-copy-") as tmp:
+            local = os.path.join(tmp, "blob")
+            source.download_file(source_container, source_name, local)
+            return self.upload_file(container, name, local, overwrite=overwrite)
 
     @abc.abstractmethod
     def url(self, container: str, name: str = "") -> str:

@@ -77,6 +77,12 @@ class OwnAzuriteBlobStore(BlobStore):
     list_blobs = _retried("list_blobs")
     delete_blob = _retried("delete_blob")
     delete_prefix = _retried("delete_prefix")
+    copy_blob = _retried("copy_blob")
+
+    @property
+    def inner(self) -> BlobStore:
+        """The store of the current endpoint (server-side copies compare accounts through it)."""
+        return self._current
 
     def url(self, container: str, name: str = "") -> str:
         return self._current.url(container, name)

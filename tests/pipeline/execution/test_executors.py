@@ -11,9 +11,15 @@ from azureml_local.pipeline.submission import start_pipeline_run
 from pipeline_defs import definition, step
 
 
-@pytest.mark.parametrize("kind", ["PythonScriptStep", "CommandStep", "EstimatorStep", "ParallelRunStep"])
+@pytest.mark.parametrize("kind", ["PythonScriptStep", "CommandStep", "EstimatorStep"])
 def test_script_like_kinds_run_their_script(kind):
     assert executors.executor_for({"kind": kind}) is executors.run_script_step
+
+
+def test_parallel_run_steps_run_the_driver_and_keep_its_logs():
+    from azureml_local.pipeline.parallel.executor import run_parallel_step
+
+    assert executors.executor_for({"kind": "ParallelRunStep"}) is run_parallel_step
 
 
 def test_a_step_without_a_kind_is_a_script_step():
@@ -27,8 +33,8 @@ def test_unknown_kind_names_itself_and_the_known_ones():
     assert "'NoSuchStep'" in message
     assert f"Known step types: {', '.join(executors.known_kinds())}." in message
     assert executors.known_kinds() == sorted(executors.known_kinds())  # every registered kind, sorted
-    assert {"AdlaStep", "CommandStep", "EstimatorStep", "HyperDriveStep", "ModuleStep", "ParallelRunStep",
-            "PythonScriptStep"} <= set(executors.known_kinds())
+    assert {"AdlaStep", "CommandStep", "DataTransferStep", "DatabricksStep", "EstimatorStep", "HyperDriveStep",
+            "ModuleStep", "ParallelRunStep", "PythonScriptStep"} <= set(executors.known_kinds())
 
 
 def test_adla_and_module_steps_have_their_executors():
@@ -59,12 +65,12 @@ def test_unknown_kind_fails_its_step_with_the_message(ws, src, monkeypatch):
 
     _in_process(monkeypatch)
     (src / "t.py").write_text("print('never runs')\n")
-    run = start_pipeline_run(ws, "exp", definition(step("n1", "copy", "t.py", src, kind="DataTransferStep")),
+    run = start_pipeline_run(ws, "exp", definition(step("n1", "copy", "t.py", src, kind="TeleportStep")),
                              None, False, False)
     assert run_pipeline(ws, run.id) == "Failed"
     child = next(run.get_children())
     assert child.get_status() == "Failed"
-    assert "Steps of type 'DataTransferStep' cannot run locally" in child.get_details()["error"]["error"]["message"]
+    assert "Steps of type 'TeleportStep' cannot run locally" in child.get_details()["error"]["error"]["message"]
 
 
 def test_a_registered_executor_runs_its_kind(ws, src, monkeypatch, request):
