@@ -33,6 +33,7 @@ from azureml_local.home import local_home
 from azureml_local.runs import artifacts
 
 CONTAINER = "azureml-dask"
+SCHEDULER_ENV = "AZUREML_LOCAL_DASK_SCHEDULER"  # read by pipeline/parallel/dask_pool.py (the same name)
 MAX_ATTEMPTS = 2  # the first run and one retry after a lost worker
 LOST_WORKER_EXIT = 137  # what the run's error reports when the worker was lost for good
 _NOT_SHIPPED = ("AZUREML_LOCAL_HOME", "MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
@@ -145,6 +146,7 @@ class DaskLauncher:
     def start(self, job: ScriptJob, work_dir: Path, log: BinaryIO) -> DaskJob:
         argv = job.argv()
         env = {k: str(v) for k, v in job.environment_variables.items() if k not in _NOT_SHIPPED}
+        env[SCHEDULER_ENV] = self.client.scheduler.address  # ParallelRunStep's driver sends mini batches there
         units, mapping = ship_units(work_dir, [argv] if isinstance(argv, str) else argv, env.values(),
                                     roots=[Path(self.ws._local_folder), local_home()])
         key = f"{job.run_id}/{uuid.uuid4().hex[:12]}"

@@ -111,6 +111,7 @@ def rewrite(value: str, mapping: list[tuple[str, str]]) -> str:
 
 def run_job(payload: dict[str, Any]) -> dict[str, Any]:
     """Run one job on this worker (see the module docstring); returns what the launcher records."""
+    _leave_thread_pool()
     store = connect(payload["connection_string"])
     container, key = payload["container"], payload["key"]
     attempt_id = uuid.uuid4().hex[:8]
@@ -149,6 +150,17 @@ def run_job(payload: dict[str, Any]) -> dict[str, Any]:
         return dict(info, result=result)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _leave_thread_pool() -> None:
+    """This task mostly waits for its process: its worker thread may run other tasks meanwhile (a
+    ParallelRunStep driver's mini batches may need it)."""
+    try:
+        from distributed import secede
+
+        secede()
+    except (ImportError, ValueError):  # not inside a worker (direct call in a test)
+        pass
 
 
 def _worker_address() -> str:

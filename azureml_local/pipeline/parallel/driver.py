@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from azureml_local.pipeline.parallel import inputs, options
+from azureml_local.pipeline.parallel import dask_pool, inputs, options
 from azureml_local.pipeline.parallel.logs import LogLayout
 from azureml_local.pipeline.parallel.pool import InitFailed, Outcome, WorkerPool
 from azureml_local.pipeline.parallel.results import AppendRowWriter, Tally
@@ -75,7 +75,8 @@ class Job:
             self.writer = AppendRowWriter(opts.output, opts.append_row_file)
         base = {"entry_script": opts.entry_script, "user_args": opts.user_args, "output_action": opts.output_action,
                 "output_dir": opts.output, "logging_level": opts.logging_level}
-        pool = WorkerPool(base, opts.node_count, per_node, self.logs, opts.run_invocation_timeout,
+        pool_class = dask_pool.DaskPool if dask_pool.active() else WorkerPool  # a Dask-backed target: docs/dask.md
+        pool = pool_class(base, opts.node_count, per_node, self.logs, opts.run_invocation_timeout,
                           opts.run_max_try, self.event)
         try:
             pool.start()
