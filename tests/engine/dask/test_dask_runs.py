@@ -164,3 +164,21 @@ def test_cancel_stops_the_job_on_the_worker(ws, tmp_path: Path, dask_cluster, da
     run.cancel()
     assert run.wait_for_completion(show_output=False)["status"] == "Canceled"
     _wait_gone([job_pid], "the canceled job still runs on the worker")
+
+
+def test_dask_local_starts_a_local_cluster_in_the_service_and_stops_it_with_it(ws, tmp_path: Path):
+    from azureml.core.compute import AmlCompute, ComputeTarget
+    from azureml_local.service import control
+
+    config = AmlCompute.provisioning_configuration(max_nodes=2, tags={"azureml-local-dask": "dask://local"})
+    ComputeTarget.create(ws, "lcl", config).wait_for_completion(show_output=False)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "t.py").write_text("from azureml.core import Run\nRun.get_context().log('x', 1)\n")
+    run = Experiment(ws, "dask-local").submit(ScriptRunConfig(str(src), "t.py", compute_target="lcl"))
+    assert run.wait_for_completion(show_output=False)["status"] == "Completed"
+    assert run.get_metrics() == {"x": 1}
+    worker_pid = int(run.get_properties()[PROP + "worker_pid"])
+    assert worker_pid != os.getpid() and not _gone(worker_pid)
+    control.stop_workspace_processes(ws)
+    _wait_gone([worker_pid], "the LocalCluster's worker outlived the workspace service")
