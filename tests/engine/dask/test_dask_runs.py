@@ -182,3 +182,28 @@ def test_dask_local_starts_a_local_cluster_in_the_service_and_stops_it_with_it(w
     assert worker_pid != os.getpid() and not _gone(worker_pid)
     control.stop_workspace_processes(ws)
     _wait_gone([worker_pid], "the LocalCluster's worker outlived the workspace service")
+
+
+def test_script_run_data_in_and_out_through_the_blob_store(ws, tmp_path: Path, dask_cluster, dask_compute):
+    from azureml.core import Dataset
+    from azureml.data import OutputFileDatasetConfig
+
+    target = dask_compute("daskd", 2)
+    store = ws.get_default_datastore()
+    (tmp_path / "in.txt").write_text("21")
+    store.upload_files([str(tmp_path / "in.txt")], target_path="daskin", overwrite=True, show_progress=False)
+    files = Dataset.File.from_files(path=(store, "daskin/"))
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "double.py").write_text(
+        "import os, sys\nfolder, out = sys.argv[1:3]\nvalue = int(open(os.path.join(folder, 'in.txt')).read())\n"
+        "open(os.path.join(out, 'doubled.txt'), 'w').write(str(2 * value))\nprint('worker paths', folder, out)\n")
+    run = Experiment(ws, "dask-data").submit(ScriptRunConfig(str(src), "double.py", compute_target=target, arguments=[
+        files.as_named_input("nums").as_download(), OutputFileDatasetConfig(name="doubled")]))
+    details = run.wait_for_completion(show_output=False)
+    assert details["status"] == "Completed"
+    assert details["outputDatasets"][0]["outputDetails"] == {"outputName": "doubled"}
+    blob = f"dataset/{run.id}/doubled/doubled.txt"
+    assert ws._blobs.download_bytes(store._container(), blob) == b"42"
+    log = Path(run.download_file("user_logs/std_log.txt", str(tmp_path / "log.txt")) or tmp_path / "log.txt")
+    assert str(ws._local_folder) not in log.read_text().split("worker paths", 1)[1]  # the worker saw its own folders
