@@ -31,6 +31,7 @@ from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.snapshot import materialize
 from azureml_local.home import local_home
 from azureml_local.runs import artifacts
+from azureml_local.runs.journal import PARENT_ENV
 
 CONTAINER = "azureml-dask"
 SCHEDULER_ENV = "AZUREML_LOCAL_DASK_SCHEDULER"  # read by pipeline/parallel/dask_pool.py (the same name)
@@ -147,6 +148,9 @@ class DaskLauncher:
         argv = job.argv()
         env = {k: str(v) for k, v in job.environment_variables.items() if k not in _NOT_SHIPPED}
         env[SCHEDULER_ENV] = self.client.scheduler.address  # ParallelRunStep's driver sends mini batches there
+        parent = self.ws._context.runs.run(job.run_id).get("parent_run_id")
+        if parent:
+            env[PARENT_ENV] = parent
         units, mapping = ship_units(work_dir, [argv] if isinstance(argv, str) else argv, env.values(),
                                     roots=[Path(self.ws._local_folder), local_home()])
         key = f"{job.run_id}/{uuid.uuid4().hex[:12]}"
@@ -209,17 +213,21 @@ def replay_journal(ws: Any, run_id: str, journal_dir: Path) -> None:
     if not journal.exists():
         return
     runs = ws._context.runs
+    allowed = {run_id, runs.run(run_id).get("parent_run_id")} - {None}  # the job's run and its parent only
     metrics = []
     for line in journal.read_text().splitlines():
         entry = json.loads(line)
-        op = entry["op"]
+        op, target = entry["op"], entry.get("run") or run_id
+        if target not in allowed:
+            continue
         if op == "metric":
             metrics.append(entry)
         elif op == "tags":
-            runs.set_tags(run_id, entry["tags"])
+            runs.set_tags(target, entry["tags"])
         elif op == "properties":
-            runs.add_properties(run_id, entry["properties"])
+            runs.add_properties(target, entry["properties"])
         elif op == "file":
-            artifacts.upload_paths(ws, run_id, [(entry["name"], str(journal_dir / entry["file"]))])
+            artifacts.upload_paths(ws, target, [(entry["name"], str(journal_dir / entry["file"]))])
     for m in metrics:
-        runs.log_metric(run_id, m["name"], m["kind"], m["value"], m.get("step"), m.get("description") or "")
+        runs.log_metric(m.get("run") or run_id, m["name"], m["kind"], m["value"], m.get("step"),
+                        m.get("description") or "")

@@ -4,8 +4,9 @@ The worker cannot open the workspace database, so what the script logs is append
 (``<working dir>/.azureml_journal/journal.jsonl``, files next to it) that travels back with the job's
 results; the launcher replays it into the run history when the job ends
 (``engine/dask_launcher.replay_journal``). The logging methods are the ``Run``'s own
-(``RunMetricsMixin``: same checks, same messages); reading the history back (``get_metrics``,
-``parent``, ``get_details``...) needs the workspace and is not available on a worker.
+(``RunMetricsMixin``: same checks, same messages); ``parent`` logs to the parent run the same way.
+Reading the history back (``get_metrics``, ``get_details``...) needs the workspace and is not available
+on a worker.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from azureml_local.runs import metrics
 from azureml_local.runs.metrics import RunMetricsMixin
 
 JOURNAL_ENV = "AZUREML_LOCAL_RUN_JOURNAL"
+PARENT_ENV = "AZUREML_LOCAL_PARENT_RUN_ID"  # a pipeline step's parent (the pipeline run), for ``run.parent``
 
 
 class _Journal:
@@ -39,34 +41,40 @@ class _Journal:
 
     def log_metric(self, run_id: str, name: str, kind: str, value_json: str, step: int | None = None,
                    description: str = "") -> None:
-        self._append({"op": "metric", "name": name, "kind": kind, "value": value_json, "step": step,
+        self._append({"op": "metric", "run": run_id, "name": name, "kind": kind, "value": value_json, "step": step,
                       "description": description})
 
     def set_tags(self, run_id: str, tags: dict) -> None:
-        self._append({"op": "tags", "tags": {str(k): None if v is None else str(v) for k, v in tags.items()}})
+        self._append({"op": "tags", "run": run_id, "tags": {str(k): None if v is None else str(v) for k, v in tags.items()}})
 
     def add_properties(self, run_id: str, properties: dict) -> None:
-        self._append({"op": "properties", "properties": {str(k): str(v) for k, v in properties.items()}})
+        self._append({"op": "properties", "run": run_id, "properties": {str(k): str(v) for k, v in properties.items()}})
 
-    def add_file(self, name: str, path: str) -> None:
+    def add_file(self, run_id: str, name: str, path: str) -> None:
         with self._lock:
             index = len(list((self.folder / "files").glob("*"))) if (self.folder / "files").exists() else 0
             (self.folder / "files").mkdir(exist_ok=True)
             stored = f"files/{index}"
             shutil.copyfile(path, self.folder / stored)
-        self._append({"op": "file", "name": name, "file": stored})
+        self._append({"op": "file", "run": run_id, "name": name, "file": stored})
 
 
 class _JournalRun(RunMetricsMixin):
     """The run of a job on a Dask worker: writes go to the journal (see the module docstring)."""
 
-    def __init__(self, run_id: str, folder: str):
+    def __init__(self, run_id: str, folder: str, parent_id: str | None = None):
         self._run_id = run_id
         self._ws = _Journal(Path(folder))
+        self._folder, self._parent_id = folder, parent_id
 
     @property
     def id(self) -> str:
         return self._run_id
+
+    @property
+    def parent(self) -> "_JournalRun | None":
+        """The parent run (a pipeline step's pipeline run): its writes go to the same journal."""
+        return _JournalRun(self._parent_id, self._folder) if self._parent_id else None
 
     def _check_writable(self) -> None:
         return None
@@ -96,7 +104,7 @@ class _JournalRun(RunMetricsMixin):
     def upload_file(self, name: str, path_or_stream: str, datastore_name: Any = None) -> None:
         if not isinstance(path_or_stream, (str, os.PathLike)) or not os.path.isfile(path_or_stream):
             raise UserErrorException(f"File {path_or_stream!r} was not found; pass the path of an existing file.")
-        self._ws.add_file(metrics.artifacts.normalize(name), str(path_or_stream))
+        self._ws.add_file(self._run_id, metrics.artifacts.normalize(name), str(path_or_stream))
 
     def upload_files(self, names: list, paths: list, return_artifacts: bool = False, timeout_seconds: Any = None,
                      datastore_name: Any = None) -> None:
@@ -131,4 +139,4 @@ def journal_run() -> _JournalRun | None:
     run_id = os.environ.get("AZUREML_RUN_ID")
     if not folder or not run_id:
         return None
-    return _JournalRun(run_id, folder)
+    return _JournalRun(run_id, folder, os.environ.get(PARENT_ENV) or None)

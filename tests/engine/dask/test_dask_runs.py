@@ -58,7 +58,8 @@ def test_pipeline_with_two_branches_on_dask_respects_max_nodes(ws, tmp_path: Pat
         "for d in ins:\n    total += sum(int(open(f).read()) for f in glob.glob(os.path.join(d, '*.txt')))\n"
         "time.sleep(1.0)\nos.makedirs(out, exist_ok=True)\n"
         "open(os.path.join(out, os.environ['AZUREML_RUN_ID'] + '.txt'), 'w').write(str(total + 1))\n"
-        "from azureml.core import Run\nRun.get_context().log('total', total + 1)\n")
+        "from azureml.core import Run\nrun = Run.get_context()\nrun.log('total', total + 1)\n"
+        "run.parent.log('steps_done', 1)\n")
     a_out, b_out, c_out, d_out = (PipelineData(n) for n in ("a", "b", "c", "d"))
 
     def step(name, ins, out):
@@ -72,6 +73,7 @@ def test_pipeline_with_two_branches_on_dask_respects_max_nodes(ws, tmp_path: Pat
     assert run.wait_for_completion(show_output=False) == "Finished"
     by_name = {s.name: s for s in run.get_steps()}
     assert {n: s.get_metrics()["total"] for n, s in by_name.items()} == {"a": 1, "b": 2, "c": 2, "d": 5}
+    assert run.get_metrics()["steps_done"] == [1, 1, 1, 1]  # run.parent on a worker: the pipeline run
     workers = _worker_pids(client)
     props = {n: s.get_properties() for n, s in by_name.items()}
     assert all(int(p[PROP + "worker_pid"]) in workers for p in props.values())
