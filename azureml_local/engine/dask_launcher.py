@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +36,7 @@ from azureml_local.runs.journal import PARENT_ENV
 
 CONTAINER = "azureml-dask"
 SCHEDULER_ENV = "AZUREML_LOCAL_DASK_SCHEDULER"  # read by pipeline/parallel/dask_pool.py (the same name)
+LIVE_SECONDS = 2.0  # how often the running job's log is fetched into the run's log
 MAX_ATTEMPTS = 2  # the first run and one retry after a lost worker
 LOST_WORKER_EXIT = 137  # what the run's error reports when the worker was lost for good
 _NOT_SHIPPED = ("AZUREML_LOCAL_HOME", "MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
@@ -54,6 +56,7 @@ class DaskJob:
         self.launcher, self.job, self.work_dir, self.log = launcher, job, work_dir, log
         self.future, self.key, self.destinations, self._slot = future, key, destinations, slot
         self._code: int | None = None
+        self._live_attempt, self._live_offset, self._live_checked = 1, 0, time.monotonic()
         self._event_name = f"azureml-local-cancel-{job.run_id}-{key.rsplit('/', 1)[-1]}"
 
     def wait(self, timeout: float | None) -> int | None:
@@ -64,6 +67,8 @@ class DaskJob:
         try:
             info = self.future.result(timeout=timeout)
         except (DaskTimeout, TimeoutError):
+            if time.monotonic() - self._live_checked >= LIVE_SECONDS:
+                self._stream_live()
             return None
         except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost scheduler...: the job failed
             self._code = self._ended(None, f"the Dask task failed: {type(exc).__name__}: {exc}")
@@ -89,7 +94,7 @@ class DaskJob:
         try:
             if info is not None and info.get("result"):
                 try:
-                    self._results_back(info["result"])
+                    self._results_back(info["result"], info.get("attempt") or 1)
                 except Exception as exc:  # noqa: BLE001 - Azurite gone, a bad zip...: the run fails with why
                     problem = f"the job's results could not be brought back from the blob store: {exc}"
             if info is not None:
@@ -116,16 +121,35 @@ class DaskJob:
             except Exception:  # noqa: BLE001 - staging blobs are garbage, not the run's outcome
                 pass
 
-    def _results_back(self, blob: str) -> None:
-        """Unpack the task's results into the service-side folders, append its log, replay its journal."""
+    def _stream_live(self) -> None:
+        """Append what the running attempt logged since the last look (a newer attempt starts over)."""
+        self._live_checked = time.monotonic()
+        store = self.launcher.store
+        for attempt in (self._live_attempt + 1, self._live_attempt):
+            try:
+                data = store.download_bytes(CONTAINER, dask_task.live_log(self.key, attempt))
+            except Exception:  # noqa: BLE001 - not published (yet), or storage busy: try again later
+                continue
+            if attempt != self._live_attempt:
+                self._live_attempt, self._live_offset = attempt, 0
+            if len(data) > self._live_offset:
+                self.log.write(data[self._live_offset:])
+                self.log.flush()
+                self._live_offset = len(data)
+            return
+
+    def _results_back(self, blob: str, attempt: int) -> None:
+        """Unpack the task's results into the service-side folders, append the rest of its log, replay its
+        journal."""
         data = self.launcher.store.download_bytes(CONTAINER, blob)
         dask_task.unpack(data, dict(self.destinations, log=self.work_dir / ".azureml_dask_log"))
-        self._append_log(self.work_dir / ".azureml_dask_log")
+        self._append_log(self.work_dir / ".azureml_dask_log", self._live_offset if attempt == self._live_attempt else 0)
         replay_journal(self.launcher.ws, self.job.run_id, self.work_dir / dask_task.JOURNAL_DIR)
 
-    def _append_log(self, path: Path) -> None:
+    def _append_log(self, path: Path, skip: int) -> None:
         if path.exists():
             with open(path, "rb") as src:
+                src.seek(skip)
                 while chunk := src.read(1 << 20):
                     self.log.write(chunk)
             self.log.flush()

@@ -17,6 +17,7 @@ with a message saying the worker was lost instead of running again.
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -29,7 +30,7 @@ import time
 import uuid
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from azureml_local.runs.journal import JOURNAL_ENV
 from azureml_local.store.blobs.shared import connect
@@ -38,6 +39,7 @@ JOURNAL_DIR = ".azureml_journal"
 WORKDIR_UNIT = "wd"
 LOG_NAME = "std_log.txt"
 CANCEL_CHECK_SECONDS = 1.0
+LIVE_LIMIT = 8 << 20  # logs larger than this are not streamed while the job runs
 LOST_EXIT = -1001  # the exit code a task reports when it refused to run again after lost workers
 
 
@@ -140,7 +142,8 @@ def run_job(payload: dict[str, Any]) -> dict[str, Any]:
         (tmp / "home").mkdir()
         env.update({"AZUREML_LOCAL_HOME": str(tmp / "home"), JOURNAL_ENV: str(work_dir / JOURNAL_DIR)})
         started = time.time()
-        exit_code = _run(argv, work_dir, env, tmp / LOG_NAME, payload["cancel_event"], attempt)
+        live = functools.partial(_publish_live, store, container, live_log(key, attempt), tmp / LOG_NAME)
+        exit_code = _run(argv, work_dir, env, tmp / LOG_NAME, payload["cancel_event"], attempt, live)
         info.update(started=started, ended=time.time(), exit_code=exit_code)
         back = {u: units[u] for u in payload["return_units"]}
         back[WORKDIR_UNIT] = work_dir
@@ -172,8 +175,23 @@ def _worker_address() -> str:
         return ""
 
 
-def _run(argv: list[str] | str, work_dir: Path, env: dict, log_path: Path, cancel_event: str, attempt: int) -> int:
-    """The job's process to its end; stopped (exit code -15/-9) when the launcher sets the cancel event."""
+def live_log(key: str, attempt: int) -> str:
+    """The blob holding the log of ``attempt`` so far (what the launcher streams into the run's log)."""
+    return f"{key}/live-{attempt}.log"
+
+
+def _publish_live(store: Any, container: str, blob: str, log_path: Path, state: dict) -> None:
+    """Upload the log when it grew (whole, up to ``LIVE_LIMIT`` bytes: the rest comes with the results)."""
+    size = log_path.stat().st_size if log_path.exists() else 0
+    if size != state.get("size") and size <= LIVE_LIMIT:
+        store.upload_bytes(container, blob, log_path.read_bytes(), overwrite=True)
+        state["size"] = size
+
+
+def _run(argv: list[str] | str, work_dir: Path, env: dict, log_path: Path, cancel_event: str, attempt: int,
+         live: Callable[[dict], None] | None = None) -> int:
+    """The job's process to its end, its log published as it grows; stopped (exit code -15/-9) when the
+    launcher sets the cancel event."""
     with open(log_path, "ab") as log:
         if attempt > 1:
             log.write(f"azureml-local: Dask attempt {attempt}: the worker running the previous attempt "
@@ -183,11 +201,17 @@ def _run(argv: list[str] | str, work_dir: Path, env: dict, log_path: Path, cance
                                 stdin=subprocess.DEVNULL, start_new_session=True, shell=isinstance(argv, str),
                                 preexec_fn=_pdeathsig)
     event = _cancel_event(cancel_event)
+    state: dict = {}
     while True:
         try:
             return proc.wait(timeout=CANCEL_CHECK_SECONDS)
         except subprocess.TimeoutExpired:
             pass
+        if live is not None:
+            try:
+                live(state)
+            except Exception:  # noqa: BLE001 - live logs are a convenience; the full log comes with the results
+                live = None
         if event is not None and event.is_set():
             _stop(proc)
             return proc.wait()

@@ -209,3 +209,27 @@ def test_script_run_data_in_and_out_through_the_blob_store(ws, tmp_path: Path, d
     assert ws._blobs.download_bytes(store._container(), blob) == b"42"
     log = Path(run.download_file("user_logs/std_log.txt", str(tmp_path / "log.txt")) or tmp_path / "log.txt")
     assert str(ws._local_folder) not in log.read_text().split("worker paths", 1)[1]  # the worker saw its own folders
+
+
+def test_the_log_streams_while_the_job_runs_and_is_whole_once_at_the_end(ws, tmp_path: Path, dask_cluster,
+                                                                          dask_compute):
+    target = dask_compute("daskv", 2)
+    src = tmp_path / "src"
+    src.mkdir()
+    go = tmp_path / "go"  # test instrumentation: the job waits until the test saw its first line
+    (src / "talk.py").write_text(
+        "import os, sys, time\nprint('first line', flush=True)\n"
+        "deadline = time.time() + 120\nwhile not os.path.exists(sys.argv[1]) and time.time() < deadline:\n"
+        "    time.sleep(0.1)\nprint('last line')\n")
+    run = Experiment(ws, "dask-live").submit(ScriptRunConfig(str(src), "talk.py", arguments=[str(go)],
+                                                             compute_target=target))
+    service_log = ws._local_folder / "runs" / run.id / "logs" / "user_logs" / "std_log.txt"
+    deadline = time.monotonic() + 120
+    while not (service_log.exists() and "first line" in service_log.read_text()):
+        assert time.monotonic() < deadline, "the running job's log never reached the run's log"
+        time.sleep(0.2)
+    assert run.get_status() == "Running"
+    go.write_text("go")
+    assert run.wait_for_completion(show_output=False)["status"] == "Completed"
+    text = service_log.read_text()
+    assert text.count("first line") == 1 and text.count("last line") == 1
