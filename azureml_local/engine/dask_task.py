@@ -212,7 +212,7 @@ def _run(argv: list[str] | str, work_dir: Path, env: dict, log_path: Path, cance
                 live(state)
             except Exception:  # noqa: BLE001 - live logs are a convenience; the full log comes with the results
                 live = None
-        if event is not None and event.is_set():
+        if (event is not None and event.is_set()) or _released():
             _stop(proc)
             return proc.wait()
 
@@ -224,6 +224,20 @@ def _cancel_event(name: str) -> Any:
         return Event(name)
     except (ImportError, ValueError):  # not inside a worker (direct call in a test)
         return None
+
+
+def _released() -> bool:
+    """Whether nobody wants this task any more: the client that submitted it is gone (a service killed
+    mid-job) or it was canceled. Its job is then stopped instead of running on unseen."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        key = worker.get_current_task()
+        task = worker.state.tasks.get(key)
+        return task is None or task.state in ("cancelled", "released", "forgotten")
+    except Exception:  # noqa: BLE001 - not inside a worker, or another distributed version: keep running
+        return False
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -233,3 +233,21 @@ def test_the_log_streams_while_the_job_runs_and_is_whole_once_at_the_end(ws, tmp
     assert run.wait_for_completion(show_output=False)["status"] == "Completed"
     text = service_log.read_text()
     assert text.count("first line") == 1 and text.count("last line") == 1
+
+
+def test_service_killed_mid_job_stops_the_job_on_the_worker(ws, tmp_path: Path, dask_cluster, dask_compute):
+    from azureml_local.service.control import service_processes
+
+    target = dask_compute("dasks", 2)
+    src, signals = tmp_path / "src", tmp_path / "signals"
+    src.mkdir()
+    signals.mkdir()
+    (src / "hang.py").write_text(HANG)
+    run = Experiment(ws, "dask-orphan").submit(ScriptRunConfig(str(src), "hang.py",
+                                                               arguments=[str(signals / "m")], compute_target=target))
+    _, job_pid = _wait_for(signals / "m0", "the job never started")
+    for proc in service_processes(ws._local_folder):
+        os.kill(proc.pid, signal.SIGKILL)
+    _wait_gone([job_pid], "the job kept running on the worker after the service that submitted it died")
+    details = run.wait_for_completion(show_output=False, raise_on_error=False)  # a new service recovers the run
+    assert details["status"] == "Failed" and "stopped unexpectedly" in details["error"]["error"]["message"]
