@@ -123,7 +123,7 @@ def run_job(payload: dict[str, Any]) -> dict[str, Any]:
             "worker": _worker_address()}
     if attempt > payload["max_attempts"]:
         return dict(info, exit_code=LOST_EXIT, result=None)
-    tmp = Path(tempfile.mkdtemp(prefix="azureml-dask-"))
+    tmp = Path(tempfile.mkdtemp(prefix="azureml-dask-", dir=worker_directory()))
     try:
         units = {unit: tmp / unit for unit in payload["units"]}
         unpack(store.download_bytes(container, f"{key}/bundle.zip"), units)
@@ -164,6 +164,17 @@ def _leave_thread_pool() -> None:
         secede()
     except (ImportError, ValueError):  # not inside a worker (direct call in a test)
         pass
+
+
+def worker_directory() -> str | None:
+    """The Dask worker's own scratch folder: Dask removes it with the worker, and purges the folder of a
+    worker that was killed when the next one starts (``None`` outside a worker: the system's temp)."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):
+        return None
 
 
 def _worker_address() -> str:

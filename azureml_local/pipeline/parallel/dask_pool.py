@@ -35,6 +35,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
+from azureml_local.engine.dask_task import worker_directory
 from azureml_local.pipeline.parallel import entry_script
 from azureml_local.pipeline.parallel.batching import MiniBatch
 from azureml_local.pipeline.parallel.logs import LogLayout
@@ -69,7 +70,7 @@ def _job(job: str, source: bytes, config: dict) -> tuple[str, Any]:
     with _jobs_lock:
         if job in _jobs:
             return _jobs[job]
-        folder = tempfile.mkdtemp(prefix="azureml-prs-")
+        folder = tempfile.mkdtemp(prefix="azureml-prs-", dir=worker_directory())
         with zipfile.ZipFile(io.BytesIO(source)) as zf:
             zf.extractall(folder)
         logs = os.path.join(folder, "logs")
