@@ -1,0 +1,97 @@
+"""The Studio in a real Chromium: from the experiment list to a pipeline graph, a failed step's
+traceback, a running step's growing log, a download, and the copied curl example run as is."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+
+from azureml.core import Experiment, ScriptRunConfig
+
+from azureml_local.service import control, urls
+from studio_scenario import pipeline, script_run, write
+
+SLOW = "import time\nfor i in range(60):\n    print('tick', i, flush=True)\n    time.sleep(0.5)\n"
+
+
+def test_walk_from_experiments_to_a_pipeline_graph_and_a_failed_step(ws, tmp_path, browser_page, screenshot) -> None:
+    run = script_run(ws, tmp_path)
+    pipe = pipeline(ws, tmp_path)
+    first = Experiment(ws, "pipe").submit(pipe, continue_on_step_failure=True)
+    first.wait_for_completion(show_output=False, raise_on_error=False)
+    second = Experiment(ws, "pipe").submit(pipe, continue_on_step_failure=True)  # prep is reused
+    second.wait_for_completion(show_output=False, raise_on_error=False)
+    page = browser_page
+
+    page.goto(urls.studio_url(ws))
+    assert "token=" not in page.url
+    page.wait_for_selector("#experiments")
+    screenshot(page, "experiments")
+    page.click("#experiments >> text=pipe")
+    page.wait_for_selector("#runs")
+    assert page.inner_text("#run-count").startswith("2 runs")
+    screenshot(page, "experiment")
+    page.click(f"#runs a[href='/studio/runs/{second.id}']")
+    page.wait_for_selector("#graph svg")
+    nodes = page.locator("#graph g.node")
+    assert nodes.count() == 3
+    assert page.locator("#graph g.node.reused[data-step='prep']").count() == 1
+    assert page.locator("#graph g.node-bad[data-step='evaluate']").count() == 1
+    steps = page.inner_text("#steps")
+    assert "♻ reused same step definition" in steps and "allow_reuse=False" in steps  # reuse / re-run reasons
+    screenshot(page, "pipeline-graph")
+
+    page.click("#graph g[data-step='evaluate']")
+    page.wait_for_selector("#error")
+    assert "evaluation exploded: no labels" in page.inner_text("#error")
+    page.wait_for_function("document.getElementById('log').textContent.includes('Traceback')")
+    assert "ValueError: evaluation exploded" in page.inner_text("#log")
+    screenshot(page, "failed-step")
+
+    page.goto(run.get_portal_url())
+    page.wait_for_selector("#metrics svg.chart")
+    assert page.locator("#metrics figure.chart-box").count() >= 3
+    screenshot(page, "run")
+    with page.expect_download() as download:
+        page.click("#files a.download >> text=outputs/model.txt")
+    assert open(download.value.path()).read() == "weights: 42\n"
+
+
+def test_a_running_steps_log_grows_in_the_page(ws, tmp_path, browser_page, screenshot) -> None:
+    folder = write(tmp_path / "slow", "slow.py", SLOW)
+    run = Experiment(ws, "live").submit(ScriptRunConfig(str(folder), "slow.py", compute_target="local"))
+    try:
+        page = browser_page
+        page.goto(run.get_portal_url())
+        page.wait_for_function("document.getElementById('log') && "
+                               "document.getElementById('log').textContent.includes('tick 1')", timeout=120_000)
+        seen = page.inner_text("#log").count("tick")
+        page.wait_for_function(f"document.getElementById('log').textContent.split('tick').length - 1 > {seen + 2}",
+                               timeout=60_000)
+        assert page.locator(".run-head .badge").inner_text() == "Running"
+        screenshot(page, "live-log")
+    finally:
+        run.cancel()
+    run.wait_for_completion(raise_on_error=False)
+
+
+def test_the_copied_curl_example_starts_the_published_pipeline(ws, tmp_path, browser_page, screenshot) -> None:
+    published = pipeline(ws, tmp_path, broken=False).publish(name="nightly", description="prep and fit")
+    control.ensure_listening(ws)
+    page = browser_page
+    page.goto(urls.studio_url(ws, "pipelines"))
+    page.wait_for_selector(f"#pipeline-{published.id}")
+    screenshot(page, "pipelines")
+    page.click(f"button[data-target='curl-{published.id}']")
+    page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
+    command = page.evaluate("navigator.clipboard.readText()")
+    assert command.startswith("curl -sS -X POST") and published.endpoint in command
+    answer = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, check=True)
+    run_id = json.loads(answer.stdout)["Id"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", run_id)
+    deadline = time.monotonic() + 180
+    while ws._context.runs.status(run_id) not in ("Completed", "Failed", "Canceled") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert ws._context.runs.status(run_id) == "Completed"
+    assert ws._context.runs.run(run_id)["experiment_name"] == "from-rest"
