@@ -46,7 +46,7 @@ def dataset_page(ctx: WorkspaceContext, name: str, version: int | None = None) -
                                  f"{', '.join(str(v['version']) for v in versions)}).")
     definition = _json(chosen["definition"])
     page = {"name": name, "version": chosen["version"], "kind": definition.get("kind", ""),
-            "description": chosen.get("description") or "", "tags": _json(chosen.get("tags") or "{}"),
+            "description": chosen.get("description") or "", "dataset_tags": _json(chosen.get("tags") or "{}"),
             "definition": json.dumps(definition, indent=2), "sources": defs.source_labels(definition),
             "versions": [{"version": v["version"], "created": (v.get("created") or "")[:19],
                           "description": v.get("description") or ""} for v in versions],

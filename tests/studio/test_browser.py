@@ -24,6 +24,7 @@ def test_walk_from_experiments_to_a_pipeline_graph_and_a_failed_step(ws, tmp_pat
     second.wait_for_completion(show_output=False, raise_on_error=False)
     page = browser_page
 
+    control.ensure_listening(ws)
     page.goto(urls.studio_url(ws))
     assert "token=" not in page.url
     page.wait_for_selector("#experiments")
@@ -95,3 +96,49 @@ def test_the_copied_curl_example_starts_the_published_pipeline(ws, tmp_path, bro
         time.sleep(0.5)
     assert ws._context.runs.status(run_id) == "Completed"
     assert ws._context.runs.run(run_id)["experiment_name"] == "from-rest"
+
+
+def test_schedules_datastores_datasets_models_computes_environments(ws, tmp_path, published, browser_page,
+                                                                     screenshot) -> None:
+    from azureml.core import Dataset, Environment, Model
+    from azureml.pipeline.core.schedule import Schedule, ScheduleRecurrence
+
+    csv = write(tmp_path / "data", "iris.csv", "sepal,petal,species\n5.1,1.4,setosa\n6.2,4.5,versicolor\n")
+    store = ws.get_default_datastore()
+    store.upload_files([str(csv / "iris.csv")], target_path="tables", overwrite=True, show_progress=False)
+    Dataset.Tabular.from_delimited_files((store, "tables/iris.csv")).register(ws, "iris", description="flowers")
+    model_file = write(tmp_path / "model", "model.pkl", "weights")
+    Model.register(ws, str(model_file / "model.pkl"), "classifier", tags={"stage": "dev"})
+    Environment("training-env").register(ws)
+    schedule = Schedule.create(ws, "nightly", published.id, "scheduled",
+                               recurrence=ScheduleRecurrence(frequency="Day", interval=1, hours=[2], minutes=[0],
+                                                             start_time="2099-01-01T00:00:00"))
+    control.ensure_listening(ws)  # what `azureml-local studio` does before printing the link
+    page = browser_page
+    page.goto(urls.studio_url(ws, "schedules"))
+    assert "nightly" in page.inner_text("#schedules") and "2099-01-01T02:00:00" in page.inner_text("#schedules")
+    screenshot(page, "schedules")
+    page.click(f"a[href='/studio/schedules/{schedule.id}']")
+    page.wait_for_selector("#fires")
+    page.click("nav >> text=Datastores")
+    page.click("#datastores >> text=workspaceblobstore")
+    page.click("#blobs >> text=tables/")
+    assert "iris.csv" in page.inner_text("#blobs")
+    screenshot(page, "datastore")
+    with page.expect_download() as download:
+        page.click("#blobs a.download >> text=iris.csv")
+    assert open(download.value.path()).read().startswith("sepal,petal,species")
+    page.click("nav >> text=Datasets")
+    page.click("#datasets >> text=iris")
+    page.wait_for_selector("#preview")
+    assert "versicolor" in page.inner_text("#preview")
+    screenshot(page, "dataset")
+    page.click("nav >> text=Models")
+    assert "classifier" in page.inner_text("main")
+    screenshot(page, "models")
+    page.click("nav >> text=Compute")
+    assert "local" in page.inner_text("main")
+    page.click("nav >> text=Environments")
+    assert "training-env" in page.inner_text("main")
+    screenshot(page, "environments")
+    schedule.disable(wait_for_provisioning=True)
