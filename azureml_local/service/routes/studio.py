@@ -129,25 +129,9 @@ def snapshot_file(request: Request, run_id: str, path: str, inline: bool = False
     return _file(request, path, lambda: files.read_snapshot_file(request.app.state.ctx, run_id, path), inline)
 
 
-@router.get("/pipelines")
-def pipelines(request: Request) -> HTMLResponse:
-    return _page(request, "published.html", lambda: endpoints.published_page(request.app.state.ctx))
-
-
-@router.get("/schedules")
-def schedules(request: Request) -> HTMLResponse:
-    return _page(request, "schedules.html",
-                 lambda: {"schedules": endpoints.schedule_summaries(request.app.state.ctx)})
-
-
 @router.get("/schedules/{schedule_id}")
 def schedule(request: Request, schedule_id: str) -> HTMLResponse:
     return _page(request, "schedule.html", lambda: endpoints.schedule_history(request.app.state.ctx, schedule_id))
-
-
-@router.get("/datastores")
-def datastores(request: Request) -> HTMLResponse:
-    return _page(request, "datastores.html", lambda: assets.datastores_page(request.app.state.ctx))
 
 
 @router.get("/datastores/{name}")
@@ -160,26 +144,26 @@ def blob(request: Request, name: str, path: str, inline: bool = False) -> Respon
     return _file(request, path, lambda: files.read_blob(request.app.state.ctx, name, path), inline)
 
 
-@router.get("/datasets")
-def datasets(request: Request) -> HTMLResponse:
-    return _page(request, "datasets.html", lambda: assets.datasets_page(request.app.state.ctx))
-
-
 @router.get("/datasets/{name}")
 def dataset(request: Request, name: str, version: int | None = None) -> HTMLResponse:
     return _page(request, "dataset.html", lambda: assets.dataset_page(request.app.state.ctx, name, version))
 
 
-@router.get("/models")
-def models(request: Request) -> HTMLResponse:
-    return _page(request, "listing.html", lambda: assets.listing(request.app.state.ctx, "models"))
+# the pages of the top bar without parameters: name -> (template, page data of a context)
+PAGES: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    "pipelines": ("published.html", endpoints.published_page),
+    "schedules": ("schedules.html", lambda ctx: {"schedules": endpoints.schedule_summaries(ctx)}),
+    "datastores": ("datastores.html", assets.datastores_page),
+    "datasets": ("datasets.html", assets.datasets_page),
+    **{kind: ("listing.html", lambda ctx, kind=kind: assets.listing(ctx, kind)) for kind in assets.LISTINGS},
+}
 
 
-@router.get("/computes")
-def computes(request: Request) -> HTMLResponse:
-    return _page(request, "listing.html", lambda: assets.listing(request.app.state.ctx, "computes"))
-
-
-@router.get("/environments")
-def environments(request: Request) -> HTMLResponse:
-    return _page(request, "listing.html", lambda: assets.listing(request.app.state.ctx, "environments"))
+@router.get("/{kind}")
+def top_page(request: Request, kind: str) -> HTMLResponse:
+    """Pipelines, schedules, datastores, datasets, models, computes, environments (registered last)."""
+    ctx = request.app.state.ctx
+    if kind not in PAGES:
+        return _error(ctx, 404, f"No Studio page /studio/{kind}; the pages are linked from the top bar.")
+    template, produce = PAGES[kind]
+    return _page(request, template, lambda: produce(ctx))
