@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import time
 
 from azureml.core import Experiment, ScriptRunConfig
@@ -77,25 +78,45 @@ def test_a_running_steps_log_grows_in_the_page(ws, tmp_path, browser_page, scree
     run.wait_for_completion(raise_on_error=False)
 
 
-def test_the_copied_curl_example_starts_the_published_pipeline(ws, tmp_path, browser_page, screenshot) -> None:
+def _copy(page, target: str) -> str:
+    """Click a Copy button and read what it put on the clipboard."""
+    button = page.locator(f"button[data-target='{target}']")
+    button.click()
+    page.wait_for_function(f"document.querySelector(\"button[data-target='{target}']\").textContent === 'Copied'")
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def _finished(ws, run_id: str) -> str:
+    deadline = time.monotonic() + 180
+    while ws._context.runs.status(run_id) not in ("Completed", "Failed", "Canceled") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return ws._context.runs.status(run_id)
+
+
+def test_the_copied_examples_start_the_published_pipeline_and_endpoint(ws, tmp_path, browser_page,
+                                                                      screenshot) -> None:
+    from azureml.pipeline.core import PipelineEndpoint
+
     published = pipeline(ws, tmp_path, broken=False).publish(name="nightly", description="prep and fit")
+    endpoint = PipelineEndpoint.publish(ws, "nightly-endpoint", "the nightly pipeline", published)
     control.ensure_listening(ws)
     page = browser_page
     page.goto(urls.studio_url(ws, "pipelines"))
     page.wait_for_selector(f"#pipeline-{published.id}")
     screenshot(page, "pipelines")
-    page.click(f"button[data-target='curl-{published.id}']")
-    page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
-    command = page.evaluate("navigator.clipboard.readText()")
+    command = _copy(page, f"curl-{published.id}")
     assert command.startswith("curl -sS -X POST") and published.endpoint in command
     answer = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, check=True)
     run_id = json.loads(answer.stdout)["Id"]
     assert re.fullmatch(r"[0-9a-f-]{36}", run_id)
-    deadline = time.monotonic() + 180
-    while ws._context.runs.status(run_id) not in ("Completed", "Failed", "Canceled") and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert ws._context.runs.status(run_id) == "Completed"
+    assert _finished(ws, run_id) == "Completed"
     assert ws._context.runs.run(run_id)["experiment_name"] == "from-rest"
+    script = _copy(page, f"requests-{endpoint.id}")
+    assert endpoint.endpoint in script
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    endpoint_run = answer.stdout.strip()
+    assert _finished(ws, endpoint_run) == "Completed"
+    assert ws._context.pipeline_runs.get(endpoint_run)["pipeline_id"] == published.id
 
 
 def test_schedules_datastores_datasets_models_computes_environments(ws, tmp_path, published, browser_page,
