@@ -16,14 +16,16 @@ PAUSE_ENV = "AZUREML_LOCAL_FAULT_PAUSE"
 MARKER_ENV = "AZUREML_LOCAL_FAULT_MARKER"
 PAUSE_SECONDS = 600.0  # long enough for any test to kill the process; never forever
 
-# the points placed in the code (a test names one of these)
-POINTS = ("run.snapshot", "run.upload", "run.finalize", "step.snapshot", "step.upload", "step.publish",
-          "pipeline.finalize")
+# the points placed in the code (a test names one; a step's point may be scoped to a step: ``name:step``)
+POINTS = ("run.queued", "run.claimed", "run.snapshot", "run.upload", "run.finalize",
+          "step.snapshot", "step.upload", "step.publish", "pipeline.finalize")
 
 
-def pause_point(name: str) -> None:
-    """Pause here when a test asked for point ``name`` (see the module docstring); else return at once."""
-    if os.environ.get(PAUSE_ENV) != name:
+def pause_point(name: str, scope: str | None = None) -> None:
+    """Pause here when a test asked for point ``name``, or ``name:scope`` (e.g. ``step.publish:prep``:
+    only that step), see the module docstring; else return at once."""
+    wanted = os.environ.get(PAUSE_ENV)
+    if wanted is None or (wanted != name and wanted != f"{name}:{scope}"):
         return
     marker = os.environ.get(MARKER_ENV)
     if not marker:

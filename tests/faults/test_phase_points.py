@@ -2,7 +2,8 @@
 
 The service is started with ``AZUREML_LOCAL_FAULT_PAUSE=<point>`` (``azureml_local.faults``): it
 writes the marker file and waits at that point, and the test SIGKILLs it there. Then, with the
-variable gone: the run ends Failed with the reason (a client waiting on it never hangs), nothing
+variable gone: the run ends Failed with the reason, or Completed when it was still queued (the
+waiting client wakes a new service); a client waiting on it never hangs; nothing
 stays active, the database passes ``PRAGMA integrity_check``, every file the killed run lists has
 its full content, and the next submit starts a new service by itself and completes. For a
 pipeline: a step that finished publishing before the kill is reused; a step killed while
@@ -96,7 +97,12 @@ def script_run(ws, src: Path):
     return Experiment(ws, "phase-points").submit(config)
 
 
-@pytest.mark.parametrize("point", ["run.snapshot", "run.upload", "run.finalize"])
+# point -> the killed run's final status (a run still queued is executed by the next service)
+RUN_POINTS = {"run.queued": "Completed", "run.claimed": "Failed", "run.snapshot": "Failed", "run.upload": "Failed",
+              "run.finalize": "Failed"}
+
+
+@pytest.mark.parametrize("point", list(RUN_POINTS))
 def test_service_killed_at_a_phase_of_a_run(ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paused,
                                             point: str) -> None:
     src = tmp_path / "src"
@@ -105,10 +111,12 @@ def test_service_killed_at_a_phase_of_a_run(ws, tmp_path: Path, monkeypatch: pyt
     run = kill_at(ws, monkeypatch, paused(point), lambda: script_run(ws, src))
 
     details = run.wait_for_completion(raise_on_error=False)  # must not hang
-    assert details["status"] == "Failed" and REASON in details["error"]["error"]["message"], details
+    assert details["status"] == RUN_POINTS[point], details
+    if details["status"] == "Failed":
+        assert REASON in details["error"]["error"]["message"], details
     assert_consistent(ws)
     listed = [n for n in run.get_file_names() if n.startswith("outputs/")]
-    assert len(listed) == (PARTS if point == "run.finalize" else 0)  # uploaded before the kill, or not at all
+    assert len(listed) == (0 if point in ("run.claimed", "run.snapshot", "run.upload") else PARTS)  # all or none
     assert_listed_files_whole(run, tmp_path)
 
     again = script_run(ws, src)  # a new service starts by itself
@@ -133,11 +141,17 @@ def pipeline(ws, src: Path):
     return Pipeline(ws, steps=[prep, check])
 
 
-# point -> is the first run's prep step reused by the next submit
-PIPELINE_POINTS = {"step.snapshot": False, "step.upload": False, "step.publish": False, "pipeline.finalize": True}
-# point -> the first run's prep step status after the kill
-PREP_STATUS = {"step.snapshot": "Failed", "step.upload": "Failed", "step.publish": "Completed",
-               "pipeline.finalize": "Completed"}
+# point -> (the killed pipeline's final status, its prep step's status (None: never started), prep reusable).
+# A step is Completed only once its outputs are in the datastore, and reusable only once its reuse entry
+# is recorded after that: killed before, it is re-run by the next submit.
+PIPELINE_POINTS = {
+    "run.queued": ("Finished", "Completed", True),  # still queued: the next service runs it
+    "run.claimed": ("Failed", None, False),
+    "step.snapshot:prep": ("Failed", "Failed", False),
+    "step.upload:prep": ("Failed", "Failed", False),  # its process ended, its outputs not uploaded
+    "step.publish:prep": ("Failed", "Completed", False),  # outputs uploaded, reuse not recorded
+    "pipeline.finalize": ("Failed", "Completed", True),  # every step published, the pipeline's status not written
+}
 
 
 @pytest.mark.parametrize("point", list(PIPELINE_POINTS))
@@ -145,24 +159,22 @@ def test_service_killed_at_a_phase_of_a_pipeline(ws, tmp_path: Path, monkeypatch
                                                  point: str) -> None:
     from azureml.core import Experiment
 
+    final, prep_status, reusable = PIPELINE_POINTS[point]
     experiment = Experiment(ws, "phase-points")
     first = kill_at(ws, monkeypatch, paused(point), lambda: experiment.submit(pipeline(ws, tmp_path / "src")))
 
-    assert first.wait_for_completion(show_output=False, raise_on_error=False) == "Failed"  # must not hang
-    error = ws._context.runs.error(first.id)
-    assert REASON in str(error), error
+    assert first.wait_for_completion(show_output=False, raise_on_error=False) == final  # must not hang
+    if final == "Failed":
+        assert REASON in str(ws._context.runs.error(first.id)), ws._context.runs.error(first.id)
     assert_consistent(ws)
     prep_rows = [r for r in ws._context.runs.list_runs(root_run_id=first.id) if r["name"] == "prep"]
-    reusable = [r for r in prep_rows
-                if ws._context.db.query_one("SELECT 1 FROM reuse_entries WHERE step_run_id = ?", (r["run_id"],))]
-    assert bool(reusable) == PIPELINE_POINTS[point]
-    # a step is Completed only once its outputs are in the datastore; killed before that, it failed with the reason
-    assert [r["status"] for r in prep_rows] == [PREP_STATUS[point]]
-    if PREP_STATUS[point] == "Failed":
-        assert REASON in str(ws._context.runs.error(prep_rows[0]["run_id"]))  # reusable only once its outputs were all published
+    assert [r["status"] for r in prep_rows] == ([prep_status] if prep_status else [])
+    if prep_status == "Failed":
+        assert REASON in str(ws._context.runs.error(prep_rows[0]["run_id"]))
+    query = "SELECT 1 FROM reuse_entries WHERE step_run_id = ?"
+    assert any(ws._context.db.query_one(query, (r["run_id"],)) for r in prep_rows) == reusable
 
     second = experiment.submit(pipeline(ws, tmp_path / "src"))  # a new service starts by itself
     assert second.wait_for_completion(show_output=False) == "Finished"  # check.py found prep's outputs whole
     prep = second.find_step_run("prep")[0]
-    reused = bool(prep_rows) and prep.id == prep_rows[0]["run_id"]
-    assert reused == PIPELINE_POINTS[point]
+    assert (bool(prep_rows) and prep.id == prep_rows[0]["run_id"]) == reusable  # reused, or re-run

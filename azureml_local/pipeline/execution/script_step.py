@@ -32,7 +32,7 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     def bind(job: "ScriptJob", work_dir: Path) -> None:
         outputs.update(binding.bind_job(bctx, step, job, work_dir))
 
-    pause_point("step.snapshot")
+    pause_point("step.snapshot", step.get("name"))
     snapshot_dir = _snapshot_dir(ctx, step)
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
     job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
@@ -75,7 +75,7 @@ def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
     landed, so a service killed meanwhile leaves it active and recovery fails it (never Completed
     with outputs missing)."""
     ctx.ws._context.pipeline_runs.update_step(result.step_run_id, outputs=result.outputs)
-    pause_point("step.upload")  # the step's process ended, its outputs not uploaded yet
+    pause_point("step.upload", step.get("name"))  # the step's process ended, its outputs not uploaded yet
     try:
         binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
     finally:  # its files and logs land either way (a failed output upload fails it in the orchestrator)
@@ -83,7 +83,7 @@ def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
     if completed != "Completed":
         raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
                            f"see the error of step run {result.step_run_id}.")
-    pause_point("step.publish")  # outputs uploaded and the step run Completed, reuse not recorded yet
+    pause_point("step.publish", step.get("name"))  # outputs uploaded, step run Completed, reuse not recorded
     if result.key is not None:
         reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
                      ctx.pipeline_run_id, step["node_id"], result.outputs)
