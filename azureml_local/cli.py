@@ -7,8 +7,13 @@
     azureml-local service start [--foreground] [--host HOST] [--path DIR]
     azureml-local service status|stop|port [--path DIR]
                                              the workspace service (REST endpoints, queue, schedules)
-    azureml-local schedule list [--path DIR] | history SCHEDULE_ID [--limit N] [--path DIR]
+    azureml-local schedules list | history SCHEDULE_ID [--limit N]   (also: schedule)
                                              schedules, their next fire and each fire's run or error
+    azureml-local studio [--open]            the local Studio's URL (starts the service)
+    azureml-local runs list|show|logs|cancel runs: listing, details, log (--follow), cancel
+    azureml-local pipelines list | endpoints list
+                                             published pipelines / pipeline endpoints and their REST URLs
+    (every look-at-the-workspace command takes --path DIR and --json; azureml_local/cli_commands/)
     azureml-local prune                      stop Azurite processes whose workspace folder is gone
 
 Each command only parses arguments and calls a function of the package.
@@ -20,8 +25,8 @@ import json
 import os
 import sys
 
+from azureml_local import cli_commands
 from azureml_local.exceptions import AzureMLException
-from azureml_local.pipeline.scheduling import report as schedule_report
 from azureml_local.service import control
 from azureml_local.service.urls import is_loopback, service_port
 from azureml_local.store.azurite import install_azurite, prune_orphans
@@ -89,18 +94,6 @@ def _exec_foreground(ws, host: str | None) -> int:
     return 0  # not reached
 
 
-def cmd_schedule(args: argparse.Namespace) -> int:
-    ctx = _workspace(args.path)._context
-    if args.action == "history":
-        if not args.schedule_id:
-            print("error: schedule history needs a SCHEDULE_ID (see `azureml-local schedule list`)", file=sys.stderr)
-            return 2
-        print(schedule_report.format_history(ctx, args.schedule_id, args.limit))
-    else:
-        print(schedule_report.format_list(ctx))
-    return 0
-
-
 def cmd_prune(args: argparse.Namespace) -> int:
     stopped = prune_orphans()
     print(f"stopped {len(stopped)} orphaned Azurite process(es)" + (f": {stopped}" if stopped else ""))
@@ -129,12 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     service.add_argument("--host", default=None,
                          help="start: address to listen on (default $AZUREML_LOCAL_SERVICE_HOST or 127.0.0.1)")
     service.set_defaults(func=cmd_service)
-    schedule = sub.add_parser("schedule", help="list schedules, or one schedule's fire history")
-    schedule.add_argument("action", choices=["list", "history"])
-    schedule.add_argument("schedule_id", nargs="?")
-    schedule.add_argument("--limit", type=int, default=None)
-    schedule.add_argument("--path", default=None)
-    schedule.set_defaults(func=cmd_schedule)
+    cli_commands.register(sub)
     sub.add_parser("prune", help="stop Azurite processes whose workspace folder is gone").set_defaults(func=cmd_prune)
     return parser
 

@@ -1,14 +1,23 @@
 """``azureml.widgets.RunDetails``: a run's status, metrics and children, without ipywidgets.
 
-In Jupyter (IPython display available and a kernel running) ``show()`` displays
-an HTML table; elsewhere it prints a text summary.
+In Jupyter (IPython display available and a kernel running) ``show()`` displays the run view
+(status, steps or child runs, metrics, a link to the run's local Studio page) and refreshes it
+every few seconds while the run is active; elsewhere it prints a text summary with that link.
 """
 from __future__ import annotations
 
 import html
+import threading
+import time
 from typing import Any
 
+from azureml_local import status as states
+
 from azureml_local.exceptions import UserErrorException
+
+
+REFRESH_SECONDS = 3.0
+ACTIVE = frozenset(states.ACTIVE_STATES) | {"Running", "NotStarted", "Queued"}  # PipelineRun's statuses too
 
 
 class RunDetails:
@@ -25,7 +34,7 @@ class RunDetails:
         details = run.get_details()
         summary = {"Run Id": run.id, "Experiment": run.experiment.name, "Type": run.type,
                    "Status": details.get("status"), "Start Time": details.get("startTimeUtc", ""),
-                   "End Time": details.get("endTimeUtc", "")}
+                   "End Time": details.get("endTimeUtc", ""), "Studio": run.get_portal_url()}
         if details.get("error"):
             summary["Error"] = (details["error"].get("error") or {}).get("message", "")
         children = [{"Run Id": c.id, "Name": getattr(c, "name", None) or "", "Type": c.type, "Status": c.get_status()}
@@ -35,8 +44,13 @@ class RunDetails:
     def get_html(self) -> str:
         summary, metrics, children = self._rows()
 
+        def cell(key: str, value: Any) -> str:
+            if key == "Studio":
+                return f'<a href="{html.escape(str(value))}" target="_blank">Open the run in the local Studio</a>'
+            return html.escape(str(value))
+
         def table(rows: list[tuple[str, Any]], head: tuple[str, str]) -> str:
-            body = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+            body = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{cell(str(k), v)}</td></tr>" for k, v in rows)
             return (f"<table><tr><th>{head[0]}</th><th>{head[1]}</th></tr>{body}</table>")
 
         parts = ["<h4>Run details</h4>", table(list(summary.items()), ("Property", "Value"))]
@@ -58,13 +72,30 @@ class RunDetails:
         return "\n".join(lines)
 
     def show(self) -> None:
-        """Display in a notebook; print in a plain script."""
+        """Display in a notebook (refreshed while the run is active); print in a plain script."""
         if _in_notebook():
             from IPython.display import HTML, display
 
-            display(HTML(self.get_html()))
+            handle = display(HTML(self.get_html()), display_id=True)
+            if self.run_instance.get_status() in ACTIVE and handle is not None:
+                threading.Thread(target=self._refresh, args=(handle,), daemon=True,
+                                 name=f"RunDetails-{self.run_instance.id}").start()
         else:
             print(self.get_text())
+
+    def _refresh(self, handle: Any, every: float = REFRESH_SECONDS) -> None:
+        """Update the displayed view until the run ends (one last update shows its final state)."""
+        from IPython.display import HTML
+
+        while True:
+            time.sleep(every)
+            active = self.run_instance.get_status() in ACTIVE
+            try:
+                handle.update(HTML(self.get_html()))
+            except Exception:  # noqa: BLE001 - the kernel or the output went away: stop quietly
+                return
+            if not active:
+                return
 
     def _repr_html_(self) -> str:
         return self.get_html()

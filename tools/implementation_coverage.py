@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 MANIFEST_PATH = ROOT / "compat" / "sdk_manifest.json"
 OUTPUT = ROOT / "IMPLEMENTATION_COVERAGE.md"
-AREAS = ("azureml.core", "azureml.data", "azureml.exceptions", "azureml.pipeline.core", "azureml.pipeline.steps")
+AREAS = ("azureml.core", "azureml.data", "azureml.exceptions", "azureml.pipeline.core", "azureml.pipeline.steps",
+         "azureml.train")
 
 
 def our_instance_attributes(cls: type) -> set[str]:

@@ -27,6 +27,7 @@ from azureml_local.engine import dask_clusters
 from azureml_local.engine.env import run_environment
 from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.launchers import Launcher, LocalProcessLauncher
+from azureml_local.faults import pause_point
 from azureml_local.runs import artifacts
 from azureml_local.status import RUNNING_STATES
 from azureml_local.store.runs import error_dict
@@ -107,6 +108,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
 
 
 def _prepare(ws: "Workspace", job: ScriptJob, experiment_id: str, work_dir: Path, launcher: Launcher, log: BinaryIO) -> None:
+    pause_point("run.snapshot")
     launcher.prepare(job, work_dir, log)
     (work_dir / "outputs").mkdir(exist_ok=True)
     if job.script and job.command is None and not _has_script(job, work_dir):
@@ -168,6 +170,7 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
     std_log = log_paths(ws, job.run_id)[STD_LOG]
     if std_log.exists():
         items.append((STD_LOG, str(std_log)))
+    pause_point("run.upload")
     try:
         artifacts.upload_paths(ws, job.run_id, items)
         if std_log.exists():  # the driver log is the same file (hard link): index it, upload once
@@ -176,6 +179,7 @@ def _finish(ws: "Workspace", job: ScriptJob, work_dir: Path, status: str, error:
         if status == "Completed":
             status, error = "Failed", error_dict(f"Uploading the run's files failed: {exc}",
                                                          code="SystemError")
+    pause_point("run.finalize")
     with ws._context.db.transaction():  # the run and the children it left open end together
         ws._context.runs.close_open_children(job.run_id, status)
         ws._context.runs.set_status(job.run_id, status, error=error, pid=None, end=end)

@@ -148,7 +148,7 @@ class Pipeline:
                                  continue_on_step_failure=continue_on_step_failure, tags=tags,
                                  parent_run_id=parent_run_id)
         print("Submitted PipelineRun", run.id)
-        print("Link to Azure Machine Learning Portal:", _portal_url(run))
+        print("Link to Azure Machine Learning Portal:", run.get_portal_url())
         return run
 
     def publish(self, name: str | None = None, description: str | None = None, version: str | None = None,
@@ -187,9 +187,3 @@ def _module_id(step: dict) -> str:
 
     return str(uuid.UUID(step["fingerprint"][:32]))
 
-
-def _portal_url(run: Any) -> str:
-    get_url = getattr(run, "get_portal_url", None)
-    if callable(get_url):
-        return get_url()
-    return "file://" + str(run._workspace._local_folder / "runs" / run.id)

@@ -11,12 +11,12 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
-from azureml_local.engine.recovery import recover_if_orphaned
 from azureml_local.exceptions import ActivityFailedException, ExperimentExecutionException, ServiceException
 from azureml_local.experiment import Experiment
 from azureml_local.pipeline.publishing.submit import publish_definition
 from azureml_local.pipeline.step_run import StepRun, _INTERRUPTED, poll_delays
 from azureml_local.run import Run
+from azureml_local.runs.waiting import recover_or_wake
 from azureml_local.status import ACTIVE_STATES, PIPELINE_RUNNING_STATES, is_terminal, pipeline_status
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class PipelineRun(Run):
         raw = runs.status(self.id)
         if not is_terminal(raw) and time.monotonic() - getattr(self, "_orphan_checked", 0.0) > 1.0:
             self._orphan_checked = time.monotonic()
-            if recover_if_orphaned(self._workspace._context, self.id):
+            if recover_or_wake(self._workspace, self.id):
                 raw = runs.status(self.id)
         return pipeline_status(raw)
 

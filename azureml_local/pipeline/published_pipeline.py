@@ -173,8 +173,9 @@ class PublishedPipeline:
         return self.get_portal_url()
 
     def get_portal_url(self) -> str:
-        """Where the pipeline is reachable locally: its REST endpoint (there is no Studio page)."""
-        return self._endpoint
+        """The local Studio's page of published pipelines (REST URL and copyable examples of this one)."""
+        service_control.ensure_listening(self.workspace)
+        return urls.studio_url(self.workspace, "pipelines")
 
     # -- operations ---------------------------------------------------------------------------
     def submit(self, workspace: Any, experiment_name: str, pipeline_parameters: dict | None = None,

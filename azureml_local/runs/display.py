@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from azureml_local.service.control import ensure_listening
+from azureml_local.service.urls import run_studio_url
+
 
 class RunDisplayMixin:
     """The host class provides ``_ws``, ``_run_id``, ``_experiment``, ``type``, ``status``, ``DELIM``."""
@@ -20,8 +23,10 @@ class RunDisplayMixin:
         return "https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.core.run.run?view=azure-ml-py"
 
     def get_portal_url(self) -> str:
-        """Where to look at the run: its local run folder (the Studio page when the service serves one)."""
-        return (self._ws._local_folder / "runs" / self._run_id).as_uri()
+        """The run's page in the local Studio, served by the workspace service (started here when none runs,
+        so the link works when opened at once); the link carries a token of the workspace."""
+        ensure_listening(self._ws)
+        return run_studio_url(self._ws, self._run_id)
 
     # -- display -------------------------------------------------------------------------------------------
     def _get_base_info_dict(self) -> OrderedDict:
@@ -39,7 +44,7 @@ class RunDisplayMixin:
         import html
 
         info = self._get_base_info_dict()
-        info["Details Page"] = f'<a href="{self.get_portal_url()}" target="_blank">Link to run folder</a>'
+        info["Details Page"] = f'<a href="{self.get_portal_url()}" target="_blank">Link to Azure Machine Learning studio</a>'
         info["Docs Page"] = ('<a href="https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.core.run.run'
                              '?view=azure-ml-py" target="_blank">Link to Documentation</a>')
         head = "".join(f"<th>{html.escape(k)}</th>" for k in info)

@@ -39,9 +39,18 @@ def _check_liveness(run: Any, poller: _Poller) -> None:
     if time.monotonic() - poller.last_check < _LIVENESS_EVERY:
         return
     poller.last_check = time.monotonic()
-    ctx = run._ws._context
-    if not recover_if_orphaned(ctx, run._run_id) and ctx.runs.is_queued(run._run_id):
-        service_control.wake(run._ws)
+    recover_or_wake(run._ws, run._run_id)
+
+
+def recover_or_wake(ws: Any, run_id: str) -> bool:
+    """Fail the run when its executor died (True); wake the service when it waits in the queue with none
+    (a service killed before claiming it), so a waiter never hangs. For every run type's waiter."""
+    ctx = ws._context
+    if recover_if_orphaned(ctx, run_id):
+        return True
+    if ctx.runs.is_queued(run_id):
+        service_control.wake(ws)
+    return False
 
 
 def wait(run: Any, show_output: bool = False, wait_post_processing: bool = False,

@@ -19,7 +19,7 @@ from fastapi import Depends, FastAPI
 
 from azureml_local.service.auth import require_token
 from azureml_local.service.rest import errors
-from azureml_local.service.routes import history, pipelines, system
+from azureml_local.service.routes import history, pipelines, studio, system
 from azureml_local.service.scheduler import Scheduler
 
 if TYPE_CHECKING:
@@ -52,4 +52,5 @@ def create_app(ctx: "WorkspaceContext", dispatcher: "Dispatcher") -> FastAPI:
     app.include_router(system.router, dependencies=protected)
     app.include_router(pipelines.router, dependencies=protected)
     app.include_router(history.router, dependencies=protected)
+    studio.install(app)  # /studio pages: same tokens, also as a cookie (routes/studio.py)
     return app

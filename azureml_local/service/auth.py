@@ -9,6 +9,7 @@ expired, one for another workspace (audience).
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import jwt
@@ -53,3 +54,54 @@ async def require_token(request: Request) -> dict[str, Any]:
 
 def _denied(code: str, message: str) -> ApiError:
     return ApiError(401, code, message, CHALLENGE)
+
+
+# -- the Studio's pages: the same tokens, carried by a link once and then by an HttpOnly cookie ------
+STUDIO_COOKIE_PREFIX = "azureml_local_studio_"
+STUDIO_HOW = ("Open the Studio with the link that `azureml-local studio` (or Run.get_portal_url()) prints: "
+              "it carries a token of this workspace.")
+
+
+class StudioLogin(Exception):
+    """A page was opened with ``?token=``: answer with a redirect that sets the cookie and drops the token."""
+
+    def __init__(self, token: str, location: str, max_age: int):
+        super().__init__(location)
+        self.token, self.location, self.max_age = token, location, max_age
+
+
+def studio_cookie(ctx: Any) -> str:
+    """The cookie's name: one per workspace (cookies ignore ports, and each workspace has its own port)."""
+    return STUDIO_COOKIE_PREFIX + ctx.workspace_id.replace("-", "")
+
+
+def _checked_claims(request: Request, token: str) -> dict[str, Any]:
+    try:
+        claims = verify_token(request.app.state.ctx, token)
+    except jwt.InvalidTokenError as exc:
+        raise _denied("InvalidAuthenticationToken", f"The Studio token is not valid (or has expired): {exc}. "
+                                                    f"{STUDIO_HOW}") from exc
+    if "exp" not in claims:
+        raise _denied("InvalidAuthenticationToken", f"The token has no expiry (exp). {STUDIO_HOW}")
+    return claims
+
+
+async def require_studio_access(request: Request) -> dict[str, Any]:
+    """Claims of the page's credential: ``?token=`` (traded for a cookie), the cookie, or a bearer header."""
+    token = request.query_params.get("token")
+    if token:
+        claims = _checked_claims(request, token)
+        rest = "&".join(f"{k}={v}" for k, v in _raw_params(request) if k != "token")
+        location = request.url.path + (f"?{rest}" if rest else "")
+        raise StudioLogin(token, location, max(60, int(claims["exp"] - time.time())))
+    if request.headers.get("authorization"):
+        return await require_token(request)
+    cookie = request.cookies.get(studio_cookie(request.app.state.ctx))
+    if not cookie:
+        raise _denied("AuthenticationFailed", f"This page needs the workspace's credential. {STUDIO_HOW}")
+    return _checked_claims(request, cookie)
+
+
+def _raw_params(request: Request) -> list[tuple[str, str]]:
+    """The query string's pairs as sent (still percent-encoded), in order."""
+    return [(key, value) for key, _, value in (part.partition("=") for part in request.url.query.split("&") if part)]

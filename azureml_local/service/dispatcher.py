@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from azureml_local import plugins
 from azureml_local.engine.recovery import recover_orphans
+from azureml_local.faults import pause_point
 from azureml_local.processes import kill_process_group
 from azureml_local.status import ACTIVE_STATES
 from azureml_local.service.keep_alive import reasons_to_stay
@@ -144,6 +145,7 @@ class Dispatcher:
         """Claim what is queued and start a worker thread per run; returns the claimed ids."""
         if not self.ctx.queue.has_queued():
             return []
+        pause_point("run.queued")  # queued, not claimed yet
         claimed = self.ctx.queue.claim(self.pid)
         for row in claimed:
             thread = threading.Thread(target=self._execute, args=(row["run_id"], row["handler"]),
@@ -158,6 +160,7 @@ class Dispatcher:
             row = self.ctx.runs.run(run_id)
             if row["status"] not in ACTIVE_STATES:
                 return  # cancelled while it was queued
+            pause_point("run.claimed")  # claimed by this service, its handler not started yet
             plugins.run_handler(row["run_type"], queued_handler)(self.ctx, run_id)
         except Exception as exc:  # noqa: BLE001 - a handler crash must still end the run
             self._fail(run_id, f"The azureml-local runner could not execute the run: {exc}\n"

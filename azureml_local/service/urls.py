@@ -11,10 +11,12 @@ import hashlib
 import ipaddress
 import os
 import socket
+import time
 from typing import Any
 from urllib.parse import quote
 
 from azureml_local.context import as_context
+from azureml_local.tokens import issue_token
 
 PORT_FILE = "service_port"
 PORT_RANGE = (20000, 30000)  # below Linux's ephemeral range (32768-60999): a client socket never takes it
@@ -112,3 +114,42 @@ def pipeline_endpoint_url(ws: Any, endpoint_id: str) -> str:
 def pipeline_endpoint_swagger_url(ws: Any) -> str:
     """``PipelineEndpoint.swaggerurl``."""
     return f"{base_url(ws)}/pipelines/swagger/pipelineendpointsubmit/swagger.json"
+
+
+# -- the Studio (pages served by the same service under /studio) -------------------------------------
+STUDIO_PREFIX = "/studio"
+STUDIO_TOKEN_TTL = 7 * 24 * 3600  # a link printed in a notebook keeps working for a week
+_STUDIO_TOKEN_REUSE = 24 * 3600  # one token per workspace and process for a day: the same run, the same link
+_studio_tokens: dict[str, tuple[float, str]] = {}
+
+
+def studio_url(ws: Any, page: str = "", with_token: bool = True) -> str:
+    """``http://127.0.0.1:<port>/studio/<page>?token=...``: a Studio page the browser can open as is.
+
+    The token (signed with the workspace secret, like every bearer the service accepts) is traded
+    by the service for an HttpOnly cookie and dropped from the address bar (``service/auth.py``).
+    """
+    url = base_url(ws) + STUDIO_PREFIX + ("/" + page.lstrip("/") if page else "")
+    if not with_token:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}token={studio_token(ws)}"
+
+
+def studio_token(ws: Any) -> str:
+    """The token Studio links of this process carry (minted once a day per workspace)."""
+    ctx = as_context(ws)
+    minted, token = _studio_tokens.get(ctx.workspace_id, (0.0, ""))
+    if time.time() - minted > _STUDIO_TOKEN_REUSE:
+        minted, token = time.time(), issue_token(ctx, "azureml-local-studio", STUDIO_TOKEN_TTL, scope="studio")
+        _studio_tokens[ctx.workspace_id] = (minted, token)
+    return token
+
+
+def run_studio_url(ws: Any, run_id: str) -> str:
+    """The Studio page of one run (``Run.get_portal_url()``, the "Web View" line)."""
+    return studio_url(ws, f"runs/{quote(run_id, safe='')}")
+
+
+def experiment_studio_url(ws: Any, experiment_name: str) -> str:
+    """The Studio page of an experiment's runs (``Experiment.get_portal_url()``)."""
+    return studio_url(ws, f"experiments/{quote(experiment_name, safe='')}")

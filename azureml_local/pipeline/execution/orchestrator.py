@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from azureml_local.compute.registry import max_concurrency
+from azureml_local.faults import pause_point
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.pipeline.execution.step import execute_step
 from azureml_local.status import ACTIVE_STATES, CANCEL_STATES, RUNNING_STATES
@@ -56,6 +57,7 @@ def run_pipeline(ws: "Workspace", run_id: str) -> str:
         raise
     finally:
         ctx.uploads.shutdown(wait=True)
+    pause_point("pipeline.finalize")  # every step ended and published; the pipeline's status not written yet
     runs.set_status(run_id, status, error=error, only_from=ACTIVE_STATES)
     return status
 

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 from azureml_local.engine.execute import execute_script_job
 from azureml_local.engine.job import ScriptJob
 from azureml_local.engine.snapshot import snapshot
+from azureml_local.faults import pause_point
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
@@ -31,6 +32,7 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     def bind(job: "ScriptJob", work_dir: Path) -> None:
         outputs.update(binding.bind_job(bctx, step, job, work_dir))
 
+    pause_point("step.snapshot", step.get("name"))
     snapshot_dir = _snapshot_dir(ctx, step)
     timeout = step.get("timeout_seconds") or (step.get("runconfig") or {}).get("max_run_duration_seconds")
     job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
@@ -68,13 +70,20 @@ def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
 
 def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,
                       complete: Callable[[], str] | None = None) -> None:
-    """Complete the step run (its files and logs), upload each output folder to its datastore path,
-    register, then record reuse (all or nothing)."""
+    """Upload each output folder to its datastore path and register, complete the step run (its files
+    and logs), then record reuse (all or nothing). The step run stays Finalizing until its outputs
+    landed, so a service killed meanwhile leaves it active and recovery fails it (never Completed
+    with outputs missing)."""
     ctx.ws._context.pipeline_runs.update_step(result.step_run_id, outputs=result.outputs)
-    if complete is not None and complete() != "Completed":
+    pause_point("step.upload", step.get("name"))  # the step's process ended, its outputs not uploaded yet
+    try:
+        binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
+    finally:  # its files and logs land either way (a failed output upload fails it in the orchestrator)
+        completed = complete() if complete is not None else "Completed"
+    if completed != "Completed":
         raise RuntimeError(f"Step '{step.get('name') or step['node_id']}' could not upload its files; "
                            f"see the error of step run {result.step_run_id}.")
-    binding.finalize_outputs(ctx.ws, result.outputs, result.step_run_id)
+    pause_point("step.publish", step.get("name"))  # outputs uploaded, step run Completed, reuse not recorded
     if result.key is not None:
         reuse.record(ctx.ws, result.key, step.get("name") or step["node_id"], result.step_run_id,
                      ctx.pipeline_run_id, step["node_id"], result.outputs)

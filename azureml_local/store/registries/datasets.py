@@ -77,6 +77,10 @@ class DatasetStore:
             _JOINED + "WHERE v.version = (SELECT MAX(version) FROM dataset_versions w WHERE w.name = v.name)"
             " ORDER BY v.name")]
 
+    def versions(self, name: str) -> list[dict[str, Any]]:
+        """Every registered version of ``name``, newest first (the Studio's dataset page)."""
+        return [dict(r) for r in self.db.query(_JOINED + "WHERE v.name = ? ORDER BY v.version DESC", (name,))]
+
     def update(self, name: str, version: int, description: str | None, tags: dict | None) -> None:
         with self.db.transaction():
             if description is not None:
