@@ -13,7 +13,6 @@ from typing import Any, Callable, Iterator
 from azureml_local import plugins
 from azureml_local.exceptions import AzureMLException, UserErrorException
 from azureml_local.experiment_names import check_experiment_name
-from azureml_local.service.control import ensure_listening
 from azureml_local.service.urls import experiment_studio_url
 from azureml_local.workspace import Workspace, find_config_file
 
@@ -198,8 +197,7 @@ class Experiment:
 
     def get_portal_url(self) -> str:
         """The experiment's runs in the local Studio (the link carries the workspace's token; the service
-        that serves it is started here when none runs)."""
-        ensure_listening(self._workspace)
+        is not started here: ``azureml-local studio`` starts it)."""
         return experiment_studio_url(self._workspace, self._name)
 
     @classmethod

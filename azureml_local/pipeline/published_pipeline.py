@@ -174,7 +174,6 @@ class PublishedPipeline:
 
     def get_portal_url(self) -> str:
         """The local Studio's page of published pipelines (REST URL and copyable examples of this one)."""
-        service_control.ensure_listening(self.workspace)
         return urls.studio_url(self.workspace, "pipelines")
 
     # -- operations ---------------------------------------------------------------------------

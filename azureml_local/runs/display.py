@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from azureml_local.service.control import ensure_listening
 from azureml_local.service.urls import run_studio_url
 
 
@@ -23,9 +22,9 @@ class RunDisplayMixin:
         return "https://docs.microsoft.com/en-us/python/api/azureml-core/azureml.core.run.run?view=azure-ml-py"
 
     def get_portal_url(self) -> str:
-        """The run's page in the local Studio, served by the workspace service (started here when none runs,
-        so the link works when opened at once); the link carries a token of the workspace."""
-        ensure_listening(self._ws)
+        """The run's page in the local Studio, on the workspace service's stable port; the link carries a
+        token of the workspace. Never starts the service: a step or a notebook's display asking for a link
+        must not spawn one (submit, ``wait_for_completion`` and ``azureml-local studio`` do)."""
         return run_studio_url(self._ws, self._run_id)
 
     # -- display -------------------------------------------------------------------------------------------

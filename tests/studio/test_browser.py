@@ -65,6 +65,7 @@ def test_a_running_steps_log_grows_in_the_page(ws, tmp_path, browser_page, scree
     run = Experiment(ws, "live").submit(ScriptRunConfig(str(folder), "slow.py", compute_target="local"))
     try:
         page = browser_page
+        control.ensure_listening(ws)  # the link never starts the service; submit's wake may still be starting it
         page.goto(run.get_portal_url())
         page.wait_for_function("document.getElementById('log') && "
                                "document.getElementById('log').textContent.includes('tick 1')", timeout=120_000)
