@@ -116,6 +116,8 @@ class Database:
             if "locked" in str(exc) or "malformed" in str(exc):
                 raise self._unusable(exc) from exc
             raise
+        except sqlite3.IntegrityError:
+            raise  # a constraint the caller may handle (a duplicate name...), not a damaged database
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from exc
 
