@@ -68,7 +68,7 @@ class Database:
     # -- connections ---------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
+        if conn is not None and self._local.pid == os.getpid() and not getattr(conn, "closed", False):
             return conn
         if self.url:
             conn = postgres.PgConnection(self.url, self.schema or "public")

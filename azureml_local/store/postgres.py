@@ -247,6 +247,11 @@ class PgConnection:
         self._conn.execute(f"SET search_path TO {quoted}")
 
     @property
+    def closed(self) -> bool:
+        """True once the server closed the connection (restarted, or the backend was terminated)."""
+        return self._conn.closed
+
+    @property
     def in_transaction(self) -> bool:
         return self._conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE
 
@@ -278,6 +283,12 @@ class PgConnection:
             return Cursor(self._conn.execute(sql, params))
         except self._psycopg.IntegrityError as exc:
             raise integrity_error(exc) from exc
+        except self._psycopg.OperationalError as exc:
+            if not self._conn.closed:
+                raise
+            raise ProjectSystemException(
+                f"The connection to the workspace store (schema {self.schema}) was lost ({str(exc).strip()}); "
+                "nothing of this statement was committed. Retry: the next call reconnects.") from exc
 
     def close(self) -> None:
         self._conn.close()

@@ -54,3 +54,14 @@ def test_constraint_violations_read_as_on_sqlite(make_db):
     db.execute("INSERT INTO settings(key, value) VALUES (?, ?)", ("k", "v"))
     with pytest.raises(IntegrityError, match=r"UNIQUE constraint failed: settings\.key"):
         db.execute("INSERT INTO settings(key, value) VALUES (?, ?)", ("k", "w"))
+
+
+def test_a_lost_connection_says_so_and_the_next_call_reconnects(make_db, store_kind):
+    if store_kind != "postgresql":
+        pytest.skip("a server connection exists only on PostgreSQL")
+    db: Database = make_db()
+    pid = db.query_one("SELECT pg_backend_pid()")[0]
+    make_db("other.db").query("SELECT pg_terminate_backend(?)", (pid,))  # as a server restart would
+    with pytest.raises(ProjectSystemException, match="connection to the workspace store .* was lost"):
+        db.query("SELECT 1")
+    assert db.query_one("SELECT 1")[0] == 1
