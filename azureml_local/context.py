@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from azureml_local.home import workspace_folder
 from azureml_local.store import generations
-from azureml_local.store.db import Database
+from azureml_local.store.db import Database, open_database
 
 if TYPE_CHECKING:
     from azureml_local.store.blobs.base import BlobStore
@@ -91,7 +91,9 @@ class WorkspaceContext:
         if self._db is None:
             with self._lock:
                 if self._db is None:
-                    self._db = Database(self.folder / "store.db")
+                    store_url = self.info.get("store_url") if self.exists() else None
+                    self._db = open_database(self.folder, self.subscription_id, self.resource_group,
+                                             self.workspace_name, store_url)
         return self._db
 
     @property

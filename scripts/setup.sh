@@ -11,7 +11,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,testing,mlflow,hyperdrive,steps,studio,dask]"
+.venv/bin/python -m pip install --quiet -e ".[test,testing,mlflow,hyperdrive,steps,studio,dask,postgres]"
 # An editable install compiles nothing, and where PYTHONDONTWRITEBYTECODE is set every step process
 # would recompile the package on import (~140 ms each): write the .pyc files once, explicitly.
 .venv/bin/python -m compileall -q azureml azureml_local >/dev/null

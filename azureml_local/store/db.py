@@ -8,6 +8,10 @@ Why this shape:
 * Schema changes are *migrations per area* (``store/migrations/<area>.py``, each
   a list of SQL scripts); ``schema_versions`` records how far each area got, so
   areas evolve independently and old workspaces are upgraded on open.
+
+A team shares one workspace by pointing ``AZUREML_LOCAL_STORE_URL`` at a PostgreSQL
+server (``store/postgres.py`` adapts the same SQL; docs/store.md): :func:`open_database`
+picks the backend, the stores do not know which one they talk to.
 """
 from __future__ import annotations
 
@@ -21,16 +25,42 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from azureml_local.exceptions import ProjectSystemException
-from azureml_local.store import migrations
+from azureml_local.store import migrations, postgres
 
 BUSY_TIMEOUT_MS = 60_000
 
 
-class Database:
-    """A handle on one workspace database; cheap to share, one connection per thread."""
+#: What the stores catch for a constraint violation, whichever the backend (PostgreSQL's is a subclass).
+IntegrityError = sqlite3.IntegrityError
 
-    def __init__(self, path: str | os.PathLike[str]):
+
+def open_database(folder: Path, subscription_id: str, resource_group: str, workspace_name: str,
+                  store_url: str | None = None) -> "Database":
+    """The workspace's database: ``store.db`` in its folder, or its schema on the server of
+    ``AZUREML_LOCAL_STORE_URL`` (or ``store_url``, e.g. from ``workspace.json``)."""
+    url = os.environ.get(postgres.URL_ENV) or store_url
+    if not url or url.startswith("sqlite"):
+        return Database(Path(folder) / "store.db")
+    if not postgres.is_postgres_url(url):
+        raise ProjectSystemException(f"{postgres.URL_ENV}={postgres.redacted(url)} is not a store URL this "
+                                     "package knows: use postgresql://user:password@host:5432/database "
+                                     "(or leave it unset for the workspace's SQLite file).")
+    libpq_url, schema = postgres.split_url(url)
+    return Database(Path(folder) / "store.db", url=libpq_url,
+                    schema=schema or postgres.schema_for(subscription_id, resource_group, workspace_name))
+
+
+class Database:
+    """A handle on one workspace database; cheap to share, one connection per thread.
+
+    ``Database(path)`` is the SQLite file; ``Database(path, url=..., schema=...)`` is that
+    schema of a PostgreSQL server (``path`` then only names the workspace in messages)."""
+
+    def __init__(self, path: str | os.PathLike[str], url: str | None = None, schema: str | None = None):
         self.path = Path(path)
+        self.url = url
+        self.schema = schema
+        self.dialect = "postgresql" if url else "sqlite"
         self._local = threading.local()
         self._migrated = False
         self._migrate_lock = threading.Lock()
@@ -38,8 +68,22 @@ class Database:
     # -- connections ---------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
+        if conn is not None and self._local.pid == os.getpid() and not getattr(conn, "closed", False):
             return conn
+        if self.url:
+            conn = postgres.PgConnection(self.url, self.schema or "public")
+        else:
+            conn = self._sqlite_connection()
+        self._local.conn = conn
+        self._local.pid = os.getpid()
+        if not self._migrated:
+            with self._migrate_lock:
+                if not self._migrated:
+                    self._migrate(conn)
+                    self._migrated = True
+        return conn
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -51,13 +95,6 @@ class Database:
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from exc
-        self._local.conn = conn
-        self._local.pid = os.getpid()
-        if not self._migrated:
-            with self._migrate_lock:
-                if not self._migrated:
-                    self._migrate(conn)
-                    self._migrated = True
         return conn
 
     def _unusable(self, exc: Exception) -> ProjectSystemException:
@@ -79,6 +116,8 @@ class Database:
             if "locked" in str(exc) or "malformed" in str(exc):
                 raise self._unusable(exc) from exc
             raise
+        except sqlite3.IntegrityError:
+            raise  # a constraint the caller may handle (a duplicate name...), not a damaged database
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from exc
 
@@ -132,13 +171,15 @@ class Database:
                 for version, script in enumerate(steps[current:], start=current + 1):
                     for statement in _split_sql(script):
                         conn.execute(statement)
-                    conn.execute("INSERT OR REPLACE INTO schema_versions(area, version) VALUES (?, ?)",
-                                 (area, version))
+                    conn.execute("INSERT INTO schema_versions(area, version) VALUES (?, ?)"
+                                 " ON CONFLICT(area) DO UPDATE SET version = excluded.version", (area, version))
             conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise self._unusable(exc) from exc
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, postgres.IntegrityError):
+                raise self._unusable(exc) from exc
+            raise
 
 
 def _split_sql(script: str) -> list[str]:

@@ -20,4 +20,4 @@ def current(db: "Database", area: str) -> int:
 def bump(db: "Database", area: str) -> None:
     """Increment ``area``'s generation (call inside or after the registry write's transaction)."""
     db.execute("INSERT INTO registry_generations(area, n) VALUES (?, 1) "
-               "ON CONFLICT(area) DO UPDATE SET n = n + 1", (area,))
+               "ON CONFLICT(area) DO UPDATE SET n = registry_generations.n + 1", (area,))

@@ -58,7 +58,7 @@ class MlflowStore:
                     raise UserErrorException(
                         f"Changing param values is not allowed. Param with key='{key}' was already logged with "
                         f"value='{row['value']}' for run ID='{run_id}'. Attempted logging new value '{value}'.")
-            conn.executemany("INSERT OR IGNORE INTO mlflow_params(run_id, key, value) VALUES (?,?,?)",
+            conn.executemany("INSERT INTO mlflow_params(run_id, key, value) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                              [(run_id, k, v) for k, v in pairs])
 
     def params(self, run_id: str) -> dict[str, str]:
@@ -88,7 +88,7 @@ class MlflowStore:
         sql, params = "SELECT * FROM mlflow_logged_models WHERE deleted=0", []
         ids = list(experiment_ids) if experiment_ids is not None else None
         if ids is not None:
-            sql += f" AND experiment_id IN ({','.join('?' * len(ids))})" if ids else " AND 0"
+            sql += f" AND experiment_id IN ({','.join('?' * len(ids))})" if ids else " AND 1=0"
             params += ids
         if run_id is not None:
             sql += " AND run_id=?"
@@ -109,8 +109,8 @@ class MlflowStore:
         """Insert the header; None when a model of that name is already registered."""
         now = _now_ms()
         with self.db.transaction() as conn:
-            inserted = conn.execute("INSERT OR IGNORE INTO mlflow_registered_models(name, description, tags,"
-                                    " created_ms, updated_ms) VALUES (?,?,?,?,?)",
+            inserted = conn.execute("INSERT INTO mlflow_registered_models(name, description, tags,"
+                                    " created_ms, updated_ms) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
                                     (name, description, json.dumps(tags), now, now)).rowcount
         return self.registered_model(name) if inserted else None
 

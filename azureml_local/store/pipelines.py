@@ -43,8 +43,11 @@ class PipelineStore:
                      step_run_id: str, pipeline_run_id: str, node_id: str, outputs: dict) -> None:
         """Store (or replace) the entry of a successful step run: one statement, so never half-written."""
         self.db.execute(
-            "INSERT OR REPLACE INTO reuse_entries(reuse_key, fingerprint, step_name, step_run_id, pipeline_run_id,"
-            " node_id, outputs, key_parts, created_utc) VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO reuse_entries(reuse_key, fingerprint, step_name, step_run_id, pipeline_run_id,"
+            " node_id, outputs, key_parts, created_utc) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(reuse_key) DO UPDATE SET"
+            " fingerprint=excluded.fingerprint, step_name=excluded.step_name, step_run_id=excluded.step_run_id,"
+            " pipeline_run_id=excluded.pipeline_run_id, node_id=excluded.node_id, outputs=excluded.outputs,"
+            " key_parts=excluded.key_parts, created_utc=excluded.created_utc",
             (reuse_key, fingerprint, step_name, step_run_id, pipeline_run_id, node_id, json.dumps(outputs),
              json.dumps(key_parts), _now()))
 
@@ -73,5 +76,5 @@ class PipelineStore:
 
     def add_datasource(self, fingerprint: str, datasource_id: str, name: str) -> None:
         """Record a data source (the first id recorded for a fingerprint stays)."""
-        self.db.execute("INSERT OR IGNORE INTO pipeline_datasources(fingerprint, datasource_id, name, created_utc)"
-                        " VALUES (?,?,?,?)", (fingerprint, datasource_id, name, _now()))
+        self.db.execute("INSERT INTO pipeline_datasources(fingerprint, datasource_id, name, created_utc)"
+                        " VALUES (?,?,?,?) ON CONFLICT DO NOTHING", (fingerprint, datasource_id, name, _now()))

@@ -9,10 +9,11 @@ Rows come back as plain dicts (JSON columns decoded).
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+
+from azureml_local.store.db import IntegrityError
 
 if TYPE_CHECKING:
     from azureml_local.store.db import Database
@@ -116,7 +117,7 @@ class PublishedStore:
                              (endpoint_id, name, description, now, now))
                 conn.execute("INSERT INTO pipeline_endpoint_versions(endpoint_id, version, pipeline_id, created_utc)"
                              " VALUES (?,'0',?,?)", (endpoint_id, pipeline_id, now))
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             if "pipeline_endpoints.name" in str(exc):
                 raise EndpointNameTaken(name) from None
             raise
@@ -157,7 +158,7 @@ class PublishedStore:
                     values["modified_utc"] = _now()
                     conn.execute(f"UPDATE pipeline_endpoints SET {', '.join(k + ' = ?' for k in values)} WHERE id = ?",
                                  (*values.values(), endpoint_id))
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             if "pipeline_endpoints.name" in str(exc):
                 raise EndpointNameTaken(name) from None
             raise

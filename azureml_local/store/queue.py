@@ -1,8 +1,8 @@
 """The run queue as the workspace service sees it: claim, counts, what a service still runs.
 
 Submitters insert ``run_queue`` rows in the same transaction that creates the run
-(``RunStore.create_run``); the service claims them here. A claim is one
-``DELETE ... RETURNING`` that also stamps the claiming process on the run
+(``RunStore.create_run``); the service claims them here. A claim is one writer
+transaction (select the oldest rows, delete them) that also stamps the claiming process on the run
 (``runs.runner_pid``), so two services can never both execute a run, and a run whose
 service died is recognisable (orphan recovery).
 """
@@ -29,8 +29,13 @@ class QueueStore:
     def claim(self, runner_pid: int, limit: int = 16) -> list[sqlite3.Row]:
         """Take up to ``limit`` queued runs (oldest first) for ``runner_pid``: rows of (run_id, handler)."""
         with self.db.transaction() as conn:
-            claimed = conn.execute("DELETE FROM run_queue WHERE run_id IN (SELECT run_id FROM run_queue "
-                                   "ORDER BY enqueued LIMIT ?) RETURNING run_id, handler", (limit,)).fetchall()
+            # select then delete, inside the writers' lock: RETURNING's row order is not the subquery's
+            # on PostgreSQL, and "oldest first" must hold on both backends
+            claimed = conn.execute("SELECT run_id, handler FROM run_queue ORDER BY enqueued, rowid LIMIT ?",
+                                   (limit,)).fetchall()
+            if claimed:
+                conn.execute(f"DELETE FROM run_queue WHERE run_id IN ({','.join('?' * len(claimed))})",
+                             [row["run_id"] for row in claimed])
             conn.executemany("UPDATE runs SET runner_pid=? WHERE run_id=?",
                              [(runner_pid, row["run_id"]) for row in claimed])
         return claimed

@@ -69,7 +69,7 @@ class RunStore:
         row = self.db.query_one(sql, (name,))
         if row is None:
             with self.db.transaction() as conn:
-                conn.execute("INSERT OR IGNORE INTO experiments(id, name, created_utc) VALUES (?,?,?)",
+                conn.execute("INSERT INTO experiments(id, name, created_utc) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                              (str(uuid.uuid4()), name, utc_now()))
             row = self.db.query_one(sql, (name,))
         return dict(row)
@@ -321,7 +321,8 @@ class RunStore:
 
     def set_tags(self, run_id: str, tags: dict) -> None:
         with self.db.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO run_tags(run_id, key, value) VALUES (?,?,?)",
+            conn.executemany("INSERT INTO run_tags(run_id, key, value) VALUES (?,?,?)"
+                             " ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value",
                              [(run_id, str(k), None if v is None else str(v)) for k, v in tags.items()])
 
     def remove_tags(self, run_id: str, keys: Iterable[str]) -> None:
@@ -339,7 +340,7 @@ class RunStore:
                     raise ServiceException(
                         f"Property '{key}' of run {run_id} already has the value '{row['value']}'; run properties "
                         "are immutable. Use tags for values that change.", status_code=400)
-                conn.execute("INSERT OR IGNORE INTO run_properties(run_id, key, value) VALUES (?,?,?)",
+                conn.execute("INSERT INTO run_properties(run_id, key, value) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                              (run_id, key, value))
 
     # -- metrics ------------------------------------------------------------------------------
@@ -378,7 +379,9 @@ class RunStore:
     def index_artifacts(self, run_id: str, rows: Iterable[tuple[str, str, int]]) -> None:
         """Record ``(path, blob name, size)`` entries (a path uploaded again points at its new blob)."""
         with self.db.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO run_artifacts(run_id, path, blob_name, size) VALUES (?,?,?,?)",
+            conn.executemany("INSERT INTO run_artifacts(run_id, path, blob_name, size) VALUES (?,?,?,?)"
+                             " ON CONFLICT(run_id, path) DO UPDATE SET blob_name = excluded.blob_name,"
+                             " size = excluded.size",
                              [(run_id, p, b, s) for p, b, s in rows])
 
     def artifact(self, run_id: str, path: str) -> dict | None:

@@ -100,7 +100,7 @@ class ScheduleStore:
 
     @staticmethod
     def _set_baseline(conn: Any, schedule_id: str, baseline: Iterable[tuple[str, str]]) -> None:
-        conn.executemany("INSERT OR IGNORE INTO schedule_blobs(schedule_id, blob_name, etag) VALUES (?,?,?)",
+        conn.executemany("INSERT INTO schedule_blobs(schedule_id, blob_name, etag) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                          [(schedule_id, name, etag) for name, etag in baseline])
 
     def has_active(self) -> bool:
@@ -120,8 +120,9 @@ class ScheduleStore:
             if not moved:
                 return []
             if skipped is not None:
-                conn.execute("INSERT OR IGNORE INTO schedule_fires(schedule_id, fire_key, kind, due_utc, state, "
-                             "error, claimed_utc, claimed_by, finished_utc) VALUES (?,?,?,?,?,?,?,?,?)",
+                conn.execute("INSERT INTO schedule_fires(schedule_id, fire_key, kind, due_utc, state, "
+                             "error, claimed_utc, claimed_by, finished_utc) VALUES (?,?,?,?,?,?,?,?,?)"
+                             " ON CONFLICT DO NOTHING",
                              (schedule_id, f"skipped:{skipped[0]}", "Time", skipped[0], "Skipped", skipped[1],
                               now, os.getpid(), now))
             ids = [self._claim(conn, schedule_id, instant, "Time", instant, None, now) for instant in due]
@@ -143,10 +144,10 @@ class ScheduleStore:
 
     @staticmethod
     def _claim(conn: Any, schedule_id: str, key: str, kind: str, due: str, blob: str | None, now: str) -> int | None:
-        cur = conn.execute("INSERT OR IGNORE INTO schedule_fires(schedule_id, fire_key, kind, due_utc, blob_name, "
-                           "state, claimed_utc, claimed_by) VALUES (?,?,?,?,?,?,?,?)",
-                           (schedule_id, key, kind, due, blob, "Claimed", now, os.getpid()))
-        return cur.lastrowid if cur.rowcount else None
+        row = conn.execute("INSERT INTO schedule_fires(schedule_id, fire_key, kind, due_utc, blob_name, "
+                           "state, claimed_utc, claimed_by) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
+                           (schedule_id, key, kind, due, blob, "Claimed", now, os.getpid())).fetchone()
+        return row[0] if row is not None else None
 
     def _fires(self, ids: list[int]) -> list[dict]:
         if not ids:

@@ -27,8 +27,9 @@ class SnapshotStore:
     def remember(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
         """Store ``(path, size, mtime_ns, sha256)`` rows in one transaction."""
         with self.db.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO snapshot_file_hashes(path, size, mtime_ns, sha256) "
-                             "VALUES (?,?,?,?)", list(rows))
+            conn.executemany("INSERT INTO snapshot_file_hashes(path, size, mtime_ns, sha256) VALUES (?,?,?,?)"
+                             " ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
+                             " sha256=excluded.sha256", list(rows))
 
     def count(self) -> int:
         """How many files are cached (for tests and diagnostics)."""

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from azureml_local.service.control import stop_services_under
 from azureml_local.store.azurite import stop_azurite
 from azureml_local.store.blobs.factory import CONNECTION_STRING_ENV, STORAGE_ENV
+from azureml_local.store.postgres import URL_ENV as STORE_URL_ENV
 from azureml_local.workspace import CONFIG_ENV
 
 
@@ -81,6 +82,7 @@ class IsolatedHome:
         """Point ``AZUREML_LOCAL_HOME`` here and select the blob backend (None: leave it as it is)."""
         self.home.mkdir(parents=True, exist_ok=True)
         self.monkeypatch.setenv("AZUREML_LOCAL_HOME", str(self.home))
+        self.monkeypatch.delenv(STORE_URL_ENV, raising=False)  # a team's shared store is never a test's
         if backend is not None:
             select_backend(self.monkeypatch, backend, connection_string)
         return self

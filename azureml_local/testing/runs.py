@@ -21,7 +21,7 @@ class RunsStillActive(AssertionError):
 def active_runs(ws: Any) -> list[dict]:
     """``{run_id, status, experiment_name, run_type}`` of the workspace's runs that have not ended."""
     ctx = as_context(ws)
-    if not (ctx.folder / "store.db").exists():
+    if ctx.db.dialect == "sqlite" and not (ctx.folder / "store.db").exists():  # no history yet: none to open
         return []
     return [{key: row[key] for key in ("run_id", "status", "experiment_name", "run_type")}
             for row in ctx.runs.list_runs() if status.is_active(row["status"])]

@@ -1,5 +1,4 @@
 import multiprocessing
-import sqlite3
 
 import pytest
 
@@ -7,16 +6,17 @@ from azureml_local.exceptions import ProjectSystemException
 from azureml_local.store.db import Database, migration_areas
 
 
-def test_migrations_applied_once(tmp_path):
-    db = Database(tmp_path / "s.db")
+def test_migrations_applied_once(make_db, store_kind):
+    db = make_db("s.db")
     versions = {r["area"]: r["version"] for r in db.query("SELECT * FROM schema_versions")}
     assert versions == {area: len(steps) for area, steps in migration_areas()}
-    Database(tmp_path / "s.db").query("SELECT 1")  # reopening does not re-run steps
-    assert db.query_one("PRAGMA journal_mode")[0] == "wal"
+    make_db("s.db").query("SELECT 1")  # reopening does not re-run steps
+    if store_kind == "sqlite":
+        assert db.query_one("PRAGMA journal_mode")[0] == "wal"
 
 
-def test_transaction_rolls_back(tmp_path):
-    db = Database(tmp_path / "s.db")
+def test_transaction_rolls_back(make_db):
+    db = make_db("s.db")
     with pytest.raises(RuntimeError):
         with db.transaction() as conn:
             conn.execute("INSERT INTO settings(key, value) VALUES ('a', '1')")
@@ -24,23 +24,24 @@ def test_transaction_rolls_back(tmp_path):
     assert db.query("SELECT * FROM settings") == []
 
 
-def _writer(path, n, tag):
-    db = Database(path)
+def _writer(path, url, schema, n, tag):
+    db = Database(path, url=url, schema=schema)
     for i in range(n):
         with db.transaction() as conn:
             conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)", (f"{tag}-{i}", "x"))
 
 
-def test_concurrent_writers_lose_nothing(tmp_path):
-    path = tmp_path / "s.db"
-    Database(path).query("SELECT 1")
-    procs = [multiprocessing.get_context("spawn").Process(target=_writer, args=(path, 200, t)) for t in "abcd"]
+def test_concurrent_writers_lose_nothing(make_db):
+    db = make_db("s.db")
+    db.query("SELECT 1")
+    procs = [multiprocessing.get_context("spawn").Process(target=_writer, args=(db.path, db.url, db.schema, 200, t))
+             for t in "abcd"]
     for p in procs:
         p.start()
     for p in procs:
         p.join(60)
         assert p.exitcode == 0
-    assert Database(path).query_one("SELECT count(*) FROM settings")[0] == 800
+    assert db.query_one("SELECT count(*) FROM settings")[0] == 800
 
 
 def test_corrupted_database_gives_clear_error(tmp_path):

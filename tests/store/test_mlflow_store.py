@@ -10,8 +10,8 @@ from azureml_local.store.runs import RunStore
 
 
 @pytest.fixture
-def stores(tmp_path):
-    db = Database(tmp_path / "store.db")
+def stores(make_db):
+    db = make_db()
     yield RunStore(db), MlflowStore(db)
     db.close()
 

@@ -9,9 +9,9 @@ from azureml_local.store.db import Database
 from azureml_local.store.pipelines import PipelineStore
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request, tmp_path: Path):
-    db = Database(tmp_path / "store.db")
+@pytest.fixture
+def backend(make_db):
+    db = make_db()
     yield PipelineStore(db)
     db.close()
 

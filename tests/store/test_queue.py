@@ -40,3 +40,36 @@ def test_active_runs_of_a_runner_and_the_not_yet_launched(ws) -> None:
     assert queue.active_count(1) == 0
     assert queue.unlaunched([first, second, done]) == 1
     assert queue.unlaunched([]) == 0
+
+
+def _claimer(path, url, schema, out) -> None:
+    from azureml_local.store.db import Database
+    from azureml_local.store.queue import QueueStore
+
+    queue = QueueStore(Database(path, url=url, schema=schema))
+    claimed = []
+    while batch := queue.claim(os.getpid(), limit=3):
+        claimed += [row["run_id"] for row in batch]
+    out.put(claimed)
+
+
+def test_concurrent_services_never_claim_a_run_twice(make_db) -> None:
+    """Four processes (services on four machines) drain one queue: each run is claimed exactly once."""
+    import multiprocessing
+
+    from azureml_local.store.runs import RunStore
+
+    db = make_db()
+    runs = RunStore(db)
+    run_ids = [runs.create_run("q", new_run_id(), status="Queued", enqueue_handler="") for _ in range(120)]
+    spawn = multiprocessing.get_context("spawn")
+    out = spawn.Queue()
+    procs = [spawn.Process(target=_claimer, args=(db.path, db.url, db.schema, out)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    claimed = [run_id for _ in procs for run_id in out.get(timeout=180)]
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert sorted(claimed) == sorted(run_ids)  # none twice, none lost
+    assert {runs.run(r)["runner_pid"] for r in run_ids} <= {p.pid for p in procs}

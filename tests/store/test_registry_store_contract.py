@@ -17,9 +17,9 @@ from azureml_local.store.registries.datastores import CHECKED, CONFLICT, SAVED, 
 from azureml_local.store.registries.environments import EnvironmentVersionConflict
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request, tmp_path: Path):
-    db = Database(tmp_path / "store.db")
+@pytest.fixture
+def backend(make_db):
+    db = make_db()
     yield RegistryStore(db)
     db.close()
 

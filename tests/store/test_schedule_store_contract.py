@@ -12,9 +12,9 @@ from azureml_local.store.schedules import ScheduleStore
 T0 = "2026-03-02T18:00:00.000000Z"
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request, tmp_path: Path):
-    db = Database(tmp_path / "store.db")
+@pytest.fixture
+def backend(make_db):
+    db = make_db()
     yield ScheduleStore(db)
     db.close()
 
@@ -103,12 +103,12 @@ def test_blob_claims_skip_the_baseline_and_fire_each_version_once(backend):
     assert backend.baseline("s1") == {("in/other.csv", '"e4"')}
 
 
-def test_concurrent_claims_of_one_instant_give_one_fire(backend, tmp_path):
+def test_concurrent_claims_of_one_instant_give_one_fire(backend, make_db):
     backend.create(_row())
     results = []
 
     def claim():
-        store = ScheduleStore(Database(tmp_path / "store.db"))  # another process's view, own connection
+        store = ScheduleStore(make_db())  # another process's view, own connection
         results.append(store.claim_time_fires("s1", T0, "a", ["a"], None))
 
     threads = [threading.Thread(target=claim) for _ in range(4)]

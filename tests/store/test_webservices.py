@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from azureml_local.store.db import Database
+from azureml_local.store.db import IntegrityError
 from azureml_local.store.webservices import WebserviceStore
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    db = Database(tmp_path / "store.db")
+def store(make_db):
+    db = make_db()
     yield WebserviceStore(db)
     db.close()
 
@@ -52,6 +52,6 @@ def test_deleting_is_final_for_the_scoring_process(store):
 
 def test_ports_are_unique(store):
     store.deploy(_row())
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(IntegrityError):  # the same exception on SQLite and PostgreSQL
         store.deploy(_row(name="other"))
     assert [r["name"] for r in store.list()] == ["svc"]

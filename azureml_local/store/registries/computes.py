@@ -34,8 +34,10 @@ class ComputeStore:
                 raise ComputeTypeConflict(name, row["type"])
             if row is not None:
                 properties["createdOn"] = json.loads(row["definition"])["properties"].get("createdOn")
-            self.db.execute("INSERT OR REPLACE INTO compute_targets(name, type, provisioning_state, definition,"
-                            " created) VALUES (?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO compute_targets(name, type, provisioning_state, definition,"
+                            " created) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET type=excluded.type,"
+                            " provisioning_state=excluded.provisioning_state, definition=excluded.definition,"
+                            " created=excluded.created",
                             (name, properties["computeType"], properties["provisioningState"], json.dumps(payload),
                              properties["createdOn"]))
             bump(self.db, AREA)

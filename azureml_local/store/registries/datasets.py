@@ -29,8 +29,8 @@ class DatasetStore:
 
     def save_definition(self, saved_id: str, definition: dict[str, Any]) -> None:
         """Keep a definition under its content id (idempotent; not a registry change)."""
-        self.db.execute("INSERT OR IGNORE INTO saved_datasets(id, dataset_type, definition, created)"
-                        " VALUES (?,?,?,?)", (saved_id, definition["kind"], json.dumps(definition), now()))
+        self.db.execute("INSERT INTO saved_datasets(id, dataset_type, definition, created)"
+                        " VALUES (?,?,?,?) ON CONFLICT DO NOTHING", (saved_id, definition["kind"], json.dumps(definition), now()))
 
     def register(self, name: str, saved_id: str, definition: dict[str, Any], description: str | None,
                  tags: dict | None, create_new_version: bool) -> int:
@@ -100,8 +100,8 @@ class DatasetStore:
         """Remember which datasets a run/model used (history, not registry state: no generation bump)."""
         with self.db.transaction():
             for ds_id in dataset_ids:
-                self.db.execute("INSERT OR IGNORE INTO dataset_lineage(dataset_id, consumer_kind, consumer_id, role,"
-                                " created) VALUES (?,?,?,?,?)", (ds_id, consumer_kind, consumer_id, role, now()))
+                self.db.execute("INSERT INTO dataset_lineage(dataset_id, consumer_kind, consumer_id, role,"
+                                " created) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING", (ds_id, consumer_kind, consumer_id, role, now()))
 
     def lineage(self, consumer_kind: str, consumer_id: str) -> list[tuple[str, str]]:
         """``[(role, dataset id)]`` recorded for one consumer, oldest first."""

@@ -38,8 +38,8 @@ class DatastoreStore:
             for name, kind, container in ((DEFAULT_BLOB, "AzureBlob", blob_container),
                                           (DEFAULT_FILE, "AzureFile", file_container)):
                 added += self.db.execute(
-                    "INSERT OR IGNORE INTO datastores(name, datastore_type, container_name, account_name, config,"
-                    " created) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO datastores(name, datastore_type, container_name, account_name, config,"
+                    " created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (name, kind, container, LOCAL_ACCOUNT, config, now())).rowcount
             if added:
                 bump(self.db, AREA)
@@ -60,8 +60,10 @@ class DatastoreStore:
                 return UNCHANGED if same else CONFLICT
             if check_only:
                 return CHECKED
-            self.db.execute("INSERT OR REPLACE INTO datastores(name, datastore_type, container_name, account_name,"
-                            " config, created) VALUES (?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO datastores(name, datastore_type, container_name, account_name,"
+                            " config, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                            " datastore_type=excluded.datastore_type, container_name=excluded.container_name,"
+                            " account_name=excluded.account_name, config=excluded.config, created=excluded.created",
                             (name, datastore_type, container_name, account_name, json.dumps(config), now()))
             bump(self.db, AREA)
         return SAVED

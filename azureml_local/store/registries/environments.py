@@ -75,7 +75,8 @@ class EnvironmentStore:
             if self.db.query_one("SELECT 1 FROM environments WHERE name=? AND version=?", (name, version)) is None:
                 return False
             for label in labels:
-                self.db.execute("INSERT OR REPLACE INTO environment_labels(name, label, version) VALUES (?, ?, ?)",
+                self.db.execute("INSERT INTO environment_labels(name, label, version) VALUES (?, ?, ?)"
+                                " ON CONFLICT(name, label) DO UPDATE SET version = excluded.version",
                                 (name, label, version))
             bump(self.db, AREA)
         return True

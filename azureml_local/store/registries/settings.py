@@ -21,7 +21,7 @@ class SettingsStore:
 
     def set(self, key: str, value: str) -> None:
         with self.db.transaction():
-            self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, value))
+            self.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
             bump(self.db, AREA)
 
     def delete(self, key: str) -> bool:
