@@ -24,7 +24,23 @@ def _store(workspace: Any) -> Any:
     return workspace._context.modules
 
 
-class Module:
+class _StatusVerbs:
+    """``enable``/``disable``/``deprecate`` of a module and of a module version (each class writes its row)."""
+
+    def enable(self) -> None:
+        self._set_status("Active")
+
+    def disable(self) -> None:
+        self._set_status("Disabled")
+
+    def deprecate(self) -> None:
+        self._set_status("Deprecated")
+
+    def _set_status(self, new_status: str) -> None:
+        raise NotImplementedError
+
+
+class Module(_StatusVerbs):
     """A container of module versions (create with :meth:`create`, find with :meth:`get`)."""
 
     def __init__(self, workspace: Any, module_id: str, name: str, description: str | None, status: str,
@@ -178,15 +194,6 @@ class Module:
             return max(candidates, key=lambda v: tuple(int(p) for p in v.version.split(".")))
         return max(candidates, key=lambda v: v._entity["updated_utc"])
 
-    def enable(self) -> None:
-        self._set_status("Active")
-
-    def disable(self) -> None:
-        self._set_status("Disabled")
-
-    def deprecate(self) -> None:
-        self._set_status("Deprecated")
-
     def _set_status(self, new_status: str) -> None:
         _store(self._workspace).update_module(self._id, status=new_status)
         self._status = new_status
@@ -236,7 +243,7 @@ class Module:
     __repr__ = __str__
 
 
-class ModuleVersion:
+class ModuleVersion(_StatusVerbs):
     """One published version of a module: its interface, status and what runs."""
 
     def __init__(self, workspace: Any, module_entity: Any, version: str | None, _module_version_provider: Any = None):
@@ -275,15 +282,6 @@ class ModuleVersion:
             raise Exception("No description was provided")
         _store(self._workspace).update_version(self.module_version_id, description=description)
         self._entity["description"] = description
-
-    def enable(self) -> None:
-        self._set_status("Active")
-
-    def disable(self) -> None:
-        self._set_status("Disabled")
-
-    def deprecate(self) -> None:
-        self._set_status("Deprecated")
 
     def _set_status(self, new_status: str) -> None:
         _store(self._workspace).update_version(self.module_version_id, status=new_status)
