@@ -12,6 +12,7 @@ the folder backend); tests that need Azurite call :func:`require_azurite`, which
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -28,21 +29,24 @@ def session_azurite() -> Iterator[AzuriteInstance | None]:
         _state["connection_string"] = os.environ[CONNECTION_STRING_ENV]
         yield None
         return
-    log = Path(tempfile.mkdtemp(prefix="azureml-local-test-azurite-")) / "azurite.log"
+    folder = Path(tempfile.mkdtemp(prefix="azureml-local-test-azurite-"))  # its log; removed at the end
     try:
-        inst = start_azurite(None, log, in_memory=True, detached=False)  # dies with a Ctrl-C'd session
-    except AzuriteNotAvailableError as exc:
-        _state["error"] = exc.message
-        yield None
-        return
-    _state["connection_string"] = inst.connection_string
-    os.environ[CONNECTION_STRING_ENV] = inst.connection_string
-    try:
-        yield inst
+        try:
+            inst = start_azurite(None, folder / "azurite.log", in_memory=True, detached=False)  # dies with a Ctrl-C'd session
+        except AzuriteNotAvailableError as exc:
+            _state["error"] = exc.message
+            yield None
+            return
+        _state["connection_string"] = inst.connection_string
+        os.environ[CONNECTION_STRING_ENV] = inst.connection_string
+        try:
+            yield inst
+        finally:
+            os.environ.pop(CONNECTION_STRING_ENV, None)
+            _state.pop("connection_string", None)
+            terminate(inst.pid)
     finally:
-        os.environ.pop(CONNECTION_STRING_ENV, None)
-        _state.pop("connection_string", None)
-        terminate(inst.pid)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def require_azurite() -> str:
