@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from azureml_local.processes import pid_alive
+from azureml_local.store import azurite_testing
 from azureml_local.store.azurite_testing import require_azurite, session_azurite
 from azureml_local.store.blobs.factory import CONNECTION_STRING_ENV
 
@@ -12,6 +13,7 @@ from azureml_local.store.blobs.factory import CONNECTION_STRING_ENV
 def test_a_session_azurite_removes_its_log_folder_and_stops(monkeypatch, tmp_path: Path):
     require_azurite()  # Azurite is installed (the session runs one)
     monkeypatch.delenv(CONNECTION_STRING_ENV)
+    monkeypatch.setattr(azurite_testing, "_state", {})  # this second instance must not touch the session's
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # mkdtemp creates its folder here
