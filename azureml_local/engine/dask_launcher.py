@@ -89,6 +89,9 @@ class DaskJob:
                 self.future.cancel()
                 self._code = self._ended(None, "canceled before the Dask task reported back")
 
+    def release(self) -> None:
+        """Nothing is mounted for a Dask job: its results came back when it ended."""
+
     def _ended(self, info: dict | None, problem: str | None = None) -> int:
         """Bring the results back, record where the job ran; the job's exit code."""
         try:

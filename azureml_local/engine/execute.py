@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from azureml_local.engine import dask_clusters
 from azureml_local.engine.env import run_environment
 from azureml_local.engine.job import ScriptJob
-from azureml_local.engine.launchers import Launcher, LocalProcessLauncher
+from azureml_local.engine.launchers import Launcher, LocalProcessLauncher, RunHandle
 from azureml_local.faults import pause_point
 from azureml_local.runs import artifacts
 from azureml_local.status import RUNNING_STATES
@@ -76,12 +76,14 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
             return _finish(ws, job, work_dir, "Failed",
                            error_dict(f"Preparing the run failed: {exc}", code="UserError"))
         try:
-            exit_code, reason = _launch_and_wait(ws, job, work_dir, log, launcher)
+            exit_code, reason, handle = _launch_and_wait(ws, job, work_dir, log, launcher)
         except Exception as exc:  # noqa: BLE001 - a launcher that could not start or follow the job fails the run
             log.write(f"azureml-local: the run's process could not be started or followed: {exc}\n".encode())
             log.flush()
             return _finish(ws, job, work_dir, "Failed",
                            error_dict(f"Starting the run failed: {exc}", code="SystemError"))
+    if reason != "exited" or exit_code != 0 or job.after_process or not job.defer_completion:
+        handle.release()  # a mount kept for the deferred upload is only kept on that path
     if reason == "canceled":
         return _finish(ws, job, work_dir, "Canceled")
     if reason == "timeout":
@@ -94,6 +96,7 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
     # a run that is no longer Running was canceled while its process ended (that check costs no read here)
     if not ws._context.runs.set_status(job.run_id, "Finalizing", only_from=("Running",),
                                        end=job.defer_completion or None) and _cancel_requested(ws, job):
+        handle.release()
         return _finish(ws, job, work_dir, "Canceled")
     try:
         for hook in job.after_process:
@@ -102,7 +105,10 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
         return _finish(ws, job, work_dir, "Failed",
                        error_dict(f"Finalizing the run's outputs failed: {exc}", code="SystemError"))
     if job.defer_completion:  # the caller uploads and completes off its critical path (ScriptJob docs)
-        job.complete = lambda: _finish(ws, job, work_dir, "Completed", end=False)
+        def complete() -> str:
+            handle.release()  # the overlay kept for this upload (unmount_after_upload), if any
+            return _finish(ws, job, work_dir, "Completed", end=False)
+        job.complete = complete
         return "Completed"
     return _finish(ws, job, work_dir, "Completed")
 
@@ -127,22 +133,26 @@ def _has_script(job: ScriptJob, work_dir: Path) -> bool:
 
 
 def _launch_and_wait(ws: "Workspace", job: ScriptJob, work_dir: Path, log: BinaryIO,
-                     launcher: Launcher) -> tuple[int | None, str]:
+                     launcher: Launcher) -> tuple[int | None, str, RunHandle]:
+    """Start the job and follow it to its end: ``(exit code, "exited" | "canceled" | "timeout", handle)``."""
+    job.unmount_after_upload = job.unmount_after_upload and job.defer_completion and not job.after_process
     handle = launcher.start(job, work_dir, log)
     ws._context.runs.update_run(job.run_id, pid=handle.pid)
+    for hook in job.after_launch:
+        hook(job)
     deadline = time.monotonic() + job.timeout_seconds if job.timeout_seconds else None
     while True:
         code = handle.wait(_POLL)
         if code is not None:
             if code != 0 and _cancel_requested(ws, job):
-                return None, "canceled"  # Run.cancel killed the process group itself
-            return code, "exited"  # a clean exit meets the cancel check when it leaves Running
+                return None, "canceled", handle  # Run.cancel killed the process group itself
+            return code, "exited", handle  # a clean exit meets the cancel check when it leaves Running
         if deadline is not None and time.monotonic() > deadline:
             handle.cancel()
-            return None, "timeout"
+            return None, "timeout", handle
         if _cancel_requested(ws, job):
             handle.cancel()
-            return None, "canceled"
+            return None, "canceled", handle
 
 
 def _cancel_requested(ws: "Workspace", job: ScriptJob) -> bool:

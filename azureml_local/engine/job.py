@@ -30,10 +30,14 @@ class ScriptJob:
       missing folders are skipped.
     * ``before_launch(job, working_dir)`` hooks may edit ``arguments`` /
       ``environment_variables`` (data binding); an exception fails the run.
+    * ``after_launch(job)`` hooks run once the process has been started (its pid recorded).
     * ``after_process(job, working_dir, exit_code)`` hooks run after a successful
       exit, before the run turns Completed (e.g. upload/register outputs).
     * ``experiment_id``: the run's experiment when the caller knows it (spares reading the run row).
     * ``timeout_seconds``: the process is killed and the run Failed after this long.
+    * ``unmount_after_upload`` (with ``defer_completion``): the working directory's overlay stays
+      mounted until ``complete`` uploads the files, so unmounting is off the pipeline's critical path.
+      Only for jobs whose working directory nobody else reads meanwhile (no bound output folder in it).
     * ``defer_completion``: when the process and hooks succeed, ``execute_script_job`` returns
       ``"Completed"`` at once with the run still ``Finalizing``, and sets ``complete``: calling it
       (e.g. in a background upload thread) uploads outputs and logs and records the final status,
@@ -51,11 +55,13 @@ class ScriptJob:
     output_uploads: list = field(default_factory=lambda: [("outputs", "outputs")])
     timeout_seconds: float | None = None
     before_launch: list = field(default_factory=list)
+    after_launch: list = field(default_factory=list)
     after_process: list = field(default_factory=list)
     python: str = sys.executable
     target: str = "local"
     experiment_id: str | None = None
     defer_completion: bool = False
+    unmount_after_upload: bool = False
     complete: Callable[[], str] | None = None
 
     def argv(self) -> list[str] | str:

@@ -8,6 +8,7 @@ decisions) and talks to a :class:`Launcher` only through this small protocol, so
     handle = launcher.start(job, work_dir, log)    # log: an open binary file for stdout + stderr
     handle.wait(timeout) -> exit code | None       # None: still running after ``timeout`` seconds
     handle.cancel()                                # graceful, then for sure
+    handle.release()                               # free the working directory's mount (after the exit)
     handle.pid
 
 :class:`LocalProcessLauncher` runs the job as a local process in its own session (the run's
@@ -42,6 +43,10 @@ class RunHandle(Protocol):
     def cancel(self) -> None:
         """Stop the job: gracefully, then for sure; returns once it has ended."""
 
+    def release(self) -> None:
+        """Free what the job's working directory still holds (an overlay mount); idempotent. Called
+        after the exit, at once or, for ``ScriptJob.unmount_after_upload``, after the files upload."""
+
 
 class Launcher(Protocol):
     """Prepares a job's working directory and starts the job."""
@@ -55,12 +60,18 @@ class Launcher(Protocol):
 
 
 class LocalProcess:
-    """A local process in its own session; wakes on exit through a pidfd, not on a poll tick."""
+    """A local process in its own session; wakes on exit through a pidfd, not on a poll tick.
 
-    def __init__(self, proc: subprocess.Popen, on_exit: Callable[[], None] | None = None):
+    ``on_exit`` (unmount and clean the overlay) runs when the process has ended, or only on
+    :meth:`release` when ``release_on_exit`` is False (the engine then calls it off the critical path).
+    """
+
+    def __init__(self, proc: subprocess.Popen, on_exit: Callable[[], None] | None = None,
+                 release_on_exit: bool = True):
         self.proc = proc
         self.pid = proc.pid
         self._on_exit = on_exit
+        self._release_on_exit = release_on_exit
         try:
             self._fd: int | None = os.pidfd_open(proc.pid)
         except (AttributeError, OSError):
@@ -94,6 +105,10 @@ class LocalProcess:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        if self._release_on_exit:
+            self.release()
+
+    def release(self) -> None:
         if self._on_exit is not None:
             on_exit, self._on_exit = self._on_exit, None
             on_exit()
@@ -139,7 +154,7 @@ class LocalProcessLauncher:
             if on_exit is not None:
                 on_exit()
             raise
-        return LocalProcess(proc, on_exit)
+        return LocalProcess(proc, on_exit, release_on_exit=not job.unmount_after_upload)
 
     @staticmethod
     def _overlay(snapshot_dir: Path, work_dir: Path, argv: list[str] | str) -> tuple[list[str] | str, Callable[[], None]]:

@@ -16,6 +16,7 @@ the service keeps the per-step chain (or the copy): this is an optimisation, nev
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import threading
 from pathlib import Path
@@ -27,7 +28,7 @@ MS_PRIVATE = 0x40000
 MNT_DETACH = 0x2
 SWITCH_ENV = "AZUREML_LOCAL_SERVICE_NAMESPACE"
 
-_state = {"active": False}
+_state = {"active": False, "volatile": True}
 _libc: ctypes.CDLL | None = None
 
 
@@ -40,8 +41,8 @@ def _c() -> ctypes.CDLL:
 
 def _check(result: int, what: str) -> None:
     if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+        code = ctypes.get_errno()
+        raise OSError(code, f"{what}: {os.strerror(code)}")
 
 
 def active() -> bool:
@@ -76,9 +77,21 @@ def enter_private_namespace() -> bool:
 
 
 def mount_overlay(lower: Path, upper: Path, scratch: Path) -> None:
-    """Mount ``upper`` over itself as an overlay of ``lower`` (``scratch``: overlay's work folder)."""
-    options = f"lowerdir={lower},upperdir={upper},workdir={scratch}".encode()
-    _check(_c().mount(b"overlay", os.fsencode(upper), b"overlay", 0, options), f"mount overlay on {upper}")
+    """Mount ``upper`` over itself as an overlay of ``lower`` (``scratch``: overlay's work folder).
+
+    ``volatile`` (Linux 5.10+) spares the unmount a sync of the whole upper file system (~0.5 ms a
+    step, more while other writes are pending): the run's files are read back from the page cache and
+    the mount never outlives the service, so that sync bought nothing. Older kernels refuse the
+    option (EINVAL) and get the plain mount from then on.
+    """
+    options = f"lowerdir={lower},upperdir={upper},workdir={scratch}"
+    if _state.get("volatile", True):
+        if _c().mount(b"overlay", os.fsencode(upper), b"overlay", 0, f"{options},volatile".encode()) == 0:
+            return
+        if ctypes.get_errno() != errno.EINVAL:
+            _check(-1, f"mount overlay on {upper}")
+        _state["volatile"] = False
+    _check(_c().mount(b"overlay", os.fsencode(upper), b"overlay", 0, options.encode()), f"mount overlay on {upper}")
 
 
 def unmount(path: Path) -> None:

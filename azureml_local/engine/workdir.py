@@ -169,7 +169,12 @@ def cleanup(work_dir: Path) -> None:
             if stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
                 os.unlink(full)
     scratch = _overlay_work(work_dir)
-    try:  # the usual case: overlay left an empty work/ (mode 000) in it
+    try:  # the usual case: overlay left work/ (mode 000), holding incompat/volatile/dirty after a volatile mount
+        volatile = scratch / "work" / "incompat" / "volatile"
+        if os.path.lexists(volatile):
+            os.unlink(volatile / "dirty")
+            os.rmdir(volatile)
+            os.rmdir(volatile.parent)
         os.rmdir(scratch / "work")
         os.rmdir(scratch)
         return

@@ -24,12 +24,18 @@ _INTERRUPTED = ("The output streaming for the run interrupted.\n"
                 "Details for canceling the run can be found here: https://aka.ms/aml-docs-cancel-run")
 
 
+FAST_POLL_SECONDS = 2.0
+
+
 def poll_delays() -> Any:
-    """Fast polling (5 ms growing to 20 ms): local runs finish in milliseconds and a poll is one indexed read."""
+    """5 ms for the first 2 s, then growing to 200 ms: local steps finish in milliseconds and a poll is one
+    indexed read, so a waiter sees the end within a few ms (a pipeline of short steps pays that once)."""
+    start = time.monotonic()
     delay = 0.005
     while True:
         yield delay
-        delay = min(delay * 1.5, 0.02)
+        if time.monotonic() - start > FAST_POLL_SECONDS:
+            delay = min(delay * 1.2, 0.2)
 
 
 class StepRun(Run):

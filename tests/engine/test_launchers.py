@@ -76,6 +76,30 @@ def test_overlay_run_writes_only_its_own_folder(tmp_path: Path) -> None:
 
 
 @overlay_only
+def test_a_job_unmounted_after_its_upload_keeps_its_overlay_until_released(tmp_path: Path) -> None:
+    """``unmount_after_upload``: the exit leaves the overlay's clean-up to ``release()`` (the deferred upload),
+    which runs it once; the folder then holds exactly what the script wrote, as with the clean-up at exit."""
+    snap = _snapshot(tmp_path, WRITER)
+    job = ScriptJob("run-1", "exp", snapshot_dir=snap, script="train.py", python=sys.executable,
+                    defer_completion=True, unmount_after_upload=True)
+    work_dir = tmp_path / "runs" / "wd"
+    launcher = LocalProcessLauncher()
+    with open(tmp_path / "wd.log", "ab") as log:
+        launcher.prepare(job, work_dir, log)
+        (work_dir / "outputs").mkdir(exist_ok=True)
+        handle = launcher.start(job, work_dir, log)
+        assert handle.wait(30) == 0, (tmp_path / "wd.log").read_text()
+    scratch = work_dir.parent / ".wd-overlay"
+    assert scratch.exists()  # not cleaned at the exit
+    handle.release()
+    handle.release()  # idempotent
+    assert not scratch.exists() and not (work_dir / "pkg" / "gone.txt").exists()
+    assert _files(work_dir) == {"data.txt": "original + changed", "new.txt": "new",
+                                "outputs/result.txt": "result",
+                                "outputs/from_source.txt": "shipped with the source"}
+
+
+@overlay_only
 def test_a_later_run_sees_the_snapshot_not_an_earlier_runs_changes(tmp_path: Path) -> None:
     first = _run(tmp_path, WRITER, "first")
     second = _run(tmp_path, WRITER, "second")  # WRITER asserts it sees the original files

@@ -34,6 +34,8 @@ DRIVER = textwrap.dedent("""
     from azureml_local.engine.launchers import LocalProcessLauncher
 
     entered = mount_namespace.enter_private_namespace()
+    if os.environ.get("DRIVER_PLAIN_MOUNT"):  # as on kernels before 5.10, which refuse "volatile"
+        mount_namespace._state["volatile"] = False
     snap, work_dir = Path(sys.argv[1]), Path(sys.argv[2])
     work_dir.parent.mkdir(parents=True)
     job = ScriptJob("run-1", "exp", snapshot_dir=snap, script="train.py", python=sys.executable)
@@ -42,11 +44,15 @@ DRIVER = textwrap.dedent("""
         launcher.prepare(job, work_dir, log)
         (work_dir / "outputs").mkdir(exist_ok=True)
         handle = launcher.start(job, work_dir, log)
-        mounted_while_running = any(str(work_dir) in line for line in open("/proc/self/mounts"))
+        mounts = [line for line in open("/proc/self/mounts") if str(work_dir) in line]
+        mounted_while_running = bool(mounts)
+        options = {option for line in mounts for option in line.split()[3].split(",")}
+        volatile = bool(options & {"volatile", "fsync=volatile"})  # newer kernels show "fsync=volatile"
         code = handle.wait(30)
     still_mounted = any(str(work_dir) in line for line in open("/proc/self/mounts"))
     print(json.dumps({"entered": entered, "active": mount_namespace.active(), "code": code,
-                      "mounted_while_running": mounted_while_running, "still_mounted": still_mounted}))
+                      "mounted_while_running": mounted_while_running, "still_mounted": still_mounted,
+                      "volatile": volatile}))
 """)
 
 
@@ -75,7 +81,7 @@ def _files(folder: Path) -> dict[str, str]:
 def test_the_service_namespace_mounts_the_overlay_without_a_process_chain(tmp_path):
     result = _drive(tmp_path)
     assert result == {"entered": True, "active": True, "code": 0, "mounted_while_running": True,
-                      "still_mounted": False}
+                      "still_mounted": False, "volatile": _kernel_at_least(5, 10)}
     work_dir = tmp_path / "runs" / "r1" / "wd"
     assert _files(tmp_path / "snapshot") == {"train.py": SCRIPT, "data.txt": "original", "gone.txt": "delete me"}
     # outside, the run's folder holds exactly what the script wrote (no whiteout of gone.txt, no scratch)
@@ -83,6 +89,21 @@ def test_the_service_namespace_mounts_the_overlay_without_a_process_chain(tmp_pa
     assert not (work_dir.parent / ".wd-overlay").exists()
     own = {line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()}
     assert str(work_dir) not in own  # the mount never reached the test's (the host's) namespace
+
+
+@overlay_only
+def test_without_volatile_overlays_the_run_sees_and_leaves_the_same_files(tmp_path):
+    result = _drive(tmp_path, DRIVER_PLAIN_MOUNT="1")
+    assert result["code"] == 0 and result["mounted_while_running"] and not result["volatile"]
+    work_dir = tmp_path / "runs" / "r1" / "wd"
+    assert _files(work_dir) == {"data.txt": "original + changed", "outputs/result.txt": "result"}
+    assert not (work_dir.parent / ".wd-overlay").exists()
+
+
+def _kernel_at_least(major: int, minor: int) -> bool:
+    """Volatile overlays (no sync of the upper file system at unmount) came with Linux 5.10."""
+    numbers = [int(part) for part in os.uname().release.split("-")[0].split(".")[:2]]
+    return tuple(numbers) >= (major, minor)
 
 
 @overlay_only

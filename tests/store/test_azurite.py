@@ -92,6 +92,24 @@ def test_data_survives_a_graceful_restart(ws_folder):
     store.close()
 
 
+@pytest.mark.parametrize("access_log", ["", "1"])
+def test_requests_are_logged_only_when_asked(ws_folder, monkeypatch, access_log):
+    """Azurite runs --silent (a log line per request cost ~1 ms each and grew the log with every run);
+    AZUREML_LOCAL_AZURITE_ACCESS_LOG=1 brings the request lines back for debugging."""
+    from azureml_local.store.blobs.azure import AzureBlobStore
+
+    monkeypatch.setenv(azurite_process.ACCESS_LOG_ENV, access_log)
+    inst = ensure_azurite(ws_folder)
+    store = AzureBlobStore(inst.connection_string)
+    store.create_container("logged")
+    store.upload_bytes("logged", "a.txt", b"x")
+    store.close()
+    stop_azurite(ws_folder)  # flushes its output
+    log = (ws_folder / "azurite" / "azurite.log").read_text()
+    assert "successfully listens on" in log
+    assert ("PUT" in log and "a.txt" in log) is (access_log == "1")
+
+
 def test_stale_instance_file_is_replaced(ws_folder):
     folder = ws_folder / "azurite"
     folder.mkdir()

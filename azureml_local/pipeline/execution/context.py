@@ -5,7 +5,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from azureml_local.pipeline.reuse import ReuseKey
@@ -26,6 +26,45 @@ class StepResult:
     key: "ReuseKey | None" = None
 
 
+class LaunchGate:
+    """Steps being started hold the gate; background uploads wait for it (at most ``UPLOAD_WAIT_SECONDS``).
+
+    Why: a finished step's upload (blob client, Azurite) and the next step's start (rows, mount,
+    ``fork_exec``) compete for the GIL and the cores; the start is on the pipeline's critical path,
+    the upload is not. A step holds the gate from when the orchestrator hands it to a thread until its
+    process is launched, and again from when its process ends until the orchestrator has started the
+    steps that were waiting for it: the upload then overlaps the next process instead of delaying it.
+    The cap keeps a slow start (a big input download) from holding uploads back for long.
+    """
+
+    UPLOAD_WAIT_SECONDS = 0.5
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._holders: set[str] = set()
+
+    def hold(self, node_id: str) -> None:
+        with self._changed:
+            self._holders.add(node_id)
+
+    def release(self, *node_ids: str) -> None:
+        """Idempotent: releasing a node that does not hold the gate does nothing."""
+        with self._changed:
+            self._holders.difference_update(node_ids)
+            self._changed.notify_all()
+
+    def release_all(self) -> None:
+        with self._changed:
+            self._holders.clear()
+            self._changed.notify_all()
+
+    def wait_open(self, timeout: float | None = None) -> bool:
+        """Wait until no step holds the gate, at most ``timeout`` s (default ``UPLOAD_WAIT_SECONDS``)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._holders,
+                                          self.UPLOAD_WAIT_SECONDS if timeout is None else timeout)
+
+
 @dataclass
 class PipelineContext:
     ws: "Workspace"
@@ -41,6 +80,15 @@ class PipelineContext:
     results: dict[str, StepResult] = field(default_factory=dict)
     uploads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="upload"))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    launches: LaunchGate = field(default_factory=LaunchGate)
+
+    def upload_later(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run ``fn(*args)`` on the upload threads once the steps being started have their processes
+        (``LaunchGate``)."""
+        def after_launches() -> Any:
+            self.launches.wait_open()
+            return fn(*args)
+        return self.uploads.submit(after_launches)
 
     @property
     def default_datastore(self) -> str | None:

@@ -111,6 +111,7 @@ class _Scheduler:
         failed: set[str] = set()
         first_error: dict | None = None
         canceled = False
+        finished: list[str] = []
         pool = ThreadPoolExecutor(max_workers=max(1, len(self.steps)), thread_name_prefix="step")
         try:
             while pending or running:
@@ -121,6 +122,8 @@ class _Scheduler:
                     self._start_ready(pool, pending, running, busy, failed)
                 elif not running:
                     break
+                ctx.launches.release(*finished)  # the steps they unblocked are started: uploads may go
+                finished = []
                 if not running:
                     if pending:  # everything left waits on a failed step
                         break
@@ -128,6 +131,7 @@ class _Scheduler:
                 done, _ = wait(list(running), timeout=CANCEL_POLL_SECONDS, return_when=FIRST_COMPLETED)
                 for fut in done:
                     node = running.pop(fut)
+                    finished.append(node)
                     compute = self.steps[node].get("compute_target") or "local"
                     busy[compute] -= 1
                     result: StepResult = fut.result()
@@ -140,6 +144,7 @@ class _Scheduler:
                             self._stop_running_steps()
         finally:
             pool.shutdown(wait=True)
+            ctx.launches.release_all()
         upload_error = self._wait_uploads()
         if canceled:
             return "Canceled", None
@@ -163,6 +168,7 @@ class _Scheduler:
                 continue
             busy[compute] = busy.get(compute, 0) + 1
             step = pending.pop(node)
+            self.ctx.launches.hold(node)  # released once its process is launched (LaunchGate)
             running[pool.submit(execute_step, self.ctx, step)] = node
 
     def _stop_running_steps(self) -> None:

@@ -6,6 +6,7 @@ recorded the step run. Completed steps upload their outputs and record reuse in 
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -31,6 +32,8 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
 
     def bind(job: "ScriptJob", work_dir: Path) -> None:
         outputs.update(binding.bind_job(bctx, step, job, work_dir))
+        # consumers read output folders in place: one inside the working directory needs it unmounted first
+        job.unmount_after_upload = not any(_inside(out["local_path"], work_dir) for out in outputs.values())
 
     pause_point("step.snapshot", step.get("name"))
     snapshot_dir = _snapshot_dir(ctx, step)
@@ -38,19 +41,24 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     job = ScriptJob(step_run_id, ctx.experiment_name, snapshot_dir=snapshot_dir, script=step.get("script_name"),
                     command=step.get("command") or None, timeout_seconds=timeout, before_launch=[bind],
                     target=step.get("compute_target") or "local", defer_completion=True,
-                    experiment_id=ctx.experiment_id)
+                    experiment_id=ctx.experiment_id, after_launch=[lambda _job: ctx.launches.release(step["node_id"])])
     job.output_uploads += list(uploads)
     if ctx.cancel.is_set():
         ws._context.runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
         return StepResult(step["node_id"], step_run_id, "Canceled")
     status = execute_script_job(ws, job)
+    ctx.launches.hold(step["node_id"])  # until the orchestrator has started the steps this one unblocks
     result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, key=key)
     if status == "Completed":  # the step row's outputs are written off the critical path, before it completes
-        result.upload = ctx.uploads.submit(_finalize_outputs, ctx, step, result, job.complete)
+        result.upload = ctx.upload_later(_finalize_outputs, ctx, step, result, job.complete)
     else:
         result.error = ws._context.runs.error(step_run_id)
         ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
     return result
+
+
+def _inside(path: str, folder: Path) -> bool:
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
