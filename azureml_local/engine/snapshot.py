@@ -120,24 +120,28 @@ def list_files(root: str | os.PathLike[str]) -> list[tuple[str, str, os.stat_res
     out: list[tuple[str, str, os.stat_result]] = []
 
     def walk(folder: str, rel_dir: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                rel = rel_dir + entry.name
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    continue
-                if is_dir:
-                    if not entry.is_symlink() and not ignored(rel, True) and os.path.realpath(entry.path) != home:
-                        walk(entry.path, rel + "/")
-                    continue
-                if ignored(rel, False):
-                    continue
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue  # dangling symlink
-                out.append((rel, entry.path, st))
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return  # an unreadable folder is skipped, as os.walk did
+        for entry in entries:
+            rel = rel_dir + entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if not entry.is_symlink() and not ignored(rel, True) and os.path.realpath(entry.path) != home:
+                    walk(entry.path, rel + "/")
+                continue
+            if ignored(rel, False):
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue  # dangling symlink
+            out.append((rel, entry.path, st))
 
     walk(str(root), "")
     out.sort(key=lambda t: t[0])

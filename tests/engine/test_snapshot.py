@@ -1,6 +1,8 @@
 """Snapshots: content hashing, ignore files, the hash cache, atomic copies."""
 from __future__ import annotations
 
+import os
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -154,3 +156,18 @@ def test_amlignore_takes_precedence_per_folder(tmp_path: Path) -> None:
     kept = {rel for rel, _, _ in snap.list_files(root)}
     assert kept == {".gitignore", "a.py", "sub/.gitignore", "sub/.amlignore", "sub/b.py", "sub/b.txt",
                     "other/.gitignore"}
+
+
+def test_links_as_before_a_linked_folder_is_not_followed_a_linked_file_is_kept_a_dangling_one_skipped(tmp_path):
+    src = tmp_path / "src"
+    (src / "pkg").mkdir(parents=True)
+    (src / "pkg" / "mod.py").write_text("x = 1")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.bin").write_text("not part of the source")
+    (src / "linked_folder").symlink_to(outside, target_is_directory=True)
+    (src / "linked_file.py").symlink_to(src / "pkg" / "mod.py")
+    (src / "dangling.py").symlink_to(tmp_path / "missing.py")
+    files = snap.list_files(src)
+    assert [rel for rel, _, _ in files] == ["linked_file.py", "pkg/mod.py"]
+    assert all(isinstance(full, str) and os.path.isabs(full) for _, full, _ in files)
