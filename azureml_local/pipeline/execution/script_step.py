@@ -33,7 +33,8 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     def bind(job: "ScriptJob", work_dir: Path) -> None:
         outputs.update(binding.bind_job(bctx, step, job, work_dir))
         # consumers read output folders in place: one inside the working directory needs it unmounted first
-        job.unmount_after_upload = not any(_inside(out["local_path"], work_dir) for out in outputs.values())
+        job.unmount_after_upload = not any(Path(os.path.abspath(out["local_path"])).is_relative_to(work_dir.absolute())
+                                           for out in outputs.values())
 
     pause_point("step.snapshot", step.get("name"))
     snapshot_dir = _snapshot_dir(ctx, step)
@@ -55,10 +56,6 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
         result.error = ws._context.runs.error(step_run_id)
         ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)
     return result
-
-
-def _inside(path: str, folder: Path) -> bool:
-    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
