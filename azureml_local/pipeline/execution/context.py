@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
+    from azureml_local.pipeline.execution.ahead import PreparedStep
     from azureml_local.pipeline.reuse import ReuseKey
     from azureml_local.workspace import Workspace
 
@@ -82,13 +83,17 @@ class PipelineContext:
     lock: threading.Lock = field(default_factory=threading.Lock)
     launches: LaunchGate = field(default_factory=LaunchGate)
 
-    def upload_later(self, fn: Callable[..., Any], *args: Any) -> Future:
-        """Run ``fn(*args)`` on the upload threads once the steps being started have their processes
-        (``LaunchGate``)."""
-        def after_launches() -> Any:
+    prepared: dict[str, "PreparedStep"] = field(default_factory=dict)  # node id -> its folders made ahead
+
+    def after_launches(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run ``fn(*args)`` on the background threads once the steps being started have their processes
+        (``LaunchGate``): finished steps' uploads, the next steps' folders."""
+        def when_open() -> Any:
             self.launches.wait_open()
             return fn(*args)
-        return self.uploads.submit(after_launches)
+        return self.uploads.submit(when_open)
+
+    upload_later = after_launches
 
     @property
     def default_datastore(self) -> str | None:

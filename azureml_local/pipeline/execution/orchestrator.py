@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from azureml_local.compute.registry import max_concurrency
 from azureml_local.faults import pause_point
+from azureml_local.pipeline.execution import ahead
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.pipeline.execution.step import execute_step
 from azureml_local.status import ACTIVE_STATES, CANCEL_STATES, RUNNING_STATES
@@ -57,6 +58,7 @@ def run_pipeline(ws: "Workspace", run_id: str) -> str:
         raise
     finally:
         ctx.uploads.shutdown(wait=True)
+        ahead.discard_unused(ctx)
     pause_point("pipeline.finalize")  # every step ended and published; the pipeline's status not written yet
     runs.set_status(run_id, status, error=error, only_from=ACTIVE_STATES)
     return status
@@ -120,6 +122,7 @@ class _Scheduler:
                     self._stop_running_steps()
                 if not ctx.cancel.is_set():
                     self._start_ready(pool, pending, running, busy, failed)
+                    ahead.prepare_next(ctx, self.steps, self.deps, pending, running.values())
                 elif not running:
                     break
                 ctx.launches.release(*finished)  # the steps they unblocked are started: uploads may go

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from typing import Any
 
-from azureml_local.engine.execute import log_paths
-from azureml_local.engine.execute import DRIVER_LOG, STD_LOG
+from azureml_local.engine.execute import STD_LOG, log_paths, make_log_files
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
 from azureml_local.data import run_inputs, stores
-from azureml_local.pipeline.execution import executors
+from azureml_local.pipeline.execution import ahead, executors
 from azureml_local.pipeline.execution.context import PipelineContext, StepResult
 from azureml_local.status import ACTIVE_STATES
 from azureml_local.store.runs import error_dict
@@ -30,7 +28,7 @@ REUSED_STEP_RUN_TYPE = "azureml.ReusedStepRun"
 def execute_step(ctx: PipelineContext, step: dict) -> StepResult:
     """Run one step to its end; never raises for the step's own failures (they become the result)."""
     ws = ctx.ws
-    step_run_id = str(uuid.uuid4())
+    step_run_id = ahead.take_run_id(ctx, step["node_id"])
     node_id, name = step["node_id"], step.get("name") or step["node_id"]
     try:
         written = set(step.get("written_inputs") or ())  # inputs the step writes (a transfer's destination)
@@ -152,16 +150,10 @@ def _input_identity(ctx: PipelineContext, inp: dict, by_content: bool = True) ->
 def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
     """A line of our own in the step's log (the engine appends the script's output after it and
     hard-links the driver log; ``link`` does that here for reused steps, which the engine never sees)."""
-    paths = log_paths(ws, run_id)
-    paths[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
-    with open(paths[STD_LOG], "a") as f:
+    std_log = make_log_files(ws, run_id)[STD_LOG] if link else log_paths(ws, run_id)[STD_LOG]
+    std_log.parent.mkdir(parents=True, exist_ok=True)
+    with open(std_log, "a") as f:
         f.write(f"[azureml-local] {line}\n")
-    if link:
-        paths[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(paths[STD_LOG], paths[DRIVER_LOG])
-        except OSError:
-            pass
 
 
 def load_json(value: Any) -> Any:
