@@ -110,6 +110,29 @@ def test_requests_are_logged_only_when_asked(ws_folder, monkeypatch, access_log)
     assert ("PUT" in log and "a.txt" in log) is (access_log == "1")
 
 
+@pytest.mark.parametrize("fsync", ["", "1"])
+def test_blob_writes_skip_fdatasync_unless_asked(ws_folder, monkeypatch, fsync):
+    """Azurite is started with azurite_no_fdatasync.js preloaded (its per-blob sync bought nothing: its
+    index is saved every 5 s without one); AZUREML_LOCAL_AZURITE_FSYNC=1 starts it as shipped. Either
+    way its blobs are found again after a restart."""
+    import psutil
+
+    from azureml_local.store.blobs.azure import AzureBlobStore
+
+    monkeypatch.setenv(azurite_process.FSYNC_ENV, fsync)
+    inst = ensure_azurite(ws_folder)
+    preloaded = str(azurite_process.NO_FDATASYNC_JS) in psutil.Process(inst.pid).cmdline()
+    assert preloaded is (fsync != "1")
+    store = AzureBlobStore(inst.connection_string)
+    store.create_container("synced")
+    store.upload_bytes("synced", "a.txt", b"kept")
+    store.close()
+    stop_azurite(ws_folder)
+    store = AzureBlobStore(ensure_azurite(ws_folder).connection_string)
+    assert store.download_bytes("synced", "a.txt") == b"kept"
+    store.close()
+
+
 def test_stale_instance_file_is_replaced(ws_folder):
     folder = ws_folder / "azurite"
     folder.mkdir()
