@@ -17,6 +17,7 @@ when the kernel allows it (``engine/workdir.py``), else in a copy.
 """
 from __future__ import annotations
 
+import functools
 import os
 import select
 import signal
@@ -136,12 +137,31 @@ class LocalProcessLauncher:
             materialize(job.snapshot_dir, work_dir)
         work_dir.mkdir(parents=True, exist_ok=True)
 
+    @staticmethod
+    def mount_ahead(snapshot_dir: Path, work_dir: Path) -> bool:
+        """Mount ``work_dir`` over the snapshot before its job is started (``start`` then uses that mount),
+        in the service's namespace; returns whether it did.
+
+        Only for a job with no bound output folder inside its working directory: a folder the binding
+        hooks make in a mounted overlay is not merged with the snapshot's copy of it
+        (``workdir.fill_prepared_folders``), and consumers read output folders from the upper layer.
+        """
+        if not (mount_namespace.active() and workdir.can_overlay(snapshot_dir, work_dir)):
+            return False
+        work_dir.mkdir(parents=True, exist_ok=True)
+        workdir.fill_prepared_folders(snapshot_dir, work_dir)  # e.g. the snapshot's own ./outputs files
+        workdir.prepare_upper(work_dir)
+        workdir.mount(snapshot_dir, work_dir)
+        return True
+
     def start(self, job: ScriptJob, work_dir: Path, log: BinaryIO) -> LocalProcess:
         env = dict(os.environ)
         env.update(job.environment_variables)
         argv = job.argv()
         on_exit = None
-        if self.uses_overlay(job, work_dir):
+        if self.uses_overlay(job, work_dir) and workdir.is_mounted(work_dir):  # mount_ahead
+            on_exit = functools.partial(workdir.release, work_dir)
+        elif self.uses_overlay(job, work_dir):
             snapshot_dir = Path(job.snapshot_dir)
             workdir.fill_prepared_folders(snapshot_dir, work_dir)
             workdir.prepare_upper(work_dir)
@@ -169,9 +189,6 @@ class LocalProcessLauncher:
             except OSError:
                 pass
             else:
-                def unmount_and_clean() -> None:
-                    workdir.unmount(work_dir)
-                    workdir.cleanup(work_dir)
-                return argv, unmount_and_clean
+                return argv, functools.partial(workdir.release, work_dir)
         wrapped = workdir.overlay_argv(snapshot_dir, work_dir, ["/bin/sh", "-c", argv] if isinstance(argv, str) else argv)
         return wrapped, lambda: workdir.cleanup(work_dir)

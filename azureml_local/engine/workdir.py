@@ -119,6 +119,17 @@ def unmount(work_dir: Path) -> None:
     mount_namespace.unmount(Path(os.path.abspath(work_dir)))
 
 
+def is_mounted(work_dir: Path) -> bool:
+    """Whether ``work_dir`` is a mount point here (an overlay mounted over it in this namespace)."""
+    return os.path.ismount(work_dir)
+
+
+def release(work_dir: Path) -> None:
+    """After the process: unmount the overlay mounted by :func:`mount` and clean the upper layer."""
+    unmount(work_dir)
+    cleanup(work_dir)
+
+
 def can_overlay(snapshot_dir: Path, work_dir: Path) -> bool:
     """Overlay for this run: supported here, and paths the mount options can carry."""
     paths = (str(snapshot_dir), str(work_dir), str(_overlay_work(work_dir)))

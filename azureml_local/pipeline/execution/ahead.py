@@ -1,12 +1,14 @@
 """The folders of a pipeline's next steps, made while the steps they wait for still run.
 
 A step's start is on the pipeline's critical path; making its run folder (log files, ``wd/outputs``)
-is file-system metadata work that does not depend on its inputs. So once every step a pending step
-waits for has at least started, a step run id is chosen for it and its folders are made on the
-background threads, after the running steps' launches (``PipelineContext.after_launches``);
-``execute_step`` then takes that id. A step that starts before its folders are made takes a new id
-and makes them itself. Folders never taken (a failed or canceled run) are removed when the pipeline
-ends: they have no run record.
+and mounting its working directory's overlay is file-system work that does not depend on its inputs.
+So once every step a pending step waits for has at least started, a step run id is chosen for it and
+its folders are made (and, in the workspace service, its overlay mounted:
+``LocalProcessLauncher.mount_ahead``) on the background threads, after the running steps' launches
+(``PipelineContext.after_launches``); ``execute_step`` then takes that id. A step that starts before
+they are made takes a new id and makes them itself. When the pipeline ends, an overlay still mounted
+(its step never launched) is unmounted, and folders never taken (a failed or canceled run) are
+removed: they have no run record.
 """
 from __future__ import annotations
 
@@ -14,14 +16,18 @@ import logging
 import shutil
 import threading
 import uuid
+from pathlib import Path
 from typing import Iterable
 
+from azureml_local.engine import dask_clusters, workdir
 from azureml_local.engine.execute import prepare_run_folder, run_folder
+from azureml_local.engine.launchers import LocalProcessLauncher
 from azureml_local.pipeline.execution import executors
 from azureml_local.pipeline.execution.context import PipelineContext
-from azureml_local.pipeline.execution.script_step import run_script_step
+from azureml_local.pipeline.execution.script_step import known_snapshot_dir, run_script_step
 
 log = logging.getLogger(__name__)
+MAX_WAITING = 8
 
 
 class PreparedStep:
@@ -31,16 +37,22 @@ class PreparedStep:
         self.lock = threading.Lock()  # held while the folders are made: a taker waits for them
         self.run_id: str | None = None
         self.taken = False
+        self.mounted: Path | None = None  # the working directory, when its overlay was mounted ahead
 
 
 def prepare_next(ctx: PipelineContext, steps: dict[str, dict], deps: dict[str, set[str]],
                  pending: Iterable[str], started: Iterable[str]) -> None:
-    """Have the folders made of every pending step whose dependencies have all started or completed."""
+    """Have the folders made of the pending steps whose dependencies have all started or completed, at
+    most ``MAX_WAITING`` not yet taken at a time (a wide fan-out does not mount hundreds of overlays)."""
     begun = set(started) | {node for node, result in ctx.results.items() if result.status == "Completed"}
+    waiting = sum(not slot.taken for slot in ctx.prepared.values())
     for node in pending:
+        if waiting >= MAX_WAITING:
+            return
         if node not in ctx.prepared and deps[node] <= begun:
             slot = ctx.prepared[node] = PreparedStep()
             ctx.after_launches(_prepare, ctx, steps[node], slot)
+            waiting += 1
 
 
 def take_run_id(ctx: PipelineContext, node_id: str) -> str:
@@ -56,6 +68,8 @@ def take_run_id(ctx: PipelineContext, node_id: str) -> str:
 def discard_unused(ctx: PipelineContext) -> None:
     """Remove the folders made for steps that never started (once no background work is left)."""
     for slot in ctx.prepared.values():
+        if slot.mounted is not None and workdir.is_mounted(slot.mounted):
+            workdir.release(slot.mounted)  # its step never launched: it failed before, or never started
         if slot.run_id is not None and not slot.taken:
             shutil.rmtree(run_folder(ctx.ws, slot.run_id), ignore_errors=True)
     ctx.prepared.clear()
@@ -66,10 +80,16 @@ def _prepare(ctx: PipelineContext, step: dict, slot: PreparedStep) -> None:
         if slot.taken or ctx.cancel.is_set():
             return
         run_id = str(uuid.uuid4())
+        working_dir = _runs_a_script(step) and not _may_be_reused(ctx, step)
         try:
-            prepare_run_folder(ctx.ws, run_id, working_dir=_runs_a_script(step) and not _may_be_reused(ctx, step))
-        except OSError as exc:  # e.g. a full disk: the step then fails making them itself, with the message
+            prepare_run_folder(ctx.ws, run_id, working_dir=working_dir)
+            if working_dir and _may_mount_ahead(ctx, step):
+                slot.mounted = _mount_ahead(ctx, step, run_folder(ctx.ws, run_id) / "wd")
+        except Exception as exc:  # noqa: BLE001 - e.g. a full disk: the step meets it again itself, and reports it
             log.debug("could not make the folders of step %s ahead: %s", step["node_id"], exc)
+            if slot.mounted is not None:
+                workdir.release(slot.mounted)
+                slot.mounted = None
             shutil.rmtree(run_folder(ctx.ws, run_id), ignore_errors=True)
             return
         slot.run_id = run_id
@@ -86,3 +106,21 @@ def _may_be_reused(ctx: PipelineContext, step: dict) -> bool:
     """A reused step gets no working directory, and reuse depends on the inputs: only steps that are
     never reused (``regenerate_outputs``, ``allow_reuse=False``) get one ahead."""
     return not ctx.regenerate_outputs and step.get("allow_reuse", True)
+
+
+def _may_mount_ahead(ctx: PipelineContext, step: dict) -> bool:
+    """A local step none of whose outputs is bound inside its working directory (an output's
+    ``source``/``path_on_compute``, a DataReference uploaded from there): such folders must be made
+    before the mount (``LocalProcessLauncher.mount_ahead``)."""
+    if any(out.get("source") or out.get("path_on_compute") or out.get("kind") == "datastore_path"
+           for out in step.get("outputs") or []):
+        return False
+    target = step.get("compute_target") or "local"
+    return target == "local" or dask_clusters.scheduler_address(ctx.ws._context, target) is None
+
+
+def _mount_ahead(ctx: PipelineContext, step: dict, work_dir: Path) -> Path | None:
+    snapshot_dir = known_snapshot_dir(ctx, step)
+    if snapshot_dir is None or not LocalProcessLauncher.mount_ahead(snapshot_dir, work_dir):
+        return None
+    return work_dir

@@ -58,8 +58,8 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     return result
 
 
-def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
-    """The step's snapshot (taken at submit); snapshot the source directory now if it is missing."""
+def known_snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
+    """The step's snapshot taken at submit, when it is on disk."""
     if step.get("snapshot_dir") and Path(step["snapshot_dir"]).is_dir():
         return Path(step["snapshot_dir"])
     snapshot_id = step.get("snapshot_id")
@@ -67,10 +67,16 @@ def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
         src = ctx.ws._local_folder / "snapshots" / snapshot_id
         if src.is_dir():
             return src
+    return None
+
+
+def _snapshot_dir(ctx: PipelineContext, step: dict) -> Path | None:
+    """The step's snapshot (taken at submit); snapshot the source directory now if it is missing."""
+    known = known_snapshot_dir(ctx, step)
+    if known is not None:
+        return known
     source = step.get("source_directory")
-    if not source:
-        return None
-    return snapshot(ctx.ws, source)[1]
+    return snapshot(ctx.ws, source)[1] if source else None
 
 
 def _finalize_outputs(ctx: PipelineContext, step: dict, result: StepResult,

@@ -99,3 +99,16 @@ def test_steps_of_a_chain_run_in_the_folders_made_for_them(runner_ws, src):
         assert child.get_file_names().count("outputs/cwd.txt") == 1
         assert "Re-running step" in child.get_job_log()  # the engine's log and ours in one file
     assert _run_folders(runner_ws._local_folder) - {run.id} == {c.id for c in children}
+
+
+def test_a_wide_fan_out_gets_at_most_a_few_steps_ahead_at_a_time(tmp_path):
+    steps = {f"s{i}": {"node_id": f"s{i}", "kind": "PythonScriptStep"} for i in range(20)}
+    deps = {node: {"a"} for node in steps}
+    ctx = _ctx(tmp_path)
+    ahead.prepare_next(ctx, steps, deps, pending=list(steps), started=["a"])
+    assert len(ctx.prepared) == ahead.MAX_WAITING
+    ahead.take_run_id(ctx, "s0")
+    ahead.prepare_next(ctx, steps, deps, pending=[n for n in steps if n != "s0"], started=["a", "s0"])
+    assert len(ctx.prepared) == ahead.MAX_WAITING + 1  # one more once one was taken
+    ctx.uploads.shutdown(wait=True)
+    ahead.discard_unused(ctx)
