@@ -59,7 +59,7 @@ def make_log_files(ws: "Workspace", run_id: str) -> dict[str, Path]:
     logs[STD_LOG].touch()
     try:
         os.link(logs[STD_LOG], logs[DRIVER_LOG])
-    except FileExistsError:
+    except OSError:  # linked already, or no hard links here (its artifact is an alias of the std log's anyway)
         pass
     return logs
 

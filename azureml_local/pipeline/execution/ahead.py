@@ -69,7 +69,10 @@ def discard_unused(ctx: PipelineContext) -> None:
     """Remove the folders made for steps that never started (once no background work is left)."""
     for slot in ctx.prepared.values():
         if slot.mounted is not None and workdir.is_mounted(slot.mounted):
-            workdir.release(slot.mounted)  # its step never launched: it failed before, or never started
+            try:  # its step never launched: it failed before, or never started
+                workdir.release(slot.mounted)
+            except OSError as exc:  # the pipeline's status is still written; the mount ends with the service
+                log.warning("could not unmount %s: %s", slot.mounted, exc)
         if slot.run_id is not None and not slot.taken:
             shutil.rmtree(run_folder(ctx.ws, slot.run_id), ignore_errors=True)
     ctx.prepared.clear()
