@@ -66,13 +66,11 @@ def take_run_id(ctx: PipelineContext, node_id: str) -> str:
 
 
 def discard_unused(ctx: PipelineContext) -> None:
-    """Remove the folders made for steps that never started (once no background work is left)."""
+    """Unmount the overlays whose steps never launched (they failed before, or never started) and remove
+    the folders of steps that never started; call once no background work is left."""
     for slot in ctx.prepared.values():
         if slot.mounted is not None and workdir.is_mounted(slot.mounted):
-            try:  # its step never launched: it failed before, or never started
-                workdir.release(slot.mounted)
-            except OSError as exc:  # the pipeline's status is still written; the mount ends with the service
-                log.warning("could not unmount %s: %s", slot.mounted, exc)
+            _release(slot.mounted)
         if slot.run_id is not None and not slot.taken:
             shutil.rmtree(run_folder(ctx.ws, slot.run_id), ignore_errors=True)
     ctx.prepared.clear()
@@ -91,11 +89,18 @@ def _prepare(ctx: PipelineContext, step: dict, slot: PreparedStep) -> None:
         except Exception as exc:  # noqa: BLE001 - e.g. a full disk: the step meets it again itself, and reports it
             log.debug("could not make the folders of step %s ahead: %s", step["node_id"], exc)
             if slot.mounted is not None:
-                workdir.release(slot.mounted)
+                _release(slot.mounted)
                 slot.mounted = None
             shutil.rmtree(run_folder(ctx.ws, run_id), ignore_errors=True)
             return
         slot.run_id = run_id
+
+
+def _release(work_dir: Path) -> None:
+    try:
+        workdir.release(work_dir)
+    except OSError as exc:  # the pipeline still ends with its status; the mount ends with the service
+        log.warning("could not unmount %s: %s", work_dir, exc)
 
 
 def _runs_a_script(step: dict) -> bool:

@@ -2,7 +2,8 @@
 unless a bound output folder lies inside it, where consumers read it in place and it is unmounted at exit.
 
 Either way, once the pipeline has ended nothing stays mounted in the service and each step's folder
-holds exactly what its script wrote.
+holds exactly what its script wrote. The next steps' overlays are mounted ahead (pipeline/execution/ahead.py)
+unless an output folder lies inside the working directory; one whose step never starts is unmounted.
 """
 from __future__ import annotations
 
