@@ -106,8 +106,8 @@ def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | Non
             log.flush()
             return _finish(ws, job, work_dir, "Failed",
                            error_dict(f"Starting the run failed: {exc}", code="SystemError"))
-    if reason != "exited" or exit_code != 0 or job.after_process or not job.defer_completion:
-        handle.release()  # a mount kept for the deferred upload is only kept on that path
+    if not job.unmount_after_upload or reason != "exited" or exit_code != 0:
+        handle.release()  # a mount kept for the deferred upload (_launch_and_wait decided) is kept only on that path
     if reason == "canceled":
         return _finish(ws, job, work_dir, "Canceled")
     if reason == "timeout":

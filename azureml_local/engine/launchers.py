@@ -149,8 +149,7 @@ class LocalProcessLauncher:
         if not (mount_namespace.active() and workdir.can_overlay(snapshot_dir, work_dir)):
             return False
         work_dir.mkdir(parents=True, exist_ok=True)
-        workdir.fill_prepared_folders(snapshot_dir, work_dir)  # e.g. the snapshot's own ./outputs files
-        workdir.prepare_upper(work_dir)
+        workdir.prepare_layers(snapshot_dir, work_dir)
         workdir.mount(snapshot_dir, work_dir)
         return True
 
@@ -159,13 +158,12 @@ class LocalProcessLauncher:
         env.update(job.environment_variables)
         argv = job.argv()
         on_exit = None
-        if self.uses_overlay(job, work_dir) and workdir.is_mounted(work_dir):  # mount_ahead
-            on_exit = functools.partial(workdir.release, work_dir)
-        elif self.uses_overlay(job, work_dir):
-            snapshot_dir = Path(job.snapshot_dir)
-            workdir.fill_prepared_folders(snapshot_dir, work_dir)
-            workdir.prepare_upper(work_dir)
-            argv, on_exit = self._overlay(snapshot_dir, work_dir, argv)
+        if self.uses_overlay(job, work_dir):
+            if workdir.is_mounted(work_dir):  # mounted before the job existed (mount_ahead)
+                on_exit = functools.partial(workdir.release, work_dir)
+            else:
+                workdir.prepare_layers(Path(job.snapshot_dir), work_dir)
+                argv, on_exit = self._overlay(Path(job.snapshot_dir), work_dir, argv)
         try:
             proc = subprocess.Popen(argv, cwd=work_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True,

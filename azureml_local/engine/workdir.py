@@ -145,6 +145,13 @@ def prepare_upper(work_dir: Path) -> None:
     _overlay_work(work_dir).mkdir(exist_ok=True)
 
 
+def prepare_layers(snapshot_dir: Path, work_dir: Path) -> None:
+    """Just before the mount: the snapshot's files of the folders already made in the upper layer
+    (:func:`fill_prepared_folders`), and the overlay's scratch folder."""
+    fill_prepared_folders(snapshot_dir, work_dir)
+    prepare_upper(work_dir)
+
+
 def fill_prepared_folders(snapshot_dir: Path, work_dir: Path) -> None:
     """Copy the snapshot's contents of every folder that exists in both layers into the upper one.
 
