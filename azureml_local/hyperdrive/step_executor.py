@@ -75,7 +75,7 @@ def run_hyperdrive_step(ctx: PipelineContext, step: dict, step_run_id: str, run_
         runs.set_status(step_run_id, "Completed", only_from=ACTIVE_STATES)
         return runs.status(step_run_id)
 
-    result.upload = ctx.upload_later(_finalize_outputs, ctx, step, result, complete)
+    result.upload = ctx.after_launches(_finalize_outputs, ctx, step, result, complete)
     return result
 
 

@@ -82,7 +82,6 @@ class PipelineContext:
     uploads: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="upload"))
     lock: threading.Lock = field(default_factory=threading.Lock)
     launches: LaunchGate = field(default_factory=LaunchGate)
-
     prepared: dict[str, "PreparedStep"] = field(default_factory=dict)  # node id -> its folders made ahead
 
     def after_launches(self, fn: Callable[..., Any], *args: Any) -> Future:
@@ -92,8 +91,6 @@ class PipelineContext:
             self.launches.wait_open()
             return fn(*args)
         return self.uploads.submit(when_open)
-
-    upload_later = after_launches
 
     @property
     def default_datastore(self) -> str | None:

@@ -51,7 +51,7 @@ def run_script_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir:
     ctx.launches.hold(step["node_id"])  # until the orchestrator has started the steps this one unblocks
     result = StepResult(step["node_id"], step_run_id, status, outputs=outputs, key=key)
     if status == "Completed":  # the step row's outputs are written off the critical path, before it completes
-        result.upload = ctx.upload_later(_finalize_outputs, ctx, step, result, job.complete)
+        result.upload = ctx.after_launches(_finalize_outputs, ctx, step, result, job.complete)
     else:
         result.error = ws._context.runs.error(step_run_id)
         ws._context.pipeline_runs.update_step(step_run_id, outputs=outputs)

@@ -73,7 +73,7 @@ def run_usql_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: P
         ws._context.pipeline_runs.update_step(step_run_id, outputs={})
         return StepResult(step["node_id"], step_run_id, "Failed", error=error)
     result = StepResult(step["node_id"], step_run_id, "Completed", outputs=outputs, key=key)
-    result.upload = ctx.upload_later(_finalize_and_complete, ctx, step, result)
+    result.upload = ctx.after_launches(_finalize_and_complete, ctx, step, result)
     return result
 
 
