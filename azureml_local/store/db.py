@@ -84,10 +84,17 @@ class Database:
         return conn
 
     def _sqlite_connection(self) -> sqlite3.Connection:
+        """The handle's first connection may create the file (a new workspace); later ones (other
+        threads, a forked child) open it read-write only: a long-lived process whose workspace folder
+        was deleted must fail, not bring back a folder with an empty database in it."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            if self._migrated:
+                conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=rw", uri=True,
+                                       timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                       check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode=WAL")
@@ -98,6 +105,10 @@ class Database:
         return conn
 
     def _unusable(self, exc: Exception) -> ProjectSystemException:
+        if self._migrated and not self.path.exists():
+            return ProjectSystemException(
+                f"The workspace database {self.path} is gone: its folder was deleted or moved while this "
+                "process used it. Open the workspace again (Workspace.get or Workspace.from_config).")
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             return ProjectSystemException(
                 f"The workspace database {self.path} stayed locked for {BUSY_TIMEOUT_MS // 1000} s "

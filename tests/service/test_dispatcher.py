@@ -22,7 +22,7 @@ from azureml_local.store.runs import new_run_id
 from azureml_local.service import control
 from azureml_local.service.dispatcher import STOPPED_MESSAGE, Dispatcher
 from azureml_local.service.info import ServiceInfo, read_info
-from service_helpers import sleeper, wait_gone, wait_running_with_pid, wait_status
+from service_helpers import delete_in_use, sleeper, wait_gone, wait_running_with_pid, wait_status
 
 HANDLED: list[tuple[object, str, str]] = []
 
@@ -156,9 +156,10 @@ def test_the_service_process_exits_when_its_workspace_folder_is_deleted(ws, tmp_
     run = Experiment(ws, "gone").submit(ScriptRunConfig(str(sleeper(tmp_path)), "train.py"))
     script_pid = wait_running_with_pid(ws, run.id)
     service_pid = ws._context.runs.run(run.id)["runner_pid"]
-    shutil.rmtree(ws._local_folder)
+    delete_in_use(ws._local_folder)
     assert wait_gone(service_pid, timeout=8), "the service outlived its workspace folder"
     assert wait_gone(script_pid, timeout=5), "the run's process outlived its workspace folder"
+    assert not ws._local_folder.exists()  # nothing brought it back
 
 
 def test_sigterm_fails_what_the_service_runs_and_kills_its_processes(ws, tmp_path: Path) -> None:

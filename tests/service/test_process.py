@@ -23,7 +23,7 @@ from azureml_local.exceptions import ProjectSystemException
 from azureml_local.processes import pid_alive
 from azureml_local.service import control, urls
 from rest_helpers import publish_echo, start
-from service_helpers import wait_gone
+from service_helpers import delete_in_use, wait_gone
 
 
 def _post(url: str) -> requests.Response:
@@ -100,12 +100,11 @@ def test_an_active_published_pipeline_keeps_the_service_up(ws, tmp_path: Path,
 
 
 def test_a_deleted_workspace_folder_ends_the_service_despite_an_active_pipeline(ws, tmp_path: Path) -> None:
-    import shutil
-
     publish_echo(ws, tmp_path / "echo")
     info = start(ws)
-    shutil.rmtree(ws._local_folder)
+    delete_in_use(ws._local_folder)
     assert wait_gone(info["pid"], timeout=20)
+    assert not ws._local_folder.exists()  # the exiting service brought nothing back
 
 
 def test_foreground_runs_in_the_terminal_never_exits_idle_and_stops_on_ctrl_c(ws, tmp_path: Path) -> None:

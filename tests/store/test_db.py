@@ -49,3 +49,30 @@ def test_corrupted_database_gives_clear_error(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(ProjectSystemException, match="corrupted"):
         Database(path).query("SELECT 1")
+
+
+def test_a_deleted_folder_is_not_brought_back_by_another_thread(tmp_path):
+    """A long-lived process (the service) opens connections per thread: once its workspace folder
+    is deleted, a new thread's query fails clearly instead of recreating the folder and an empty
+    database in it (which also made a user's ``rm -rf`` of the folder fail with "not empty")."""
+    import shutil
+    import threading
+
+    folder = tmp_path / "ws"
+    db = Database(folder / "store.db")
+    db.query("SELECT 1")
+    shutil.rmtree(folder)
+    raised: list[BaseException] = []
+    thread = threading.Thread(target=lambda: _record(raised, lambda: db.query("SELECT 1")))
+    thread.start()
+    thread.join()
+    assert len(raised) == 1 and isinstance(raised[0], ProjectSystemException)
+    assert "is gone: its folder was deleted or moved" in raised[0].message
+    assert not folder.exists()
+
+
+def _record(raised: list[BaseException], call) -> None:
+    try:
+        call()
+    except BaseException as exc:  # noqa: BLE001 - the test inspects it
+        raised.append(exc)
