@@ -1,8 +1,12 @@
 """Fixtures of the unit/integration tests (isolation fixtures live in the root conftest.py)."""
 from __future__ import annotations
 
+import errno
 import json
+import shutil
+import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -66,3 +70,22 @@ def landing_pipeline(ws, tmp_path: Path):
     step = PythonScriptStep("read.py", name="read", source_directory=str(folder), compute_target="local",
                             arguments=[path_input], inputs=[path_input], allow_reuse=False)
     return Pipeline(ws, steps=[step]).publish(name="on-landing")
+
+
+@pytest.fixture
+def delete_in_use() -> Callable[[Path], None]:
+    """Delete a folder a process may still write into (a service, Azurite's 5 s autosave), as a user
+    repeats ``rm -rf`` when it says "Directory not empty": a file appeared between listing and removing."""
+
+    def delete(folder: Path, timeout: float = 5) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                shutil.rmtree(folder)
+                return
+            except OSError as exc:
+                if exc.errno != errno.ENOTEMPTY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    return delete

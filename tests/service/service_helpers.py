@@ -1,8 +1,6 @@
 """Shared helpers of the service tests: waiting on a run's status, a long-running script."""
 from __future__ import annotations
 
-import errno
-import shutil
 import time
 from pathlib import Path
 
@@ -24,20 +22,6 @@ def wait_gone(pid: int, timeout: float = 10) -> bool:
     while pid_alive(pid) and time.time() < deadline:
         time.sleep(0.02)
     return not pid_alive(pid)
-
-
-def delete_in_use(folder: Path, timeout: float = 5) -> None:
-    """Delete a folder a process may still write into, as a user repeats ``rm -rf`` when it says
-    "Directory not empty" (a file created between listing and removing the folder)."""
-    deadline = time.time() + timeout
-    while True:
-        try:
-            shutil.rmtree(folder)
-            return
-        except OSError as exc:
-            if exc.errno != errno.ENOTEMPTY or time.time() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def sleeper(tmp_path: Path, seconds: int = 60) -> Path:

@@ -22,7 +22,7 @@ from azureml_local.store.runs import new_run_id
 from azureml_local.service import control
 from azureml_local.service.dispatcher import STOPPED_MESSAGE, Dispatcher
 from azureml_local.service.info import ServiceInfo, read_info
-from service_helpers import delete_in_use, sleeper, wait_gone, wait_running_with_pid, wait_status
+from service_helpers import sleeper, wait_gone, wait_running_with_pid
 
 HANDLED: list[tuple[object, str, str]] = []
 
@@ -152,7 +152,7 @@ def test_exits_within_seconds_when_the_workspace_folder_is_deleted(ws) -> None:
     assert took < 3
 
 
-def test_the_service_process_exits_when_its_workspace_folder_is_deleted(ws, tmp_path: Path) -> None:
+def test_the_service_process_exits_when_its_workspace_folder_is_deleted(ws, tmp_path: Path, delete_in_use) -> None:
     run = Experiment(ws, "gone").submit(ScriptRunConfig(str(sleeper(tmp_path)), "train.py"))
     script_pid = wait_running_with_pid(ws, run.id)
     service_pid = ws._context.runs.run(run.id)["runner_pid"]

@@ -23,7 +23,7 @@ from azureml_local.exceptions import ProjectSystemException
 from azureml_local.processes import pid_alive
 from azureml_local.service import control, urls
 from rest_helpers import publish_echo, start
-from service_helpers import delete_in_use, wait_gone
+from service_helpers import wait_gone
 
 
 def _post(url: str) -> requests.Response:
@@ -99,7 +99,8 @@ def test_an_active_published_pipeline_keeps_the_service_up(ws, tmp_path: Path,
     assert wait_gone(info["pid"], timeout=60)
 
 
-def test_a_deleted_workspace_folder_ends_the_service_despite_an_active_pipeline(ws, tmp_path: Path) -> None:
+def test_a_deleted_workspace_folder_ends_the_service_despite_an_active_pipeline(ws, tmp_path: Path,
+                                                                              delete_in_use) -> None:
     publish_echo(ws, tmp_path / "echo")
     info = start(ws)
     delete_in_use(ws._local_folder)

@@ -145,12 +145,10 @@ def test_stale_instance_file_is_replaced(ws_folder):
     assert ensure_azurite(ws_folder).port > 0
 
 
-def test_orphan_of_a_deleted_folder_is_stopped_on_next_start(ws_folder):
-    import shutil
-
+def test_orphan_of_a_deleted_folder_is_stopped_on_next_start(ws_folder, delete_in_use):
     old = ensure_azurite(ws_folder)
     assert (old.pid, str(ws_folder / "azurite")) in azurite.azurite_processes()
-    shutil.rmtree(ws_folder / "azurite")  # e.g. someone deleted the workspace folder
+    delete_in_use(ws_folder / "azurite")  # e.g. someone deleted the workspace folder
     new = ensure_azurite(ws_folder)
     assert new.pid != old.pid and not _alive(old.pid)
 

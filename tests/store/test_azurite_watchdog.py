@@ -3,7 +3,6 @@ and exits with it (real Azurite, real watchdog process)."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 
 import pytest
@@ -44,9 +43,9 @@ def test_each_instance_has_a_watchdog_that_exits_with_it(folder):
     assert _gone(inst.watchdog_pid, within=5)
 
 
-def test_removed_folder_stops_azurite_and_watchdog(folder):
+def test_removed_folder_stops_azurite_and_watchdog(folder, delete_in_use):
     inst = azurite.ensure_azurite(folder)
-    shutil.rmtree(folder)
+    delete_in_use(folder)
     assert _gone(inst.pid, inst.watchdog_pid, within=8)
 
 

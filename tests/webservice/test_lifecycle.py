@@ -3,7 +3,6 @@ back with the service on the same scoring URI, and stop when the workspace folde
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import requests
@@ -43,10 +42,10 @@ def test_restart_with_the_workspace_service_keeps_the_scoring_uri(ws, model, sou
     again.delete()
 
 
-def test_scoring_process_stops_when_the_workspace_folder_goes(ws, model, source_dir, local_home: Path):
+def test_scoring_process_stops_when_the_workspace_folder_goes(ws, model, source_dir, local_home: Path, delete_in_use):
     _deployed(ws, model, source_dir)
     assert len(scoring_processes(local_home)) == 1
-    shutil.rmtree(ws._context.folder)
+    delete_in_use(ws._context.folder)
     assert wait_until(lambda: not scoring_processes(local_home), timeout=60)
 
 
