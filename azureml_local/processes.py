@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 
 import psutil
@@ -33,11 +34,12 @@ def reap(pid: int) -> None:
         pass
 
 
-def terminate(pid: int | None, timeout: float = 10.0, sig: int = signal.SIGTERM) -> bool:
+def terminate(pid: int | None, timeout: float = 10.0, sig: int = signal.SIGTERM, kill_warning: str = "") -> bool:
     """Send ``sig`` (SIGTERM), wait up to ``timeout`` s, then SIGKILL. True when it was running.
 
     Waits on :func:`pid_alive`, not ``psutil.wait``: a process that is not our child stays a zombie
-    until its parent reaps it, and psutil would wait out the whole timeout for it.
+    until its parent reaps it, and psutil would wait out the whole timeout for it. ``kill_warning``
+    goes to stderr before a SIGKILL: what the user may lose by it.
     """
     if not pid_alive(pid):
         return False
@@ -51,6 +53,8 @@ def terminate(pid: int | None, timeout: float = 10.0, sig: int = signal.SIGTERM)
         reap(pid)
         time.sleep(0.01)
     if pid_alive(pid):
+        if kill_warning:
+            print(kill_warning, file=sys.stderr)
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:

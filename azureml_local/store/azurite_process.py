@@ -8,10 +8,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +19,7 @@ import psutil
 
 from azureml_local.exceptions import ProjectSystemException, UserErrorException
 from azureml_local.home import local_home
+from azureml_local import processes
 from azureml_local.processes import pid_alive
 
 AZURITE_VERSION = "3.35.0"
@@ -244,26 +243,11 @@ def start_azurite(location: str | os.PathLike[str] | None, log_path: str | os.Pa
 
 
 def terminate(pid: int, timeout: float = STOP_TIMEOUT) -> bool:
-    """SIGTERM, wait up to ``timeout`` for a clean exit, SIGKILL only after that. True if it was running."""
-    if not _pid_alive(pid):
-        _CHILDREN.pop(pid, None)
-        return False
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
-    deadline = time.monotonic() + timeout
-    while _pid_alive(pid):
-        if time.monotonic() > deadline:
-            print(f"azureml-local: Azurite (pid {pid}) ignored SIGTERM for {timeout:.0f} s; killing it "
-                  "(writes of the last few seconds may be lost).", file=sys.stderr)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            break
-        time.sleep(0.05)
+    """:func:`processes.terminate`, saying what a SIGKILL may lose; forgets our ``Popen`` of it. True if it was running."""
+    running = processes.terminate(pid, timeout, kill_warning=(
+        f"azureml-local: Azurite (pid {pid}) ignored SIGTERM for {timeout:g} s; killing it "
+        "(writes of the last few seconds may be lost)."))
     child = _CHILDREN.pop(pid, None)
     if child is not None:
         child.wait()
-    return True
+    return running
