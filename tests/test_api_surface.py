@@ -16,7 +16,8 @@ Fixed entries in an allowlist are reported as warnings (``-W error`` turns them 
 The comparison rules live in ``tools/signature_check.py`` (shared with the coverage document).
 
 Deliberate deviations go into the allowlists below, each with its reason. Regenerate the
-manifest with ``python tools/sdk_manifest.py --src /tmp/wheels``.
+manifest with ``python tools/sdk_manifest.py --src .sdk-wheels`` (``scripts/test.sh`` downloads the
+pinned wheels there with ``--fetch``; they are read, never installed).
 """
 from __future__ import annotations
 
@@ -293,10 +294,11 @@ def test_checker_accepts_named_constant_defaults():
 
 
 # ------------------------------------------------------------------ the manifest itself
-WHEEL_SRC = Path("/tmp/wheels")
+WHEEL_SRC = ROOT / ".sdk-wheels"
 
 
-@pytest.mark.skipif(not any(WHEEL_SRC.glob("*.whl")), reason="the real SDK wheels are not on this machine")
+@pytest.mark.skipif(not any(WHEEL_SRC.glob("*.whl")),
+                    reason="the real SDK wheels are not in .sdk-wheels (python tools/sdk_manifest.py --fetch)")
 def test_manifest_is_reproducible():
     spec = importlib.util.spec_from_file_location("sdk_manifest", ROOT / "tools" / "sdk_manifest.py")
     tool = importlib.util.module_from_spec(spec)
@@ -304,4 +306,4 @@ def test_manifest_is_reproducible():
     sources, versions = tool.read_sources(WHEEL_SRC)
     text = tool.dump(tool.build_manifest(sources, versions))
     assert text == (ROOT / "compat" / "sdk_manifest.json").read_text(encoding="utf-8"), \
-        "compat/sdk_manifest.json is stale: run python tools/sdk_manifest.py --src /tmp/wheels"
+        "compat/sdk_manifest.json is stale: run python tools/sdk_manifest.py --src .sdk-wheels"

@@ -20,7 +20,9 @@ value when the default is a named constant), kind in ``po pk vp ko vk``
 Usage::
 
     python tools/sdk_manifest.py                      # pip download the pinned wheels
-    python tools/sdk_manifest.py --src /tmp/wheels    # a folder of .whl files or an unpacked tree
+    python tools/sdk_manifest.py --src .sdk-wheels    # a folder of .whl files or an unpacked tree
+    python tools/sdk_manifest.py --fetch              # only download the pinned wheels into .sdk-wheels
+                                                      # (read, never installed: the staleness test uses them)
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from sdk_resolver import Analyzer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "compat" / "sdk_manifest.json"
+WHEEL_CACHE = ROOT / ".sdk-wheels"
 WHEELS = ["azureml-core==1.61.0.post4", "azureml-pipeline-core==1.62.0", "azureml-pipeline-steps==1.62.0",
           "azureml-train-core==1.62.0"]
 PUBLIC_ROOTS = ("azureml.core", "azureml.data", "azureml.pipeline.core", "azureml.pipeline.steps",
@@ -71,9 +74,20 @@ def read_sources(src: Path) -> tuple[dict[str, tuple[str, bool]], dict[str, str]
     return sources, versions
 
 
-def download_wheels(dest: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest), *WHEELS],
-                   check=True)
+def download_wheels(dest: Path, specs: list[str] = WHEELS) -> bool:
+    """``pip download --no-deps`` of ``specs`` into ``dest``; False when pip failed."""
+    return subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest), *specs]
+                          ).returncode == 0
+
+
+def fetch_wheels(dest: Path = WHEEL_CACHE) -> bool:
+    """The pinned wheels in ``dest``, downloaded only when one is missing; False when pip could not."""
+    missing = [spec for spec in WHEELS
+               if not any(dest.glob(spec.replace("-", "_").replace("==", "-") + "-*.whl"))]
+    if not missing:
+        return True
+    dest.mkdir(parents=True, exist_ok=True)
+    return download_wheels(dest, missing)
 
 
 # ---------------------------------------------------------------- manifest
@@ -189,12 +203,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--src", type=Path, help="folder with the wheels (.whl) or their unpacked tree")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
+    parser.add_argument("--fetch", action="store_true", help=f"only download the pinned wheels into {WHEEL_CACHE.name}")
     args = parser.parse_args(argv)
+    if args.fetch:
+        if fetch_wheels():
+            return 0
+        print(f"could not download the SDK wheels into {WHEEL_CACHE}", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         src = args.src
         if src is None:
             src = Path(tmp)
-            download_wheels(src)
+            if not download_wheels(src):
+                parser.error("pip could not download the pinned SDK wheels: pass --src with a folder of them")
         sources, versions = read_sources(src)
     if not public_modules(sources):
         parser.error(f"no azureml SDK sources found under {src}")
