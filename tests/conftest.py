@@ -74,14 +74,19 @@ def landing_pipeline(ws, tmp_path: Path):
 
 @pytest.fixture
 def delete_in_use() -> Callable[[Path], None]:
-    """Delete a folder a process may still write into (a service, Azurite's 5 s autosave), as a user
-    repeats ``rm -rf`` when it says "Directory not empty": a file appeared between listing and removing."""
+    """Delete a folder a process may still write into (a service, Azurite's 5 s autosave), as ``rm -rf``
+    does: what the process removed meanwhile is not an error, and when a file appeared between listing
+    and removing ("Directory not empty") the user runs it again."""
+
+    def skip_vanished(function, path, exc_info) -> None:
+        if not issubclass(exc_info[0], FileNotFoundError):
+            raise exc_info[1]
 
     def delete(folder: Path, timeout: float = 5) -> None:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                shutil.rmtree(folder)
+                shutil.rmtree(folder, onerror=skip_vanished)
                 return
             except OSError as exc:
                 if exc.errno != errno.ENOTEMPTY or time.monotonic() > deadline:

@@ -50,12 +50,33 @@ def log_paths(ws: "Workspace", run_id: str) -> dict[str, Path]:
     return {DRIVER_LOG: logs / DRIVER_LOG, STD_LOG: logs / STD_LOG}
 
 
+def make_run_dirs(ws: "Workspace", *folders: Path) -> None:
+    """``mkdir -p`` of folders inside the workspace folder, never of the workspace folder itself: a
+    workspace deleted while its service starts a step stays deleted (``FileNotFoundError`` here, and
+    the service exits), instead of coming back as a folder of stray run logs."""
+    root = ws._local_folder
+    for folder in folders:
+        folder.relative_to(root)  # ValueError for a folder elsewhere: a caller's mistake
+        _mkdir_below(root, folder)
+
+
+def _mkdir_below(root: Path, folder: Path) -> None:
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    except FileNotFoundError:
+        if folder.parent == root:
+            raise FileNotFoundError(f"The workspace folder {root} is gone (deleted while in use).") from None
+        _mkdir_below(root, folder.parent)
+        folder.mkdir(exist_ok=True)
+
+
 def make_log_files(ws: "Workspace", run_id: str) -> dict[str, Path]:
     """A run's log files: the std log (empty if new) and the driver log as its hard link; idempotent.
     Returns :func:`log_paths`."""
     logs = log_paths(ws, run_id)
-    logs[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
-    logs[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
+    make_run_dirs(ws, logs[STD_LOG].parent, logs[DRIVER_LOG].parent)
     logs[STD_LOG].touch()
     try:
         os.link(logs[STD_LOG], logs[DRIVER_LOG])
@@ -75,7 +96,7 @@ def prepare_run_folder(ws: "Workspace", run_id: str, working_dir: bool) -> None:
     """
     make_log_files(ws, run_id)
     if working_dir:
-        (run_folder(ws, run_id) / "wd" / "outputs").mkdir(parents=True, exist_ok=True)
+        make_run_dirs(ws, run_folder(ws, run_id) / "wd" / "outputs")
 
 
 def execute_script_job(ws: "Workspace", job: ScriptJob, launcher: Launcher | None = None) -> str:

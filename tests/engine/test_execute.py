@@ -93,3 +93,25 @@ def test_a_script_changing_its_own_folder_changes_neither_the_snapshot_nor_a_lat
     assert (snapshot / "data.txt").read_text() == "original" and (snapshot / "pkg" / "gone.txt").is_file()
     assert not (snapshot / "new.txt").exists()
     assert (src / "data.txt").read_text() == "original"
+
+
+def test_run_folders_are_made_inside_the_workspace_folder_never_the_folder_itself(tmp_path: Path) -> None:
+    import os
+    from types import SimpleNamespace
+
+    import pytest
+
+    from azureml_local.engine.execute import make_log_files, make_run_dirs
+
+    ws = SimpleNamespace(_local_folder=tmp_path / "ws")  # making folders needs only the workspace's folder
+    ws._local_folder.mkdir()
+    logs = make_log_files(ws, "r1")
+    assert all(path.is_file() for path in logs.values()) and os.path.samefile(*logs.values())
+    make_run_dirs(ws, ws._local_folder / "runs" / "r1" / "wd" / "outputs")  # again and deeper: idempotent
+    assert (ws._local_folder / "runs" / "r1" / "wd" / "outputs").is_dir()
+    with pytest.raises(ValueError):
+        make_run_dirs(ws, tmp_path / "elsewhere")
+    os.rename(ws._local_folder, tmp_path / "moved")  # deleted or moved while a service used it
+    with pytest.raises(FileNotFoundError, match="The workspace folder .* is gone"):
+        make_log_files(ws, "r2")
+    assert not ws._local_folder.exists() and not (tmp_path / "elsewhere").exists()

@@ -162,6 +162,37 @@ def test_the_service_process_exits_when_its_workspace_folder_is_deleted(ws, tmp_
     assert not ws._local_folder.exists()  # nothing brought it back
 
 
+def test_a_pipeline_whose_workspace_folder_is_deleted_leaves_nothing_behind(ws, tmp_path: Path,
+                                                                            delete_in_use) -> None:
+    """While the first step of a chain runs, the service has made the next step's run folder ahead;
+    deleting the workspace then ends the service and the folder stays gone (no run folder made again)."""
+    from azureml.pipeline.core import Pipeline
+    from azureml.pipeline.steps import PythonScriptStep
+
+    src = sleeper(tmp_path)
+    (src / "next.py").write_text("print('never')\n")
+    first = PythonScriptStep(script_name="train.py", source_directory=str(src), allow_reuse=False, name="first")
+    second = PythonScriptStep(script_name="next.py", source_directory=str(src), allow_reuse=False, name="second")
+    second.run_after(first)
+    run = Pipeline(ws, [first, second]).submit("deleted-mid-pipeline")
+    deadline = time.time() + 30
+    while not list(run.get_children()) and time.time() < deadline:
+        time.sleep(0.05)
+    step_run_id = list(run.get_children())[0].id
+    script_pid = wait_running_with_pid(ws, step_run_id)
+    service_pid = ws._context.runs.run(step_run_id)["runner_pid"]
+    runs = ws._local_folder / "runs"
+    made_ahead = lambda: {p.name for p in runs.iterdir()} - {run.id, step_run_id}  # noqa: E731
+    deadline = time.time() + 10
+    while not made_ahead() and time.time() < deadline:
+        time.sleep(0.02)
+    assert len(made_ahead()) == 1, (run.id, step_run_id, list(runs.iterdir()))  # the second step's
+    delete_in_use(ws._local_folder)
+    assert wait_gone(service_pid, timeout=8), "the service outlived its workspace folder"
+    assert wait_gone(script_pid, timeout=5)
+    assert not ws._local_folder.exists(), sorted(str(p) for p in ws._local_folder.rglob("*"))
+
+
 def test_sigterm_fails_what_the_service_runs_and_kills_its_processes(ws, tmp_path: Path) -> None:
     run = Experiment(ws, "term").submit(ScriptRunConfig(str(sleeper(tmp_path)), "train.py"))
     script_pid = wait_running_with_pid(ws, run.id)

@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from azureml_local.engine.execute import STD_LOG, log_paths, make_log_files
+from azureml_local.engine.execute import STD_LOG, log_paths, make_log_files, make_run_dirs
 from azureml_local.jobs import binding
 from azureml_local.pipeline import reuse
 from azureml_local.data import run_inputs, stores
@@ -151,7 +151,7 @@ def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
     """A line of our own in the step's log (the engine appends the script's output after it and
     hard-links the driver log; ``link`` does that here for reused steps, which the engine never sees)."""
     std_log = make_log_files(ws, run_id)[STD_LOG] if link else log_paths(ws, run_id)[STD_LOG]
-    std_log.parent.mkdir(parents=True, exist_ok=True)
+    make_run_dirs(ws, std_log.parent)
     with open(std_log, "a") as f:
         f.write(f"[azureml-local] {line}\n")
 

@@ -8,11 +8,10 @@ script step's. What is emulated is said in the step's log: no Data Lake Analytic
 """
 from __future__ import annotations
 
-import os
 import traceback
 from pathlib import Path
 
-from azureml_local.engine.execute import DRIVER_LOG, STD_LOG, log_paths
+from azureml_local.engine.execute import DRIVER_LOG, STD_LOG, make_log_files, make_run_dirs
 from azureml_local.jobs import binding
 from azureml_local.jobs.arguments import Bindings
 from azureml_local.jobs.placeholders import param_text
@@ -34,12 +33,7 @@ def run_usql_step(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: P
     if ctx.cancel.is_set():
         runs.set_status(step_run_id, "Canceled", only_from=ACTIVE_STATES)
         return StepResult(step["node_id"], step_run_id, "Canceled")
-    logs = log_paths(ws, step_run_id)
-    logs[STD_LOG].parent.mkdir(parents=True, exist_ok=True)
-    logs[DRIVER_LOG].parent.mkdir(parents=True, exist_ok=True)
-    logs[STD_LOG].touch()
-    if not logs[DRIVER_LOG].exists():
-        os.link(logs[STD_LOG], logs[DRIVER_LOG])
+    logs = make_log_files(ws, step_run_id)
     runs.set_status(step_run_id, "Running", only_from=ACTIVE_STATES, start=True)
     outputs: dict[str, dict] = {}
     with open(logs[STD_LOG], "a") as log_file:
@@ -87,7 +81,7 @@ def _bind(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path) -> 
     bctx = binding.BindContext(ctx.ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
                                ctx.run_root / "data" / step_run_id, ctx.results)
     b = Bindings(parameters=dict(bctx.parameters))
-    run_dir.mkdir(parents=True, exist_ok=True)
+    make_run_dirs(ctx.ws, run_dir)
     outputs = binding.bind_outputs(bctx, step, run_dir, b)
     binding.bind_inputs(bctx, step, run_dir, b)
     values: dict[str, str] = {}
