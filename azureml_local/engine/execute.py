@@ -56,7 +56,8 @@ def make_run_dirs(ws: "Workspace", *folders: Path) -> None:
     the service exits), instead of coming back as a folder of stray run logs."""
     root = ws._local_folder
     for folder in folders:
-        folder.relative_to(root)  # ValueError for a folder elsewhere: a caller's mistake
+        if folder == root or not folder.is_relative_to(root):
+            raise ValueError(f"{folder} is not a folder inside the workspace folder {root}")
         _mkdir_below(root, folder)
 
 

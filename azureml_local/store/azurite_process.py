@@ -17,9 +17,9 @@ from pathlib import Path
 
 import psutil
 
+from azureml_local import processes
 from azureml_local.exceptions import ProjectSystemException, UserErrorException
 from azureml_local.home import local_home
-from azureml_local import processes
 from azureml_local.processes import pid_alive
 
 AZURITE_VERSION = "3.35.0"

@@ -109,8 +109,9 @@ def test_run_folders_are_made_inside_the_workspace_folder_never_the_folder_itsel
     assert all(path.is_file() for path in logs.values()) and os.path.samefile(*logs.values())
     make_run_dirs(ws, ws._local_folder / "runs" / "r1" / "wd" / "outputs")  # again and deeper: idempotent
     assert (ws._local_folder / "runs" / "r1" / "wd" / "outputs").is_dir()
-    with pytest.raises(ValueError):
-        make_run_dirs(ws, tmp_path / "elsewhere")
+    for not_inside in (tmp_path / "elsewhere", ws._local_folder):
+        with pytest.raises(ValueError, match="is not a folder inside the workspace folder"):
+            make_run_dirs(ws, not_inside)
     os.rename(ws._local_folder, tmp_path / "moved")  # deleted or moved while a service used it
     with pytest.raises(FileNotFoundError, match="The workspace folder .* is gone"):
         make_log_files(ws, "r2")
