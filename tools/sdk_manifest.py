@@ -75,9 +75,12 @@ def read_sources(src: Path) -> tuple[dict[str, tuple[str, bool]], dict[str, str]
 
 
 def download_wheels(dest: Path, specs: list[str] = WHEELS) -> bool:
-    """``pip download --no-deps`` of ``specs`` into ``dest``; False when pip failed."""
-    return subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest), *specs]
-                          ).returncode == 0
+    """``pip download --no-deps`` of ``specs`` into ``dest``; False when pip failed (its output is shown then)."""
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest), *specs],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(done.stdout + done.stderr, file=sys.stderr)
+    return done.returncode == 0
 
 
 def fetch_wheels(dest: Path = WHEEL_CACHE) -> bool:
