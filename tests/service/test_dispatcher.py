@@ -178,7 +178,9 @@ def test_a_pipeline_whose_workspace_folder_is_deleted_leaves_nothing_behind(ws, 
     deadline = time.time() + 30
     while not list(run.get_children()) and time.time() < deadline:
         time.sleep(0.05)
-    step_run_id = list(run.get_children())[0].id
+    children = list(run.get_children())
+    assert children, "the first step never started"
+    step_run_id = children[0].id
     script_pid = wait_running_with_pid(ws, step_run_id)
     service_pid = ws._context.runs.run(step_run_id)["runner_pid"]
     runs = ws._local_folder / "runs"
