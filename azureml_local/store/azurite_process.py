@@ -31,6 +31,7 @@ STOP_TIMEOUT = 60.0
 ACCESS_LOG_ENV = "AZUREML_LOCAL_AZURITE_ACCESS_LOG"  # "1": Azurite logs every request to azurite.log
 FSYNC_ENV = "AZUREML_LOCAL_AZURITE_FSYNC"  # "1": Azurite syncs every blob it writes to disk (its default)
 NO_FDATASYNC_JS = Path(__file__).with_name("azurite_no_fdatasync.js")
+INDEXED_LOOKUPS_JS = Path(__file__).with_name("azurite_indexed_lookups.js")  # blob lookups by name, not a scan
 _LISTEN_RE = re.compile(rb"successfully listens on https?://([^:/\s]+):(\d+)")
 _HOW_TO_GET = (f"Run `azureml-local setup`, or `npm install azurite@{AZURITE_VERSION}` in your project folder, "
                "or point AZUREML_LOCAL_AZURITE at an azurite-blob executable "
@@ -97,9 +98,10 @@ def _command(binary: Path) -> list[str]:
             raise AzuriteNotAvailableError(
                 "Node.js (`node`) was not found on PATH; Azurite needs Node >= 18 (Azurite "
                 f"{AZURITE_VERSION} works with Node 20). Install Node.js, then: {_HOW_TO_GET}")
-        if os.environ.get(FSYNC_ENV) == "1":
-            return [node, str(binary)]
-        return [node, "--require", str(NO_FDATASYNC_JS), str(binary)]  # why: azurite_no_fdatasync.js
+        preload = ["--require", str(INDEXED_LOOKUPS_JS)]  # why: the comments of both files
+        if os.environ.get(FSYNC_ENV) != "1":
+            preload += ["--require", str(NO_FDATASYNC_JS)]
+        return [node, *preload, str(binary)]
     return [str(binary)]
 
 

@@ -112,8 +112,8 @@ def test_requests_are_logged_only_when_asked(ws_folder, monkeypatch, access_log)
 @pytest.mark.parametrize("fsync", ["", "1"])
 def test_blob_writes_skip_fdatasync_unless_asked(ws_folder, monkeypatch, fsync):
     """Azurite is started with azurite_no_fdatasync.js preloaded (its per-blob sync bought nothing: its
-    index is saved every 5 s without one); AZUREML_LOCAL_AZURITE_FSYNC=1 starts it as shipped. Either
-    way its blobs are found again after a restart."""
+    index is saved every 5 s without one); AZUREML_LOCAL_AZURITE_FSYNC=1 keeps its sync. Either way its
+    blobs are found again after a restart."""
     import psutil
 
     from azureml_local.store.blobs.azure import AzureBlobStore
@@ -130,6 +130,45 @@ def test_blob_writes_skip_fdatasync_unless_asked(ws_folder, monkeypatch, fsync):
     store = AzureBlobStore(ensure_azurite(ws_folder).connection_string)
     assert store.download_bytes("synced", "a.txt") == b"kept"
     store.close()
+
+
+def test_blob_lookups_by_name_keep_every_blob_operation_as_it_was(ws_folder, tmp_path):
+    """Azurite runs with azurite_indexed_lookups.js preloaded (a blob is found through its name's index,
+    not by scanning every blob of the workspace: benchmarks/bench_azurite_lookups.py). Same answers for
+    overwrites, conditional creates, block uploads, listings, properties and deletes, among many
+    blobs with the same names in other containers and folders."""
+    import psutil
+
+    from azureml_local.store.blobs.azure import AzureBlobStore
+    from azureml_local.store.blobs.base import BlobExistsError, BlobNotFoundError
+
+    inst = ensure_azurite(ws_folder)
+    assert str(azurite_process.INDEXED_LOOKUPS_JS) in psutil.Process(inst.pid).cmdline()
+    store = AzureBlobStore(inst.connection_string, single_put_size=1024, block_size=1024)  # larger: blocks
+    for container in ("first", "second"):
+        store.create_container(container)
+        for folder in ("a", "b"):
+            for i in range(20):
+                store.upload_bytes(container, f"{folder}/{i}.txt", f"{container}/{folder}/{i}".encode())
+    assert store.download_bytes("second", "b/7.txt") == b"second/b/7"
+    store.upload_bytes("first", "a/7.txt", b"again")  # overwrite
+    assert store.download_bytes("first", "a/7.txt") == b"again"
+    assert store.download_bytes("second", "a/7.txt") == b"second/a/7"
+    with pytest.raises(BlobExistsError):
+        store.upload_bytes("first", "b/3.txt", b"not twice", overwrite=False)
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(5000))  # five staged blocks, then a commit
+    store.upload_file("second", "a/3.txt", big)
+    assert store.download_bytes("second", "a/3.txt") == big.read_bytes()
+    assert store.get_info("second", "a/3.txt").size == 5000
+    assert store.download_bytes("first", "a/3.txt") == b"first/a/3"
+    assert sorted(b.name for b in store.list_blobs("first", "b/1")) == ["b/1.txt"] + [f"b/1{i}.txt" for i in range(10)]
+    store.delete_blob("first", "a/7.txt")
+    assert not store.exists("first", "a/7.txt") and store.exists("second", "a/7.txt")
+    with pytest.raises(BlobNotFoundError):
+        store.download_bytes("first", "a/7.txt")
+    store.close()
+    assert "LokiJS not patched" not in (ws_folder / "azurite" / "azurite.log").read_text()
 
 
 def test_stale_instance_file_is_replaced(ws_folder):
