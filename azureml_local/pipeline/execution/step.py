@@ -150,8 +150,11 @@ def _input_identity(ctx: PipelineContext, inp: dict, by_content: bool = True) ->
 def _log(ws: Any, run_id: str, line: str, link: bool = False) -> None:
     """A line of our own in the step's log (the engine appends the script's output after it and
     hard-links the driver log; ``link`` does that here for reused steps, which the engine never sees)."""
-    std_log = make_log_files(ws, run_id)[STD_LOG] if link else log_paths(ws, run_id)[STD_LOG]
-    make_run_dirs(ws, std_log.parent)
+    if link:
+        std_log = make_log_files(ws, run_id)[STD_LOG]
+    else:
+        std_log = log_paths(ws, run_id)[STD_LOG]
+        make_run_dirs(ws, std_log.parent)
     with open(std_log, "a") as f:
         f.write(f"[azureml-local] {line}\n")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from azureml_local.engine.execute import DRIVER_LOG, STD_LOG, make_log_files, make_run_dirs
+from azureml_local.engine.execute import DRIVER_LOG, STD_LOG, make_log_files
 from azureml_local.jobs import binding
 from azureml_local.jobs.arguments import Bindings
 from azureml_local.jobs.placeholders import param_text
@@ -80,8 +80,7 @@ def _bind(ctx: PipelineContext, step: dict, step_run_id: str, run_dir: Path) -> 
     """``({template name: value}, bound outputs)``: inputs and outputs as local paths, params as text."""
     bctx = binding.BindContext(ctx.ws, step_run_id, dict(ctx.parameters), ctx.default_datastore,
                                ctx.run_root / "data" / step_run_id, ctx.results)
-    b = Bindings(parameters=dict(bctx.parameters))
-    make_run_dirs(ctx.ws, run_dir)
+    b = Bindings(parameters=dict(bctx.parameters))  # run_dir exists: make_log_files made its logs/
     outputs = binding.bind_outputs(bctx, step, run_dir, b)
     binding.bind_inputs(bctx, step, run_dir, b)
     values: dict[str, str] = {}
